@@ -1,0 +1,56 @@
+# GTEC — the two commands of the README are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/gtec
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: install browser demo serve import test test-sqlite test-postgres quality bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Chromium for the browser tests and screenshots (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null || { (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null || echo "chromium indisponible : les tests navigateur seront ignorés"; }
+
+import: install
+	mkdir -p var
+	$(BIN)/gtec migrate --noinput -v0
+	$(BIN)/gtec import all
+
+demo: import
+	@echo ""
+	@echo "  GTEC est servi sur http://$(HOST):$(PORT)/  (Ctrl-C pour arrêter)"
+	@echo ""
+	$(BIN)/gtec serve $(HOST):$(PORT) --noreload
+
+serve: install
+	$(BIN)/gtec serve $(HOST):$(PORT)
+
+quality: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install browser quality test-sqlite test-postgres
+
+test-sqlite: install
+	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL= $(BIN)/pytest -q
+
+test-postgres: install
+	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WwwConfig(AppConfig):
+    name = "gtec.www"
+    verbose_name = "Site web"

@@ -1,0 +1,1 @@
+"""One module per official source: declared layout, reader returning checked polars frames."""

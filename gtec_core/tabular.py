@@ -1,0 +1,176 @@
+"""Reading delimited official files into polars frames with the checks every importer needs.
+
+The file is decoded with its declared encoding (an undecodable byte is reported with its line), parsed
+with the csv module so that every record keeps the line it starts on (quoted fields may span lines),
+checked for the declared columns and field counts, then turned into a polars frame of strings with a
+`_line` column. Typed checks (integers, codes, duplicate keys) run as polars expressions and report the
+first offending line.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from gtec_core.errors import SourceError
+
+LINE = "_line"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One declared column: its name in the file, and the check its values must pass."""
+
+    name: str
+    kind: str = "str"  # str | int | float | pattern
+    required: bool = False
+    pattern: str | None = None
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """The layout of one official file, as published."""
+
+    name: str
+    columns: tuple[Column, ...]
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    key: tuple[str, ...] = ()
+    skip_lines: int = 0
+    extra_columns_ok: bool = True
+    description: str = ""
+    unescape_sql_quotes: tuple[str, ...] = field(default=())
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def decode(path: Path, raw: bytes, encoding: str) -> str:
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SourceError(
+            path, f"encodage invalide : octet {raw[exc.start]:#04x} illisible en {encoding}", line=line
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def read_table(path: Path, spec: FileSpec) -> pl.DataFrame:
+    """Read and check one file; return a frame of strings (empty string for empty fields) plus `_line`."""
+    path = Path(path)
+    if not path.is_file():
+        raise SourceError(path, "fichier introuvable")
+    text = decode(path, path.read_bytes(), spec.encoding)
+    return parse_table(path, text, spec)
+
+
+def parse_table(path: Path, text: str, spec: FileSpec) -> pl.DataFrame:
+    stream = io.StringIO(text, newline="")
+    for _ in range(spec.skip_lines):
+        stream.readline()
+    reader = csv.reader(stream, delimiter=spec.delimiter, quotechar='"', strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise SourceError(path, "fichier vide : ligne d'en-tête absente", line=spec.skip_lines + 1) from None
+    except csv.Error as exc:
+        raise SourceError(path, f"en-tête illisible ({exc})", line=spec.skip_lines + 1) from None
+    header = [h.strip() for h in header]
+    header_line = spec.skip_lines + 1
+    for col in spec.columns:
+        if col.name not in header:
+            raise SourceError(path, "colonne obligatoire absente de l'en-tête", line=header_line, column=col.name)
+    if len(set(header)) != len(header):
+        dup = next(h for h in header if header.count(h) > 1)
+        raise SourceError(path, "colonne en double dans l'en-tête", line=header_line, column=dup)
+    wanted = [header.index(c.name) for c in spec.columns]
+    columns: list[list[str]] = [[] for _ in wanted]
+    lines: list[int] = []
+    width = len(header)
+    start = header_line + 1
+    try:
+        for record in reader:
+            if len(record) != width:
+                if not record or record == [""]:
+                    start = reader.line_num + 1 + spec.skip_lines
+                    continue
+                raise SourceError(
+                    path,
+                    f"ligne tronquée ou mal formée : {len(record)} champs au lieu de {width}",
+                    line=start,
+                )
+            for target, index in zip(columns, wanted, strict=True):
+                target.append(record[index])
+            lines.append(start)
+            start = reader.line_num + 1 + spec.skip_lines
+    except csv.Error as exc:
+        raise SourceError(path, f"enregistrement illisible ({exc})", line=start) from None
+    frame = pl.DataFrame(
+        {c.name: pl.Series(c.name, values, dtype=pl.String) for c, values in zip(spec.columns, columns, strict=True)}
+        | {LINE: pl.Series(LINE, lines, dtype=pl.Int64)}
+    )
+    if spec.unescape_sql_quotes:
+        frame = frame.with_columns(pl.col(c).str.replace_all("''", "'", literal=True) for c in spec.unescape_sql_quotes)
+    check_frame(path, frame, spec.columns, spec.key)
+    return frame
+
+
+def first_line(frame: pl.DataFrame, mask: pl.Series) -> int | None:
+    bad = frame.filter(mask)
+    return None if bad.is_empty() else int(bad[LINE][0])
+
+
+def check_frame(path: Path, frame: pl.DataFrame, columns: Sequence[Column], key: Iterable[str] = ()) -> None:
+    """Typed checks on a frame of strings; raise on the first offending line."""
+    for col in columns:
+        values = frame[col.name]
+        empty = values.str.strip_chars() == ""
+        if col.required:
+            line = first_line(frame, empty)
+            if line is not None:
+                raise SourceError(path, "valeur obligatoire manquante", line=line, column=col.name)
+        if col.kind == "int":
+            bad = ~empty & ~values.str.strip_chars().str.contains(r"^-?\d+$")
+            line = first_line(frame, bad)
+            if line is not None:
+                value = frame.filter(bad)[col.name][0]
+                raise SourceError(path, f"entier attendu, lu « {value} »", line=line, column=col.name)
+        elif col.kind == "float":
+            bad = ~empty & ~values.str.strip_chars().str.contains(r"^-?\d+([.,]\d+)?$")
+            line = first_line(frame, bad)
+            if line is not None:
+                value = frame.filter(bad)[col.name][0]
+                raise SourceError(path, f"nombre attendu, lu « {value} »", line=line, column=col.name)
+        elif col.kind == "pattern" and col.pattern:
+            bad = ~empty & ~values.str.contains(f"^(?:{col.pattern})$")
+            line = first_line(frame, bad)
+            if line is not None:
+                value = frame.filter(bad)[col.name][0]
+                raise SourceError(
+                    path, f"valeur « {value} » ne respecte pas le format attendu", line=line, column=col.name
+                )
+    key = list(key)
+    if key:
+        repeated = ~frame.select(pl.struct(key).is_first_distinct()).to_series()
+        line = first_line(frame, repeated)
+        if line is not None:
+            row = frame.filter(repeated).row(0, named=True)
+            label = ", ".join(f"{k}={row[k]}" for k in key)
+            raise SourceError(path, f"clé en double ({label})", line=line, column=key[0])
+
