@@ -1,3 +1,13 @@
 from django.urls import path
 
-urlpatterns: list = []
+from gtec.www import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("territoires/", views.territory_search, name="territory_search"),
+    path("territoires/<str:key>/", views.territory, name="territory"),
+    path("metiers/", views.occupations, name="occupations"),
+    path("metiers/domaine/<str:code>/", views.domaine, name="domaine"),
+    path("metiers/<str:code_rome>/", views.fiche, name="fiche"),
+    path("api/appellations", views.appellations_api, name="api_appellations"),
+]

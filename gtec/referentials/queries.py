@@ -1,0 +1,96 @@
+"""Read-side queries on the ROME: what a fiche page shows, grouped as people read it."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from gtec.referentials.models import DomaineProfessionnel, Fap, Fiche, GrandDomaine, RomeV3Fap
+
+RIASEC = {
+    "R": "Réaliste",
+    "I": "Investigateur",
+    "A": "Artistique",
+    "S": "Social",
+    "E": "Entreprenant",
+    "C": "Conventionnel",
+}
+
+
+@dataclass
+class FicheDetail:
+    fiche: Fiche
+    appellations: list
+    savoir_faire: OrderedDict = field(default_factory=OrderedDict)  # sous-catégorie -> links
+    savoir_etre: list = field(default_factory=list)
+    savoirs: OrderedDict = field(default_factory=OrderedDict)  # catégorie -> links
+    contextes: OrderedDict = field(default_factory=OrderedDict)  # type -> contextes
+    mobilites: list = field(default_factory=list)
+    faps: list = field(default_factory=list)
+    classements: OrderedDict = field(default_factory=OrderedDict)
+    riasec: list = field(default_factory=list)
+    coeur_count: int = 0
+    emergent_count: int = 0
+
+
+def grands_domaines():
+    return GrandDomaine.objects.prefetch_related("domaines").all()
+
+
+def domaine_get(code: str) -> DomaineProfessionnel | None:
+    return DomaineProfessionnel.objects.select_related("grand_domaine").filter(code=code.upper()).first()
+
+
+def faps_of(fiche: Fiche) -> list[Fap]:
+    """FAP-2009 families of a ROME 4.0 fiche, through its historic ROME v3 parent (DARES crosswalk)."""
+    parent = fiche.code_rome_parent or fiche.code_rome
+    return [
+        link.fap
+        for link in RomeV3Fap.objects.filter(rome_v3=parent).select_related("fap").order_by("fap__code")
+    ]
+
+
+def fiche_detail(code_rome: str) -> FicheDetail | None:
+    fiche = Fiche.objects.select_related("domaine__grand_domaine").filter(code_rome=code_rome).first()
+    if fiche is None:
+        return None
+    detail = FicheDetail(
+        fiche=fiche,
+        appellations=list(
+            fiche.appellations.filter(actif=True).order_by("-principale", "peu_usite", "libelle")
+        ),
+    )
+    order = {"Principale": 0, "Émergente": 1, "": 2}
+    links = sorted(
+        fiche.competence_links.select_related("competence"),
+        key=lambda link: (order[link.coeur_metier], link.competence.libelle),
+    )
+    for link in links:
+        if link.savoir_etre:
+            detail.savoir_etre.append(link)
+        else:
+            detail.savoir_faire.setdefault(
+                link.competence.sous_categorie or "Autres savoir-faire", []
+            ).append(link)
+    for link in sorted(
+        fiche.savoir_links.select_related("savoir"),
+        key=lambda link: (link.savoir.categorie, order[link.coeur_metier], link.savoir.libelle),
+    ):
+        detail.savoirs.setdefault(link.savoir.categorie or "Autres savoirs", []).append(link)
+    for link in fiche.contexte_links.select_related("contexte").order_by(
+        "contexte__code_type", "contexte__libelle"
+    ):
+        detail.contextes.setdefault(link.contexte.type_libelle or "Autres", []).append(link.contexte)
+    detail.mobilites = list(fiche.mobilites.select_related("cible").order_by("rang"))
+    detail.faps = faps_of(fiche)
+    for link in fiche.classement_links.select_related("classement").order_by(
+        "classement__kind", "classement__libelle"
+    ):
+        detail.classements.setdefault(link.classement.get_kind_display(), []).append(link)
+    detail.riasec = [
+        (letter, RIASEC[letter]) for letter in (fiche.riasec_majeur, fiche.riasec_mineur) if letter in RIASEC
+    ]
+    all_links = [*links, *fiche.savoir_links.all()]
+    detail.coeur_count = sum(1 for link in all_links if link.coeur_metier == "Principale")
+    detail.emergent_count = sum(1 for link in all_links if link.coeur_metier == "Émergente")
+    return detail

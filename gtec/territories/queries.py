@@ -1,0 +1,54 @@
+"""Read-side queries on territories used by the pages."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from gtec.territories.models import Membership, Territory
+
+
+def territory_get(key: str) -> Territory | None:
+    return Territory.objects.filter(key=key).select_related("parent").first()
+
+
+def territory_search(query: str, limit: int = 30) -> QuerySet[Territory]:
+    """Territories whose name or code matches: a code or key finds its territory directly."""
+    query = query.strip()
+    if not query:
+        return Territory.objects.none()
+    if ":" in query:
+        return Territory.objects.filter(key=query.lower())[:limit]
+    return (
+        Territory.objects.filter(actif=True)
+        .filter(Q(name__icontains=query) | Q(code=query) | Q(postal_codes__contains=query))
+        .order_by("scale", "-population")[:limit]
+    )
+
+
+def epci_of_communes(territory: Territory) -> dict[int, Territory]:
+    """For each commune of the territory, the EPCI it belongs to (commune id → EPCI)."""
+    links = list(
+        Membership.objects.filter(
+            territory__scale="epci", commune__member_of__territory=territory
+        ).values_list("commune_id", "territory_id")
+    )
+    epcis = Territory.objects.in_bulk({epci_id for _, epci_id in links})
+    return {commune_id: epcis[epci_id] for commune_id, epci_id in links}
+
+
+def featured_territories() -> QuerySet[Territory]:
+    """What the switcher offers first: custom territories, then the default area's usual scales."""
+    return Territory.objects.filter(
+        Q(scale="custom")
+        | Q(
+            key__in=[
+                "ze:5318",
+                "dep:56",
+                "reg:53",
+                "epci:200067932",
+                "epci:200027027",
+                "epci:245614383",
+                "bassin:5310",
+            ]
+        )
+    ).order_by("scale", "name")
