@@ -1,0 +1,214 @@
+"""Job offers in the France Travail « API Offres d'emploi v2 » JSON layout. Layout: data-sources.md §11.
+
+Source: `GET https://api.francetravail.io/partenaire/offresdemploi/v2/offres/search` answers a page
+`{"resultats": [offre, …], "filtresPossibles": […]}`; a dump of offers may also be a JSON array of offers, or
+JSON lines (one offer object per line, read as a stream). An offer carries `id`, `intitule`, `dateCreation`
+and `dateActualisation` (ISO 8601, e.g. `2024-03-01T10:15:00.000Z`), `lieuTravail{libelle, codePostal, commune
+(INSEE)}`, `romeCode`, `appellationlibelle`, `typeContrat` (CDI/CDD/MIS/SAI…), `natureContrat`,
+`dureeTravailLibelleConverti`, `qualificationCode`, `codeNAF`, `nombrePostes`, `offresManqueCandidats`,
+`competences[{code (OGR), libelle, exigence}]`, among many others not kept here.
+
+An offer without `id`, a valid `romeCode` or a readable `dateCreation` is rejected with its record number (and
+its line for JSON lines). By default the first rejection raises a SourceError; pass a list as `rejected` to
+collect the errors and keep the valid offers. The same `id` seen twice keeps the most recently updated copy.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from gtec_core.errors import SourceError
+
+RECORD = "_record"
+ROME = "ABCDEFGHIJKLMN"
+
+SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.String(),
+    "title": pl.String(),
+    "date": pl.Date(),
+    "created_at": pl.Datetime("us", "UTC"),
+    "updated_at": pl.Datetime("us", "UTC"),
+    "commune": pl.String(),
+    "place": pl.String(),
+    "rome_code": pl.String(),
+    "appellation": pl.String(),
+    "contract_type": pl.String(),
+    "contract_nature": pl.String(),
+    "working_time": pl.String(),
+    "qualification_code": pl.String(),
+    "naf_code": pl.String(),
+    "positions": pl.Int32(),
+    "lacks_candidates": pl.Boolean(),
+    "skills": pl.List(pl.String()),
+    RECORD: pl.Int64(),
+}
+
+
+def _timestamp(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        stamp = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)  # the API writes UTC; a naive stamp is taken as UTC
+    return stamp
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _is_rome(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 5 and value[0] in ROME and value[1:].isdigit()
+
+
+def _flatten(offer: Any, fail: Any) -> dict[str, Any] | None:
+    """One offer as a flat row, or None after calling `fail(message, field)`."""
+    if not isinstance(offer, dict):
+        return fail("l'offre n'est pas un objet JSON", None)
+    ident = _text(offer.get("id"))
+    if ident is None:
+        return fail("identifiant d'offre manquant", "id")
+    if not _is_rome(offer.get("romeCode")):
+        value = offer.get("romeCode")
+        return fail(
+            "code ROME manquant" if value in (None, "") else f"code ROME « {value} » invalide", "romeCode"
+        )
+    created = _timestamp(offer.get("dateCreation"))
+    if created is None:
+        return fail(
+            f"date de création manquante ou illisible ({offer.get('dateCreation')!r})", "dateCreation"
+        )
+    updated = _timestamp(offer.get("dateActualisation"))
+    if offer.get("dateActualisation") not in (None, "") and updated is None:
+        return fail(f"date d'actualisation illisible ({offer['dateActualisation']!r})", "dateActualisation")
+    place = offer.get("lieuTravail") or {}
+    if not isinstance(place, dict):
+        return fail("lieuTravail n'est pas un objet", "lieuTravail")
+    commune = _text(place.get("commune"))
+    if commune is not None and not (len(commune) == 5 and commune[:2].isalnum() and commune[2:].isdigit()):
+        return fail(f"code commune « {commune} » invalide", "lieuTravail.commune")
+    positions = offer.get("nombrePostes")
+    if positions is not None and (
+        isinstance(positions, bool) or not isinstance(positions, int) or positions < 0
+    ):
+        return fail(f"nombre de postes invalide ({positions!r})", "nombrePostes")
+    skills = offer.get("competences") or []
+    if not isinstance(skills, list) or not all(isinstance(s, dict) for s in skills):
+        return fail("competences doit être une liste d'objets", "competences")
+    lacks = offer.get("offresManqueCandidats")
+    return {
+        "id": ident,
+        "title": _text(offer.get("intitule")),
+        "date": created.date(),
+        "created_at": created,
+        "updated_at": updated or created,
+        "commune": commune,
+        "place": _text(place.get("libelle")),
+        "rome_code": offer["romeCode"],
+        "appellation": _text(offer.get("appellationlibelle")),
+        "contract_type": _text(offer.get("typeContrat")),
+        "contract_nature": _text(offer.get("natureContrat")),
+        "working_time": _text(offer.get("dureeTravailLibelleConverti")),
+        "qualification_code": _text(offer.get("qualificationCode")),
+        "naf_code": _text(offer.get("codeNAF")),
+        "positions": positions,
+        "lacks_candidates": lacks if isinstance(lacks, bool) else None,
+        "skills": [str(s["code"]) for s in skills if _text(s.get("code"))],
+    }
+
+
+def _records(path: Path) -> Iterator[tuple[int, int | None, Any]]:
+    """Yield (record number, line or None, decoded object or the SourceError of an unreadable line)."""
+    with open(path, encoding="utf-8-sig") as handle:
+        head = handle.read(1 << 16).lstrip()
+    if not head:
+        raise SourceError(path, "fichier vide : aucune offre")
+    first_line = head.splitlines()[0].strip()
+    lines_mode = False
+    if head[0] == "{":
+        try:
+            first = json.loads(first_line)
+            lines_mode = isinstance(first, dict) and "resultats" not in first
+        except json.JSONDecodeError:
+            lines_mode = False
+    if lines_mode:
+        number = 0
+        with open(path, encoding="utf-8-sig") as handle:
+            for line, text in enumerate(handle, start=1):
+                if not text.strip():
+                    continue
+                number += 1
+                try:
+                    yield number, line, json.loads(text)
+                except json.JSONDecodeError as exc:
+                    yield (
+                        number,
+                        line,
+                        SourceError(
+                            path,
+                            f"enregistrement n° {number} : JSON illisible ou tronqué ({exc.msg})",
+                            line=line,
+                        ),
+                    )
+        return
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            document = json.load(handle)
+    except json.JSONDecodeError as exc:
+        raise SourceError(
+            path, f"JSON illisible ou tronqué ({exc.msg}, colonne {exc.colno})", line=exc.lineno
+        ) from None
+    if isinstance(document, dict):
+        if not isinstance(document.get("resultats"), list):
+            raise SourceError(path, "page de résultats sans liste « resultats »", column="resultats")
+        document = document["resultats"]
+    if not isinstance(document, list):
+        raise SourceError(path, "tableau JSON d'offres attendu")
+    for number, offer in enumerate(document, start=1):
+        yield number, None, offer
+
+
+def read_offers(path: Path, *, rejected: list[SourceError] | None = None) -> pl.DataFrame:
+    """Read offers (array, `resultats` page or JSON lines) into a frame: `id`, `title`, `date` (of creation),
+    `created_at`, `updated_at`, `commune`, `place`, `rome_code`, `appellation`, `contract_type`,
+    `contract_nature`, `working_time`, `qualification_code`, `naf_code`, `positions`, `lacks_candidates`,
+    `skills` (list of competence codes) and `_record` (record number in the file), one row per id."""
+    path = Path(path)
+    if not path.is_file():
+        raise SourceError(path, "fichier introuvable")
+    rows: list[dict[str, Any]] = []
+    for number, line, offer in _records(path):
+        if isinstance(offer, SourceError):
+            if rejected is None:
+                raise offer
+            rejected.append(offer)
+            continue
+
+        def fail(message: str, field: str | None, number: int = number, line: int | None = line) -> None:
+            error = SourceError(path, f"enregistrement n° {number} : {message}", line=line, column=field)
+            if rejected is None:
+                raise error
+            rejected.append(error)
+            return None
+
+        row = _flatten(offer, fail)
+        if row is not None:
+            row[RECORD] = number
+            rows.append(row)
+    frame = pl.DataFrame(rows, schema=SCHEMA)
+    # the same offer seen twice: keep the copy updated last (the later record on a tie)
+    return (
+        frame.sort(["updated_at", RECORD]).unique(subset="id", keep="last", maintain_order=True).sort(RECORD)
+    )
