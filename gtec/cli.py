@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"import": "import_data", "serve": "runserver"}
+ALIASES = {"import": "import_data", "serve": "runserver", "match-titles": "match_titles", "extract-skills": "extract_skills"}
 
 
 def main(argv: list[str] | None = None) -> None:
