@@ -46,6 +46,9 @@ class FileSpec:
     extra_columns_ok: bool = True
     description: str = ""
     unescape_sql_quotes: tuple[str, ...] = field(default=())
+    allow_empty: bool = (
+        False  # a header without any data row is an error unless the file is known to be empty
+    )
 
     @property
     def column_names(self) -> list[str]:
@@ -60,15 +63,40 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def decode(path: Path, raw: bytes, encoding: str) -> str:
+def decode(
+    path: Path, raw: bytes, encoding: str, *, delimiter: str | None = None, skip_lines: int = 0
+) -> str:
+    """Decode the whole file; an undecodable byte is reported with its line (and, when the delimiter is
+    given, the column of the header it falls in)."""
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        column = None
+        if delimiter is not None:
+            column = column_at(raw, exc.start, encoding, delimiter, skip_lines)
         raise SourceError(
-            path, f"encodage invalide : octet {raw[exc.start]:#04x} illisible en {encoding}", line=line
+            path,
+            f"encodage invalide : octet {raw[exc.start]:#04x} illisible en {encoding}",
+            line=line,
+            column=column,
         ) from None
     return text.removeprefix("\ufeff")
+
+
+def column_at(raw: bytes, offset: int, encoding: str, delimiter: str, skip_lines: int) -> str | None:
+    """Name of the header column in which byte `offset` falls (best effort, for error messages)."""
+    lines = raw.decode(encoding, errors="replace").removeprefix("\ufeff").splitlines()
+    if len(lines) <= skip_lines:
+        return None
+    header = [h.strip() for h in next(csv.reader([lines[skip_lines]], delimiter=delimiter))]
+    start = raw.rfind(b"\n", 0, offset) + 1
+    prefix = raw[start:offset].decode(encoding, errors="replace")
+    try:
+        index = len(next(csv.reader([prefix + "x"], delimiter=delimiter))) - 1
+    except (csv.Error, StopIteration):
+        return None
+    return header[index] if 0 <= index < len(header) else None
 
 
 def read_table(path: Path, spec: FileSpec) -> pl.DataFrame:
@@ -76,7 +104,9 @@ def read_table(path: Path, spec: FileSpec) -> pl.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise SourceError(path, "fichier introuvable")
-    text = decode(path, path.read_bytes(), spec.encoding)
+    text = decode(
+        path, path.read_bytes(), spec.encoding, delimiter=spec.delimiter, skip_lines=spec.skip_lines
+    )
     return parse_table(path, text, spec)
 
 
@@ -95,7 +125,9 @@ def parse_table(path: Path, text: str, spec: FileSpec) -> pl.DataFrame:
     header_line = spec.skip_lines + 1
     for col in spec.columns:
         if col.name not in header:
-            raise SourceError(path, "colonne obligatoire absente de l'en-tête", line=header_line, column=col.name)
+            raise SourceError(
+                path, "colonne obligatoire absente de l'en-tête", line=header_line, column=col.name
+            )
     if len(set(header)) != len(header):
         dup = next(h for h in header if header.count(h) > 1)
         raise SourceError(path, "colonne en double dans l'en-tête", line=header_line, column=dup)
@@ -103,30 +135,52 @@ def parse_table(path: Path, text: str, spec: FileSpec) -> pl.DataFrame:
     columns: list[list[str]] = [[] for _ in wanted]
     lines: list[int] = []
     width = len(header)
-    start = header_line + 1
+    # `line_num` counts the physical lines the reader consumed, so a record starts on the line after the
+    # previous record ended, even when a quoted field spans several lines.
+    start = reader.line_num + 1 + spec.skip_lines
     try:
         for record in reader:
             if len(record) != width:
                 if not record or record == [""]:
                     start = reader.line_num + 1 + spec.skip_lines
                     continue
+                missing = header[len(record)] if len(record) < width else None
                 raise SourceError(
                     path,
                     f"ligne tronquée ou mal formée : {len(record)} champs au lieu de {width}",
                     line=start,
+                    column=missing,
                 )
             for target, index in zip(columns, wanted, strict=True):
                 target.append(record[index])
             lines.append(start)
             start = reader.line_num + 1 + spec.skip_lines
     except csv.Error as exc:
-        raise SourceError(path, f"enregistrement illisible ({exc})", line=start) from None
+        message = str(exc)
+        column = None
+        if "unexpected end of data" in message or "EOF" in message:
+            message = "fichier tronqué : guillemet ouvert jamais refermé"
+            # the record runs to the end of the file: the column it was cut in is its last field
+            rest = "\n".join(text.splitlines()[start - 1 :])
+            partial = next(csv.reader(io.StringIO(rest, newline=""), delimiter=spec.delimiter), [])
+            if 0 < len(partial) <= width:
+                column = header[len(partial) - 1]
+        raise SourceError(path, f"enregistrement illisible ({message})", line=start, column=column) from None
+    if not lines and not spec.allow_empty:
+        raise SourceError(
+            path, "fichier vide : aucune ligne de données après l'en-tête", line=header_line + 1
+        )
     frame = pl.DataFrame(
-        {c.name: pl.Series(c.name, values, dtype=pl.String) for c, values in zip(spec.columns, columns, strict=True)}
+        {
+            c.name: pl.Series(c.name, values, dtype=pl.String)
+            for c, values in zip(spec.columns, columns, strict=True)
+        }
         | {LINE: pl.Series(LINE, lines, dtype=pl.Int64)}
     )
     if spec.unescape_sql_quotes:
-        frame = frame.with_columns(pl.col(c).str.replace_all("''", "'", literal=True) for c in spec.unescape_sql_quotes)
+        frame = frame.with_columns(
+            pl.col(c).str.replace_all("''", "'", literal=True) for c in spec.unescape_sql_quotes
+        )
     check_frame(path, frame, spec.columns, spec.key)
     return frame
 
@@ -173,4 +227,3 @@ def check_frame(path: Path, frame: pl.DataFrame, columns: Sequence[Column], key:
             row = frame.filter(repeated).row(0, named=True)
             label = ", ".join(f"{k}={row[k]}" for k in key)
             raise SourceError(path, f"clé en double ({label})", line=line, column=key[0])
-

@@ -66,16 +66,55 @@ def geo_import(data_dir: Path, *, progress=None) -> tuple[str, dict[str, Counts]
     def population(key: str) -> int:
         return sum(pop.get(c, 0) for c in members.get(key, ()))
 
-    rows = [territory_row("reg", r["code"], r["libelle"], population=population(make_key("reg", r["code"]))) for r in geo.regions.to_dicts()]
-    rows += [territory_row("dep", r["code"], r["libelle"], population=population(make_key("dep", r["code"]))) for r in geo.departements.to_dicts()]
-    rows += [territory_row("epci", r["code"], r["libelle"], nature=r["nature"], population=population(make_key("epci", r["code"]))) for r in geo.epci.to_dicts()]
-    rows += [territory_row("ze", r["code"], r["libelle"], population=population(make_key("ze", r["code"]))) for r in geo.ze.to_dicts()]
-    rows += [territory_row("bassin", str(r["code"]), r["libelle"], population=population(make_key("bassin", str(r["code"])))) for r in geo.bassins.to_dicts()]
+    rows = [
+        territory_row("reg", r["code"], r["libelle"], population=population(make_key("reg", r["code"])))
+        for r in geo.regions.to_dicts()
+    ]
     rows += [
-        territory_row("commune", c["code"], c["libelle"], population=c["population"] or 0, postal_codes=c["postal_codes"] or "", geometry=geo.geometries.get(c["code"], ""))
+        territory_row("dep", r["code"], r["libelle"], population=population(make_key("dep", r["code"])))
+        for r in geo.departements.to_dicts()
+    ]
+    rows += [
+        territory_row(
+            "epci",
+            r["code"],
+            r["libelle"],
+            nature=r["nature"],
+            population=population(make_key("epci", r["code"])),
+        )
+        for r in geo.epci.to_dicts()
+    ]
+    rows += [
+        territory_row("ze", r["code"], r["libelle"], population=population(make_key("ze", r["code"])))
+        for r in geo.ze.to_dicts()
+    ]
+    rows += [
+        territory_row(
+            "bassin", str(r["code"]), r["libelle"], population=population(make_key("bassin", str(r["code"])))
+        )
+        for r in geo.bassins.to_dicts()
+    ]
+    rows += [
+        territory_row(
+            "commune",
+            c["code"],
+            c["libelle"],
+            population=c["population"] or 0,
+            postal_codes=c["postal_codes"] or "",
+            geometry=geo.geometries.get(c["code"], ""),
+        )
         for c in communes
     ]
-    rows += [territory_row("custom", d["slug"], d["name"], description=" ".join(d.get("description", "").split()), population=population(make_key("custom", d["slug"]))) for d in customs]
+    rows += [
+        territory_row(
+            "custom",
+            d["slug"],
+            d["name"],
+            description=" ".join(d.get("description", "").split()),
+            population=population(make_key("custom", d["slug"])),
+        )
+        for d in customs
+    ]
 
     counts: dict[str, Counts] = {}
     with transaction.atomic():
@@ -83,9 +122,13 @@ def geo_import(data_dir: Path, *, progress=None) -> tuple[str, dict[str, Counts]
             progress("territoires", len(rows))
         counts["territoires"] = sync(Territory, rows, ("key",), scope={"editable": False})
         ids = dict(Territory.objects.values_list("key", "pk"))
-        parent_of = {make_key("dep", r["code"]): make_key("reg", r["reg"]) for r in geo.departements.to_dicts()}
+        parent_of = {
+            make_key("dep", r["code"]): make_key("reg", r["reg"]) for r in geo.departements.to_dicts()
+        }
         parent_of |= {make_key("commune", c["code"]): make_key("dep", c["dep"]) for c in communes}
-        parent_of |= {make_key("epci", r["code"]): make_key("dep", r["dep"]) for r in geo.epci.to_dicts() if r["dep"]}
+        parent_of |= {
+            make_key("epci", r["code"]): make_key("dep", r["dep"]) for r in geo.epci.to_dicts() if r["dep"]
+        }
         parents = [{"key": k, "parent_id": ids.get(p)} for k, p in parent_of.items()]
         counts["parents"] = sync(Territory, parents, ("key",), delete_missing=False)
         membership = [
@@ -97,7 +140,19 @@ def geo_import(data_dir: Path, *, progress=None) -> tuple[str, dict[str, Counts]
         ]
         if progress:
             progress("appartenances", len(membership))
-        counts["appartenances"] = sync(Membership, membership, ("territory_id", "commune_id"), scope={"territory__editable": False})
-        notes = "; ".join(f"{label} : {len(codes)} codes sans commune actuelle ({', '.join(codes[:5])}…)" for label, codes in geo.unresolved.items())
-        importrun_record(source="geo", version="COG 2026, ZE2020 (2022), BMO 2024, EPCI DGCL 2025", data_dir=data_dir, files=geo.checksums, counts=counts, notes=notes)
+        counts["appartenances"] = sync(
+            Membership, membership, ("territory_id", "commune_id"), scope={"territory__editable": False}
+        )
+        notes = "; ".join(
+            f"{label} : {len(codes)} code{'s' if len(codes) > 1 else ''} sans commune actuelle ({', '.join(codes[:50])}{'…' if len(codes) > 50 else ''})"
+            for label, codes in geo.unresolved.items()
+        )
+        importrun_record(
+            source="geo",
+            version="COG 2026, ZE2020 (2022), BMO 2024, EPCI DGCL 2025",
+            data_dir=data_dir,
+            files=geo.checksums,
+            counts=counts,
+            notes=notes,
+        )
     return "COG 2026", counts

@@ -64,13 +64,23 @@ def read_fap2009(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
         raise SourceError(path, "feuille « Table » absente")
     sheet = book.sheet_by_name("Table")
     header = [str(v).strip() for v in sheet.row_values(0)]
-    expected = ["FAP", "Familles professionnelles", "PCS", "Professions et catégories socioprofessionnelles", "ROME", "Qualification"]
+    expected = [
+        "FAP",
+        "Familles professionnelles",
+        "PCS",
+        "Professions et catégories socioprofessionnelles",
+        "ROME",
+        "Qualification",
+    ]
     for i, name in enumerate(expected):
         if i >= len(header) or header[i] != name:
-            raise SourceError(path, f"en-tête inattendu : « {name} » attendu en colonne {i + 1}", line=1, column=name)
+            raise SourceError(
+                path, f"en-tête inattendu : « {name} » attendu en colonne {i + 1}", line=1, column=name
+            )
     families: list[dict] = []
     links: list[dict] = []
     parents: dict[int, str] = {}
+    seen: dict[str, int] = {}
     current: str | None = None
     for r in range(1, sheet.nrows):
         row = [str(v).strip() for v in sheet.row_values(r)]
@@ -83,21 +93,42 @@ def read_fap2009(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
             level = {1: 22, 3: 87, 5: 225}[len(code)]
             parent = {22: None, 87: parents.get(22), 225: parents.get(87)}[level]
             parents[level] = code
+            if code in seen:
+                raise SourceError(
+                    path,
+                    f"famille FAP « {code} » en double (déjà ligne {seen[code]})",
+                    line=r + 1,
+                    column="FAP",
+                )
+            seen[code] = r + 1
             families.append({"code": code, "libelle": label, "level": level, "parent": parent})
             current = code if level == 225 else None
         if rome:
             if not ROME_V3.match(rome):
                 raise SourceError(path, f"code ROME v3 « {rome} » mal formé", line=r + 1, column="ROME")
             if current is None:
-                raise SourceError(path, f"code ROME « {rome} » hors d'une famille FAP 225", line=r + 1, column="ROME")
+                raise SourceError(
+                    path, f"code ROME « {rome} » hors d'une famille FAP 225", line=r + 1, column="ROME"
+                )
             if qualif and not QUALIF.match(qualif):
-                raise SourceError(path, f"qualification « {qualif} » mal formée", line=r + 1, column="Qualification")
-            links.append({"rome_v3": rome, "libelle_rome_v3": rome_label, "fap": current, "qualification": qualif})
-    fam = pl.DataFrame(families, schema={"code": pl.String, "libelle": pl.String, "level": pl.Int64, "parent": pl.String})
-    if fam["code"].is_duplicated().any():
-        dup = fam.filter(fam["code"].is_duplicated())["code"][0]
-        raise SourceError(path, f"famille FAP « {dup} » en double", column="FAP")
-    link = pl.DataFrame(links, schema={"rome_v3": pl.String, "libelle_rome_v3": pl.String, "fap": pl.String, "qualification": pl.String})
+                raise SourceError(
+                    path, f"qualification « {qualif} » mal formée", line=r + 1, column="Qualification"
+                )
+            links.append(
+                {"rome_v3": rome, "libelle_rome_v3": rome_label, "fap": current, "qualification": qualif}
+            )
+    fam = pl.DataFrame(
+        families, schema={"code": pl.String, "libelle": pl.String, "level": pl.Int64, "parent": pl.String}
+    )
+    link = pl.DataFrame(
+        links,
+        schema={
+            "rome_v3": pl.String,
+            "libelle_rome_v3": pl.String,
+            "fap": pl.String,
+            "qualification": pl.String,
+        },
+    )
     return fam, link.unique(subset=["rome_v3", "fap"], keep="first", maintain_order=True)
 
 
@@ -118,9 +149,16 @@ def read_fap2021(path: Path) -> pl.DataFrame:
                 (pl.col(parent) if parent else pl.lit(None, dtype=pl.String)).alias("parent"),
             ).unique(subset=["code"], keep="first", maintain_order=True)
         )
-    # A FAP-228 family without subdivision keeps the same code at level 341: keep it once, at its finest level.
+    # A FAP-228 family without subdivision keeps the same code at level 341: keep it once, at its finest level,
+    # under its FAP-86 parent (not under itself).
     out = pl.concat(levels).unique(subset=["code"], keep="last", maintain_order=True)
-    return out
+    parent_86 = dict(zip(frame["Code_FAP228"].to_list(), frame["Code_FAP86"].to_list(), strict=True))
+    return out.with_columns(
+        pl.when(pl.col("parent") == pl.col("code"))
+        .then(pl.col("code").replace_strict(parent_86, default=None))
+        .otherwise(pl.col("parent"))
+        .alias("parent")
+    )
 
 
 def read_release(folder: Path) -> FapRelease:

@@ -22,15 +22,112 @@ from gtec_core.tabular import Column, FileSpec, read_table, sha256_file
 COG_DIR = "cog_ze/decoupage-administratif"
 INSEE = r"(\d{5}|2[AB]\d{3})"
 FILES = {
-    "regions": (COG_DIR + "/regions.csv", FileSpec("regions", (Column("REG", "pattern", True, r"\d{2}"), Column("LIBELLE", required=True)), key=("REG",))),
-    "departements": (COG_DIR + "/departements.csv", FileSpec("departements", (Column("DEP", "pattern", True, r"\d{2,3}|2[AB]"), Column("REG", "pattern", True, r"\d{2}"), Column("LIBELLE", required=True)), key=("DEP",))),
-    "communes": (COG_DIR + "/communes.csv", FileSpec("communes", (Column("TYPECOM", "pattern", True, "COM|COMA|COMD|ARM"), Column("COM", "pattern", True, INSEE), Column("REG"), Column("DEP"), Column("LIBELLE", required=True), Column("COMPARENT")))),
-    "mouvements": (COG_DIR + "/mouvements-communes.csv", FileSpec("mouvements", (Column("MOD", "int", True), Column("DATE_EFF", "pattern", True, r"\d{4}-\d{2}-\d{2}"), Column("TYPECOM_AV"), Column("COM_AV", "pattern", False, INSEE), Column("TYPECOM_AP"), Column("COM_AP", "pattern", False, INSEE)))),
-    "populations": (COG_DIR + "/donnees_communes.csv", FileSpec("populations", (Column("COM", "pattern", True, INSEE), Column("Commune"), Column("PMUN", "int", True), Column("PTOT", "int")), delimiter=";", key=("COM",))),
-    "ze_liste": ("cog_ze/ZE2020_liste_2022.csv", FileSpec("ze_liste", (Column("ZE2020", "pattern", True, r"\d{4}"), Column("LIBZE2020", required=True), Column("NB_COM", "int")), key=("ZE2020",))),
-    "ze_communes": ("cog_ze/ZE2020_composition_communale_2022.csv", FileSpec("ze_communes", (Column("CODGEO", "pattern", True, INSEE), Column("ZE2020", "pattern", True, r"\d{4}")), key=("CODGEO",))),
-    "bmo_bassins": ("bmo/bassin_emploi_BMO_communes.csv", FileSpec("bmo_bassins", (Column("code_commune_insee", "pattern", True, INSEE), Column("code_bassin_BMO", "int", True), Column("lib_bassin_BMO", required=True)), key=("code_commune_insee",))),
-    "postal": ("laposte_hexasmal/laposte_hexasmal.csv", FileSpec("postal", (Column("#Code_commune_INSEE", "pattern", True, INSEE), Column("Code_postal", "pattern", True, r"\d{5}")), delimiter=";", encoding="utf-8")),
+    "regions": (
+        COG_DIR + "/regions.csv",
+        FileSpec(
+            "regions",
+            (Column("REG", "pattern", True, r"\d{2}"), Column("LIBELLE", required=True)),
+            key=("REG",),
+        ),
+    ),
+    "departements": (
+        COG_DIR + "/departements.csv",
+        FileSpec(
+            "departements",
+            (
+                Column("DEP", "pattern", True, r"\d{2,3}|2[AB]"),
+                Column("REG", "pattern", True, r"\d{2}"),
+                Column("LIBELLE", required=True),
+            ),
+            key=("DEP",),
+        ),
+    ),
+    "communes": (
+        COG_DIR + "/communes.csv",
+        FileSpec(
+            "communes",
+            (
+                Column("TYPECOM", "pattern", True, "COM|COMA|COMD|ARM"),
+                Column("COM", "pattern", True, INSEE),
+                Column("REG"),
+                Column("DEP"),
+                Column("LIBELLE", required=True),
+                Column("COMPARENT"),
+            ),
+        ),
+    ),
+    "mouvements": (
+        COG_DIR + "/mouvements-communes.csv",
+        FileSpec(
+            "mouvements",
+            (
+                Column("MOD", "int", True),
+                Column("DATE_EFF", "pattern", True, r"\d{4}-\d{2}-\d{2}"),
+                Column("TYPECOM_AV"),
+                Column("COM_AV", "pattern", False, INSEE),
+                Column("TYPECOM_AP"),
+                Column("COM_AP", "pattern", False, INSEE),
+            ),
+        ),
+    ),
+    "populations": (
+        COG_DIR + "/donnees_communes.csv",
+        FileSpec(
+            "populations",
+            (
+                Column("COM", "pattern", True, INSEE),
+                Column("Commune"),
+                Column("PMUN", "int", True),
+                Column("PTOT", "int"),
+            ),
+            delimiter=";",
+            key=("COM",),
+        ),
+    ),
+    "ze_liste": (
+        "cog_ze/ZE2020_liste_2022.csv",
+        FileSpec(
+            "ze_liste",
+            (
+                Column("ZE2020", "pattern", True, r"\d{4}"),
+                Column("LIBZE2020", required=True),
+                Column("NB_COM", "int"),
+            ),
+            key=("ZE2020",),
+        ),
+    ),
+    "ze_communes": (
+        "cog_ze/ZE2020_composition_communale_2022.csv",
+        FileSpec(
+            "ze_communes",
+            (Column("CODGEO", "pattern", True, INSEE), Column("ZE2020", "pattern", True, r"\d{4}")),
+            key=("CODGEO",),
+        ),
+    ),
+    "bmo_bassins": (
+        "bmo/bassin_emploi_BMO_communes.csv",
+        FileSpec(
+            "bmo_bassins",
+            (
+                Column("code_commune_insee", "pattern", True, INSEE),
+                Column("code_bassin_BMO", "int", True),
+                Column("lib_bassin_BMO", required=True),
+            ),
+            key=("code_commune_insee",),
+        ),
+    ),
+    "postal": (
+        "laposte_hexasmal/laposte_hexasmal.csv",
+        FileSpec(
+            "postal",
+            (
+                Column("#Code_commune_INSEE", "pattern", True, INSEE),
+                Column("Code_postal", "pattern", True, r"\d{5}"),
+            ),
+            delimiter=";",
+            encoding="utf-8",
+        ),
+    ),
 }
 EPCI_FILE = COG_DIR + "/epcicom.xlsx"
 GEOJSON_COMMUNES = "geo_morbihan/communes-56-morbihan.geojson"
@@ -68,6 +165,7 @@ def read_epcicom(path: Path) -> pl.DataFrame:
             raise SourceError(path, "colonne obligatoire absente de l'en-tête", line=1, column=name)
     idx = {name: header.index(name) for name in EPCI_COLUMNS}
     out: dict[str, list] = {name: [] for name in EPCI_COLUMNS}
+    lines: list[int] = []
     for number, row in enumerate(rows, start=2):
         if row is None or all(v is None for v in row):
             continue
@@ -77,11 +175,22 @@ def read_epcicom(path: Path) -> pl.DataFrame:
             if name in {"siren", "insee"} and not value:
                 raise SourceError(path, "valeur obligatoire manquante", line=number, column=name)
             out[name].append(value)
+        lines.append(number)
     book.close()
-    frame = pl.DataFrame(out)
-    bad = frame.filter(~pl.col("siren").str.contains(r"^\d{9}$"))
-    if not bad.is_empty():
-        raise SourceError(path, f"SIREN d'EPCI « {bad['siren'][0]} » mal formé", column="siren")
+    frame = pl.DataFrame(
+        out | {"_line": lines}, schema={**{name: pl.String for name in EPCI_COLUMNS}, "_line": pl.Int64}
+    )
+    if frame.is_empty():
+        raise SourceError(path, "fichier vide : aucune ligne de données après l'en-tête", line=2)
+    for column, pattern, what in [
+        ("siren", r"^\d{9}$", "SIREN d'EPCI"),
+        ("insee", r"^(\d{5}|2[AB]\d{3})$", "code commune"),
+    ]:
+        bad = frame.filter(~pl.col(column).str.contains(pattern))
+        if not bad.is_empty():
+            raise SourceError(
+                path, f"{what} « {bad[column][0]} » mal formé", line=int(bad["_line"][0]), column=column
+            )
     return frame
 
 
@@ -90,7 +199,9 @@ def resolver(communes: pl.DataFrame, mouvements: pl.DataFrame):
     current = set(communes.filter(pl.col("TYPECOM") == "COM")["COM"].to_list())
     parent = {
         row["COM"]: row["COMPARENT"]
-        for row in communes.filter(pl.col("TYPECOM").is_in(["COMA", "COMD", "ARM"]) & (pl.col("COMPARENT") != "")).iter_rows(named=True)
+        for row in communes.filter(
+            pl.col("TYPECOM").is_in(["COMA", "COMD", "ARM"]) & (pl.col("COMPARENT") != "")
+        ).iter_rows(named=True)
     }
     moves: dict[str, str] = {}
     for row in mouvements.sort("DATE_EFF").iter_rows(named=True):
@@ -112,6 +223,47 @@ def resolver(communes: pl.DataFrame, mouvements: pl.DataFrame):
     return resolve
 
 
+def check_references(data_dir: Path, frames: dict[str, pl.DataFrame]) -> None:
+    """Cross-file integrity of the COG and ZE files: a current commune is listed once, and every code a file
+    names (département, région, zone d'emploi) exists in its list."""
+
+    def fail(name: str, bad: pl.DataFrame, column: str, message: str) -> None:
+        raise SourceError(
+            data_dir / FILES[name][0],
+            message.format(bad[column][0]),
+            line=int(bad["_line"][0]),
+            column=column,
+        )
+
+    com = frames["communes"].filter(pl.col("TYPECOM") == "COM")
+    dup = com.filter(~pl.col("COM").is_first_distinct())
+    if not dup.is_empty():
+        fail("communes", dup, "COM", "commune « {} » en double")
+    for name, frame, column, target, target_column, what in [
+        ("communes", com, "DEP", "departements", "DEP", "département « {} » absent de departements.csv"),
+        ("communes", com, "REG", "regions", "REG", "région « {} » absente de regions.csv"),
+        (
+            "departements",
+            frames["departements"],
+            "REG",
+            "regions",
+            "REG",
+            "région « {} » absente de regions.csv",
+        ),
+        (
+            "ze_communes",
+            frames["ze_communes"],
+            "ZE2020",
+            "ze_liste",
+            "ZE2020",
+            "zone d'emploi « {} » absente de la liste des zones",
+        ),
+    ]:
+        bad = frame.filter(~pl.col(column).is_in(frames[target][target_column].to_list()))
+        if not bad.is_empty():
+            fail(name, bad, column, what)
+
+
 def read_geography(data_dir: Path) -> Geography:
     data_dir = Path(data_dir)
     frames = {}
@@ -125,6 +277,7 @@ def read_geography(data_dir: Path) -> Geography:
     epcicom = read_epcicom(data_dir / EPCI_FILE)
     checksums[EPCI_FILE] = sha256_file(data_dir / EPCI_FILE)
 
+    check_references(data_dir, frames)
     resolve = resolver(frames["communes"], frames["mouvements"])
     unresolved: dict[str, list[str]] = {}
 
@@ -134,11 +287,19 @@ def read_geography(data_dir: Path) -> Geography:
         missing = sorted({c for c, m in zip(codes, mapped, strict=True) if m is None})
         if missing:
             unresolved[label] = missing
-        return frame.with_columns(pl.Series("commune", mapped, dtype=pl.String)).filter(pl.col("commune").is_not_null())
+        return frame.with_columns(pl.Series("commune", mapped, dtype=pl.String)).filter(
+            pl.col("commune").is_not_null()
+        )
 
     com = frames["communes"].filter(pl.col("TYPECOM") == "COM")
-    pop = map_communes(frames["populations"], "COM", "populations").group_by("commune").agg(pl.col("PMUN").cast(pl.Int64).sum().alias("population"))
-    postal = pl.DataFrame({"commune": [], "postal_codes": []}, schema={"commune": pl.String, "postal_codes": pl.String})
+    pop = (
+        map_communes(frames["populations"], "COM", "populations")
+        .group_by("commune")
+        .agg(pl.col("PMUN").cast(pl.Int64).sum().alias("population"))
+    )
+    postal = pl.DataFrame(
+        {"commune": [], "postal_codes": []}, schema={"commune": pl.String, "postal_codes": pl.String}
+    )
     if "postal" in frames:
         postal = (
             map_communes(frames["postal"], "#Code_commune_INSEE", "codes postaux")
@@ -146,28 +307,48 @@ def read_geography(data_dir: Path) -> Geography:
             .agg(pl.col("Code_postal").unique().sort().str.join(" ").alias("postal_codes"))
         )
     communes = (
-        com.select(pl.col("COM").alias("code"), pl.col("LIBELLE").alias("libelle"), pl.col("DEP").alias("dep"), pl.col("REG").alias("reg"))
+        com.select(
+            pl.col("COM").alias("code"),
+            pl.col("LIBELLE").alias("libelle"),
+            pl.col("DEP").alias("dep"),
+            pl.col("REG").alias("reg"),
+        )
         .join(pop, left_on="code", right_on="commune", how="left")
         .join(postal, left_on="code", right_on="commune", how="left")
         .with_columns(pl.col("population").fill_null(0), pl.col("postal_codes").fill_null(""))
         .sort("code")
     )
     regions = frames["regions"].select(pl.col("REG").alias("code"), pl.col("LIBELLE").alias("libelle"))
-    departements = frames["departements"].select(pl.col("DEP").alias("code"), pl.col("REG").alias("reg"), pl.col("LIBELLE").alias("libelle"))
+    departements = frames["departements"].select(
+        pl.col("DEP").alias("code"), pl.col("REG").alias("reg"), pl.col("LIBELLE").alias("libelle")
+    )
 
     epci_rows = map_communes(epcicom, "insee", "EPCI")
     epci = (
         epci_rows.group_by("siren")
-        .agg(pl.col("raison_sociale").first().alias("libelle"), pl.col("nature_juridique").first().alias("nature"), pl.col("dept").first().alias("dep"))
+        .agg(
+            pl.col("raison_sociale").first().alias("libelle"),
+            pl.col("nature_juridique").first().alias("nature"),
+            pl.col("dept").first().alias("dep"),
+        )
         .rename({"siren": "code"})
         .sort("code")
     )
     epci_communes = epci_rows.select(pl.col("siren").alias("epci"), "commune").unique()
 
     ze = frames["ze_liste"].select(pl.col("ZE2020").alias("code"), pl.col("LIBZE2020").alias("libelle"))
-    ze_communes = map_communes(frames["ze_communes"], "CODGEO", "zones d'emploi").select(pl.col("ZE2020").alias("ze"), "commune").unique()
+    ze_communes = (
+        map_communes(frames["ze_communes"], "CODGEO", "zones d'emploi")
+        .select(pl.col("ZE2020").alias("ze"), "commune")
+        .unique()
+    )
     bmo = map_communes(frames["bmo_bassins"], "code_commune_insee", "bassins BMO")
-    bassins = bmo.group_by("code_bassin_BMO").agg(pl.col("lib_bassin_BMO").first().alias("libelle")).rename({"code_bassin_BMO": "code"}).sort("code")
+    bassins = (
+        bmo.group_by("code_bassin_BMO")
+        .agg(pl.col("lib_bassin_BMO").first().alias("libelle"))
+        .rename({"code_bassin_BMO": "code"})
+        .sort("code")
+    )
     bassin_communes = bmo.select(pl.col("code_bassin_BMO").alias("bassin"), "commune").unique()
 
     geometries: dict[str, str] = {}
@@ -175,33 +356,56 @@ def read_geography(data_dir: Path) -> Geography:
     if geo_path.exists():
         geometries = read_geojson_communes(geo_path, resolve, unresolved)
         checksums[GEOJSON_COMMUNES] = sha256_file(geo_path)
-    return Geography(regions, departements, communes, epci, epci_communes, ze, ze_communes, bassins, bassin_communes, geometries, checksums, unresolved)
+    return Geography(
+        regions,
+        departements,
+        communes,
+        epci,
+        epci_communes,
+        ze,
+        ze_communes,
+        bassins,
+        bassin_communes,
+        geometries,
+        checksums,
+        unresolved,
+    )
 
 
 def read_geojson_communes(path: Path, resolve, unresolved: dict[str, list[str]]) -> dict[str, str]:
-    """Commune polygons keyed by current code. A merged commune keeps the polygon of its absorbing
-    commune when it has one; otherwise its old polygons are merged into a MultiPolygon."""
+    """Commune polygons keyed by current code, as MultiPolygons. The polygons of communes merged since the
+    file's vintage are added to the commune that absorbed them, so that the current commune covers its whole
+    territory (the absorbing commune's own polygon first)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(path, f"GeoJSON illisible ({exc})") from None
     if data.get("type") != "FeatureCollection":
         raise SourceError(path, "FeatureCollection attendue")
-    parts: dict[str, list] = {}
-    direct: set[str] = set()
+    own: dict[str, list] = {}
+    absorbed: dict[str, list] = {}
+    missing: set[str] = set()
     for number, feature in enumerate(data.get("features", []), start=1):
         code = str((feature.get("properties") or {}).get("code", ""))
         geometry = feature.get("geometry") or {}
         if geometry.get("type") not in {"Polygon", "MultiPolygon"}:
-            raise SourceError(path, f"géométrie {geometry.get('type')!r} inattendue (entité {number})", column="geometry")
+            raise SourceError(
+                path,
+                f"géométrie {geometry.get('type')!r} inattendue (entité {number}, commune « {code} »)",
+                column="geometry",
+            )
         current = resolve(code)
         if current is None:
-            unresolved.setdefault("contours", []).append(code)
+            missing.add(code)
             continue
         polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-        if code == current:
-            direct.add(code)
-            parts[current] = polygons + [p for p in parts.get(current, []) if current not in direct]
-        elif current not in direct:
-            parts.setdefault(current, []).extend(polygons)
-    return {code: json.dumps({"type": "MultiPolygon", "coordinates": polys}, separators=(",", ":")) for code, polys in parts.items()}
+        (own if code == current else absorbed).setdefault(current, []).extend(polygons)
+    if missing:
+        unresolved["contours"] = sorted(missing)
+    return {
+        code: json.dumps(
+            {"type": "MultiPolygon", "coordinates": own.get(code, []) + absorbed.get(code, [])},
+            separators=(",", ":"),
+        )
+        for code in sorted(own.keys() | absorbed.keys())
+    }
