@@ -24,7 +24,7 @@ browser:
 	@command -v chromium >/dev/null || { (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null || echo "chromium indisponible : les tests navigateur seront ignorés"; }
 
 import: install
-	mkdir -p var
+	mkdir -p var/static
 	$(BIN)/gtec migrate --noinput -v0
 	$(BIN)/gtec import all
 

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-(Path(settings.BASE_DIR) / "var").mkdir(exist_ok=True)
+(Path(settings.BASE_DIR) / "var" / "static").mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(scope="session")
