@@ -1,9 +1,9 @@
 """The `gtec` console command: a thin front over Django's management commands.
 
-    gtec import rome|fap|geo|all   load the official referentials
-    gtec data fetch                download the official files
-    gtec serve                     run the web server (development server)
-    gtec <any django command>      e.g. gtec migrate, gtec createsuperuser
+gtec import rome|fap|geo|all   load the official referentials
+gtec data fetch                download the official files
+gtec serve                     run the web server (development server)
+gtec <any django command>      e.g. gtec migrate, gtec createsuperuser
 """
 
 from __future__ import annotations
@@ -11,7 +11,12 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"import": "import_data", "serve": "runserver", "match-titles": "match_titles", "extract-skills": "extract_skills"}
+ALIASES = {
+    "import": "import_data",
+    "serve": "runserver",
+    "match-titles": "match_titles",
+    "extract-skills": "extract_skills",
+}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -23,7 +23,9 @@ def python_files(folder: str) -> list[Path]:
 
 def test_core_never_imports_django_or_apps():
     offenders = {
-        str(p.relative_to(ROOT)): sorted(m for m in imports_of(p) if m.split(".")[0] in {"django", "gtec", "config"})
+        str(p.relative_to(ROOT)): sorted(
+            m for m in imports_of(p) if m.split(".")[0] in {"django", "gtec", "config"}
+        )
         for p in python_files("gtec_core")
     }
     offenders = {k: v for k, v in offenders.items() if v}

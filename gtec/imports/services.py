@@ -8,7 +8,16 @@ from gtec.imports.models import ImportRun
 from gtec.imports.sync import Counts
 
 
-def importrun_record(*, source: str, version: str, data_dir: Path | str, files: dict[str, str], counts: dict[str, Counts], synthetic: bool = False, notes: str = "") -> ImportRun:
+def importrun_record(
+    *,
+    source: str,
+    version: str,
+    data_dir: Path | str,
+    files: dict[str, str],
+    counts: dict[str, Counts],
+    synthetic: bool = False,
+    notes: str = "",
+) -> ImportRun:
     return ImportRun.objects.create(
         source=source,
         version=version,

@@ -33,7 +33,9 @@ class GrandDomaine(Versioned):
 class DomaineProfessionnel(Versioned):
     code = models.CharField(max_length=3, primary_key=True)
     libelle = models.CharField(max_length=200)
-    grand_domaine = models.ForeignKey(GrandDomaine, on_delete=models.PROTECT, related_name="domaines", null=True)
+    grand_domaine = models.ForeignKey(
+        GrandDomaine, on_delete=models.PROTECT, related_name="domaines", null=True
+    )
 
     class Meta:
         ordering = ["code"]
@@ -56,7 +58,9 @@ class Fiche(Versioned):
     code_ogr = models.IntegerField("code OGR", unique=True)
     code_fiche_metier = models.IntegerField(null=True, blank=True)
     libelle = models.CharField("libellé", max_length=200)
-    domaine = models.ForeignKey(DomaineProfessionnel, on_delete=models.PROTECT, related_name="fiches", null=True)
+    domaine = models.ForeignKey(
+        DomaineProfessionnel, on_delete=models.PROTECT, related_name="fiches", null=True
+    )
     code_rome_parent = models.CharField("code ROME parent (v3)", max_length=5, blank=True)
     transition_eco = models.CharField("transition écologique", max_length=80, blank=True)
     transition_num = models.BooleanField("transition numérique", default=False)
@@ -107,7 +111,9 @@ class Competence(Versioned):
     macro = models.BooleanField("macro-compétence", default=False)
     libelle = models.CharField("libellé", max_length=400)
     definition = models.TextField(blank=True)
-    parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="enfants", db_constraint=False)
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="enfants", db_constraint=False
+    )
     code_macro_comp = models.CharField(max_length=10, blank=True)
     categorie = models.CharField("catégorie", max_length=60, blank=True)
     sous_categorie = models.CharField("sous-catégorie", max_length=60, blank=True)
@@ -207,7 +213,13 @@ class Mobilite(models.Model):
 class Classement(models.Model):
     """The fiche's place in the ROME's other trees: thèmes, centres d'intérêt, secteurs d'activité, NAF."""
 
-    KINDS = [("theme", "Thème"), ("centre_interet", "Centre d'intérêt"), ("secteur", "Secteur d'activité"), ("sous_secteur", "Sous-secteur"), ("naf", "Secteur NAF")]
+    KINDS = [
+        ("theme", "Thème"),
+        ("centre_interet", "Centre d'intérêt"),
+        ("secteur", "Secteur d'activité"),
+        ("sous_secteur", "Sous-secteur"),
+        ("naf", "Secteur NAF"),
+    ]
     kind = models.CharField(max_length=20, choices=KINDS)
     code = models.CharField(max_length=10)
     libelle = models.CharField(max_length=300)

@@ -34,9 +34,13 @@ class Territory(models.Model):
     scale = models.CharField("échelle", max_length=10, choices=SCALES, db_index=True)
     code = models.CharField("code", max_length=40)
     name = models.CharField("nom", max_length=200)
-    parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
     population = models.IntegerField("population municipale", default=0)
-    nature = models.CharField("nature juridique", max_length=10, blank=True, help_text="CA, CC, CU, ME pour un EPCI")
+    nature = models.CharField(
+        "nature juridique", max_length=10, blank=True, help_text="CA, CC, CU, ME pour un EPCI"
+    )
     postal_codes = models.CharField("codes postaux", max_length=200, blank=True)
     description = models.TextField("description", blank=True)
     geometry = models.TextField("contour GeoJSON", blank=True)

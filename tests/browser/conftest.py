@@ -37,7 +37,12 @@ def live_url(django_db_setup, django_db_blocker):
         port = s.getsockname()[1]
     with django_db_blocker.unblock():
         url_db = database_url()
-    env = {**os.environ, "DATABASE_URL": url_db, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DEBUG": "false"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url_db,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DEBUG": "false",
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
         cwd=settings.BASE_DIR,
@@ -54,7 +59,10 @@ def live_url(django_db_setup, django_db_blocker):
         except OSError:
             if time.time() > deadline or proc.poll() is not None:
                 proc.kill()
-                raise RuntimeError("le serveur de test n'a pas démarré : " + (proc.stderr.read().decode() if proc.stderr else ""))
+                raise RuntimeError(
+                    "le serveur de test n'a pas démarré : "
+                    + (proc.stderr.read().decode() if proc.stderr else "")
+                ) from None
             time.sleep(0.3)
     yield base
     proc.terminate()
@@ -70,7 +78,15 @@ def browser(live_url):
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield b
         b.close()
@@ -86,7 +102,13 @@ def page(browser):
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = browser.new_context(
+        locale="fr-FR",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     pg = context.new_page()
     yield pg
     context.close()

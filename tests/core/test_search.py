@@ -57,10 +57,21 @@ CASES = {
 def index() -> AppellationIndex:
     from django.conf import settings
 
-    release = rome.read_release(settings.GTEC_DATA_DIR / "rome4", ["referentiel_code_rome", "referentiel_appellation"])
-    fiche = {r["code_rome"]: r["libelle_rome"] for r in release["referentiel_code_rome"].iter_rows(named=True)}
+    release = rome.read_release(
+        settings.GTEC_DATA_DIR / "rome4", ["referentiel_code_rome", "referentiel_appellation"]
+    )
+    fiche = {
+        r["code_rome"]: r["libelle_rome"] for r in release["referentiel_code_rome"].iter_rows(named=True)
+    }
     return AppellationIndex(
-        Entry(int(r["code_ogr"]), r["libelle_appellation_long"], r["code_rome"], fiche[r["code_rome"]], r["classification"] == "PRINCIPALE", r["peu_usite"] == "O")
+        Entry(
+            int(r["code_ogr"]),
+            r["libelle_appellation_long"],
+            r["code_rome"],
+            fiche[r["code_rome"]],
+            r["classification"] == "PRINCIPALE",
+            r["peu_usite"] == "O",
+        )
         for r in release["referentiel_appellation"].iter_rows(named=True)
     )
 
@@ -85,7 +96,10 @@ def test_accuracy_on_people_typed_queries():
     assert at1 / n >= 0.85, (at1, n)
 
 
-@pytest.mark.parametrize("query", ["conductrice d'engins agricoles", "CONDUCTEUR D ENGINS AGRICOLES", "conducteurs engins agricole"])
+@pytest.mark.parametrize(
+    "query",
+    ["conductrice d'engins agricoles", "CONDUCTEUR D ENGINS AGRICOLES", "conducteurs engins agricole"],
+)
 def test_case_accents_gender_number_do_not_change_the_top_hit(query):
     assert index().search(query, limit=1)[0].entry.code_rome == "A1101"
 

@@ -34,5 +34,11 @@ def test_gender_and_number_share_a_stem(feminine, masculine):
 
 
 def test_stopwords_are_dropped_and_order_kept():
-    assert words("Agent / Agente d'entretien des espaces verts") == ["agent", "agente", "entretien", "espaces", "verts"]
+    assert words("Agent / Agente d'entretien des espaces verts") == [
+        "agent",
+        "agente",
+        "entretien",
+        "espaces",
+        "verts",
+    ]
     assert stems("Agent d'entretien")[-1] == stem("entretiens")

@@ -65,7 +65,17 @@ def test_appellation_api_returns_json_best_first(client):
 def test_fiche_page_shows_every_block(client):
     html = client.get("/metiers/M1805/").content.decode()
     assert "<h1>Développeur / Développeuse informatique" in html
-    for block in ("Définition", "Accès au métier", "Appellations", "Savoir-faire", "Savoir-être professionnels", "Savoirs", "Contextes de travail", "Mobilités professionnelles", "FAP-2009"):
+    for block in (
+        "Définition",
+        "Accès au métier",
+        "Appellations",
+        "Savoir-faire",
+        "Savoir-être professionnels",
+        "Savoirs",
+        "Contextes de travail",
+        "Mobilités professionnelles",
+        "FAP-2009",
+    ):
         assert block in html, block
     assert "Cœur de métier" in html and "Émergente" in html
     assert "Transition numérique" in html
@@ -75,7 +85,9 @@ def test_fiche_page_shows_every_block(client):
 def test_fiche_mobilities_are_links_in_rank_order(client):
     from gtec.referentials.models import Mobilite
 
-    expected = list(Mobilite.objects.filter(source_id="M1805").order_by("rang").values_list("cible_id", flat=True))
+    expected = list(
+        Mobilite.objects.filter(source_id="M1805").order_by("rang").values_list("cible_id", flat=True)
+    )
     html = client.get("/metiers/M1805/").content.decode()
     section = html.split('id="mobilites"')[1].split("</section>")[0]
     positions = [section.index(f"/metiers/{code}/") for code in expected]

@@ -4,30 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(db_index=True, max_length=40, verbose_name='source')),
-                ('version', models.CharField(blank=True, max_length=80, verbose_name='version')),
-                ('data_dir', models.CharField(blank=True, max_length=500, verbose_name='dossier')),
-                ('files', models.JSONField(default=dict, verbose_name='fichiers et empreintes sha256')),
-                ('counts', models.JSONField(default=dict, verbose_name='comptes par table')),
-                ('synthetic', models.BooleanField(default=False, verbose_name='données synthétiques')),
-                ('started_at', models.DateTimeField(auto_now_add=True, verbose_name='début')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='fin')),
-                ('notes', models.TextField(blank=True, verbose_name='remarques')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(db_index=True, max_length=40, verbose_name="source")),
+                ("version", models.CharField(blank=True, max_length=80, verbose_name="version")),
+                ("data_dir", models.CharField(blank=True, max_length=500, verbose_name="dossier")),
+                ("files", models.JSONField(default=dict, verbose_name="fichiers et empreintes sha256")),
+                ("counts", models.JSONField(default=dict, verbose_name="comptes par table")),
+                ("synthetic", models.BooleanField(default=False, verbose_name="données synthétiques")),
+                ("started_at", models.DateTimeField(auto_now_add=True, verbose_name="début")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="fin")),
+                ("notes", models.TextField(blank=True, verbose_name="remarques")),
             ],
             options={
-                'verbose_name': 'import',
-                'ordering': ['-started_at'],
+                "verbose_name": "import",
+                "ordering": ["-started_at"],
             },
         ),
     ]

@@ -5,256 +5,479 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ContexteTravail',
+            name="ContexteTravail",
             fields=[
-                ('actif', models.BooleanField(default=True, verbose_name='actif')),
-                ('retire_en', models.CharField(blank=True, max_length=20, verbose_name='retiré à la version')),
-                ('code_ogr', models.IntegerField(primary_key=True, serialize=False, verbose_name='code OGR')),
-                ('libelle', models.CharField(max_length=300, verbose_name='libellé')),
-                ('code_type', models.IntegerField(null=True)),
-                ('type_libelle', models.CharField(blank=True, max_length=120, verbose_name='type')),
+                ("actif", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "retire_en",
+                    models.CharField(blank=True, max_length=20, verbose_name="retiré à la version"),
+                ),
+                ("code_ogr", models.IntegerField(primary_key=True, serialize=False, verbose_name="code OGR")),
+                ("libelle", models.CharField(max_length=300, verbose_name="libellé")),
+                ("code_type", models.IntegerField(null=True)),
+                ("type_libelle", models.CharField(blank=True, max_length=120, verbose_name="type")),
             ],
             options={
-                'verbose_name': 'contexte de travail',
-                'verbose_name_plural': 'contextes de travail',
-                'ordering': ['code_type', 'libelle'],
+                "verbose_name": "contexte de travail",
+                "verbose_name_plural": "contextes de travail",
+                "ordering": ["code_type", "libelle"],
             },
         ),
         migrations.CreateModel(
-            name='DomaineProfessionnel',
+            name="DomaineProfessionnel",
             fields=[
-                ('actif', models.BooleanField(default=True, verbose_name='actif')),
-                ('retire_en', models.CharField(blank=True, max_length=20, verbose_name='retiré à la version')),
-                ('code', models.CharField(max_length=3, primary_key=True, serialize=False)),
-                ('libelle', models.CharField(max_length=200)),
+                ("actif", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "retire_en",
+                    models.CharField(blank=True, max_length=20, verbose_name="retiré à la version"),
+                ),
+                ("code", models.CharField(max_length=3, primary_key=True, serialize=False)),
+                ("libelle", models.CharField(max_length=200)),
             ],
             options={
-                'verbose_name': 'domaine professionnel',
-                'ordering': ['code'],
+                "verbose_name": "domaine professionnel",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='GrandDomaine',
+            name="GrandDomaine",
             fields=[
-                ('actif', models.BooleanField(default=True, verbose_name='actif')),
-                ('retire_en', models.CharField(blank=True, max_length=20, verbose_name='retiré à la version')),
-                ('code', models.CharField(max_length=1, primary_key=True, serialize=False)),
-                ('libelle', models.CharField(max_length=200)),
+                ("actif", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "retire_en",
+                    models.CharField(blank=True, max_length=20, verbose_name="retiré à la version"),
+                ),
+                ("code", models.CharField(max_length=1, primary_key=True, serialize=False)),
+                ("libelle", models.CharField(max_length=200)),
             ],
             options={
-                'verbose_name': 'grand domaine',
-                'ordering': ['code'],
+                "verbose_name": "grand domaine",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Savoir',
+            name="Savoir",
             fields=[
-                ('actif', models.BooleanField(default=True, verbose_name='actif')),
-                ('retire_en', models.CharField(blank=True, max_length=20, verbose_name='retiré à la version')),
-                ('code_ogr', models.IntegerField(primary_key=True, serialize=False, verbose_name='code OGR')),
-                ('libelle', models.CharField(max_length=400, verbose_name='libellé')),
-                ('categorie', models.CharField(blank=True, max_length=120, verbose_name='catégorie')),
-                ('sous_categorie', models.CharField(blank=True, max_length=120, verbose_name='sous-catégorie')),
-                ('transition_eco', models.BooleanField(default=False)),
-                ('transition_num', models.BooleanField(default=False)),
+                ("actif", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "retire_en",
+                    models.CharField(blank=True, max_length=20, verbose_name="retiré à la version"),
+                ),
+                ("code_ogr", models.IntegerField(primary_key=True, serialize=False, verbose_name="code OGR")),
+                ("libelle", models.CharField(max_length=400, verbose_name="libellé")),
+                ("categorie", models.CharField(blank=True, max_length=120, verbose_name="catégorie")),
+                (
+                    "sous_categorie",
+                    models.CharField(blank=True, max_length=120, verbose_name="sous-catégorie"),
+                ),
+                ("transition_eco", models.BooleanField(default=False)),
+                ("transition_num", models.BooleanField(default=False)),
             ],
             options={
-                'verbose_name': 'savoir',
-                'ordering': ['libelle'],
+                "verbose_name": "savoir",
+                "ordering": ["libelle"],
             },
         ),
         migrations.CreateModel(
-            name='Classement',
+            name="Classement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('theme', 'Thème'), ('centre_interet', "Centre d'intérêt"), ('secteur', "Secteur d'activité"), ('sous_secteur', 'Sous-secteur'), ('naf', 'Secteur NAF')], max_length=20)),
-                ('code', models.CharField(max_length=10)),
-                ('libelle', models.CharField(max_length=300)),
-                ('definition', models.TextField(blank=True)),
-                ('parent_code', models.CharField(blank=True, max_length=10)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("theme", "Thème"),
+                            ("centre_interet", "Centre d'intérêt"),
+                            ("secteur", "Secteur d'activité"),
+                            ("sous_secteur", "Sous-secteur"),
+                            ("naf", "Secteur NAF"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("code", models.CharField(max_length=10)),
+                ("libelle", models.CharField(max_length=300)),
+                ("definition", models.TextField(blank=True)),
+                ("parent_code", models.CharField(blank=True, max_length=10)),
             ],
             options={
-                'ordering': ['kind', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'code'), name='uniq_classement')],
+                "ordering": ["kind", "code"],
+                "constraints": [models.UniqueConstraint(fields=("kind", "code"), name="uniq_classement")],
             },
         ),
         migrations.CreateModel(
-            name='Competence',
+            name="Competence",
             fields=[
-                ('actif', models.BooleanField(default=True, verbose_name='actif')),
-                ('retire_en', models.CharField(blank=True, max_length=20, verbose_name='retiré à la version')),
-                ('code_ogr', models.IntegerField(primary_key=True, serialize=False, verbose_name='code OGR')),
-                ('macro', models.BooleanField(default=False, verbose_name='macro-compétence')),
-                ('libelle', models.CharField(max_length=400, verbose_name='libellé')),
-                ('definition', models.TextField(blank=True)),
-                ('code_macro_comp', models.CharField(blank=True, max_length=10)),
-                ('categorie', models.CharField(blank=True, max_length=60, verbose_name='catégorie')),
-                ('sous_categorie', models.CharField(blank=True, max_length=60, verbose_name='sous-catégorie')),
-                ('transition_eco', models.BooleanField(default=False)),
-                ('transition_num', models.BooleanField(default=False)),
-                ('heterogeneite', models.CharField(blank=True, max_length=60)),
-                ('origine', models.CharField(blank=True, max_length=120)),
-                ('riasec_majeur', models.CharField(blank=True, max_length=1)),
-                ('riasec_mineur', models.CharField(blank=True, max_length=1)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='enfants', to='referentials.competence')),
+                ("actif", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "retire_en",
+                    models.CharField(blank=True, max_length=20, verbose_name="retiré à la version"),
+                ),
+                ("code_ogr", models.IntegerField(primary_key=True, serialize=False, verbose_name="code OGR")),
+                ("macro", models.BooleanField(default=False, verbose_name="macro-compétence")),
+                ("libelle", models.CharField(max_length=400, verbose_name="libellé")),
+                ("definition", models.TextField(blank=True)),
+                ("code_macro_comp", models.CharField(blank=True, max_length=10)),
+                ("categorie", models.CharField(blank=True, max_length=60, verbose_name="catégorie")),
+                (
+                    "sous_categorie",
+                    models.CharField(blank=True, max_length=60, verbose_name="sous-catégorie"),
+                ),
+                ("transition_eco", models.BooleanField(default=False)),
+                ("transition_num", models.BooleanField(default=False)),
+                ("heterogeneite", models.CharField(blank=True, max_length=60)),
+                ("origine", models.CharField(blank=True, max_length=120)),
+                ("riasec_majeur", models.CharField(blank=True, max_length=1)),
+                ("riasec_mineur", models.CharField(blank=True, max_length=1)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="enfants",
+                        to="referentials.competence",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'compétence',
-                'ordering': ['libelle'],
+                "verbose_name": "compétence",
+                "ordering": ["libelle"],
             },
         ),
         migrations.CreateModel(
-            name='Fap',
+            name="Fap",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actif', models.BooleanField(default=True, verbose_name='actif')),
-                ('retire_en', models.CharField(blank=True, max_length=20, verbose_name='retiré à la version')),
-                ('code', models.CharField(max_length=8)),
-                ('nomenclature', models.PositiveSmallIntegerField()),
-                ('niveau', models.PositiveSmallIntegerField()),
-                ('libelle', models.CharField(max_length=250)),
-                ('parent_code', models.CharField(blank=True, max_length=8)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("actif", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "retire_en",
+                    models.CharField(blank=True, max_length=20, verbose_name="retiré à la version"),
+                ),
+                ("code", models.CharField(max_length=8)),
+                ("nomenclature", models.PositiveSmallIntegerField()),
+                ("niveau", models.PositiveSmallIntegerField()),
+                ("libelle", models.CharField(max_length=250)),
+                ("parent_code", models.CharField(blank=True, max_length=8)),
             ],
             options={
-                'verbose_name': 'famille professionnelle (FAP)',
-                'verbose_name_plural': 'familles professionnelles (FAP)',
-                'ordering': ['nomenclature', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('nomenclature', 'code'), name='uniq_fap')],
+                "verbose_name": "famille professionnelle (FAP)",
+                "verbose_name_plural": "familles professionnelles (FAP)",
+                "ordering": ["nomenclature", "code"],
+                "constraints": [models.UniqueConstraint(fields=("nomenclature", "code"), name="uniq_fap")],
             },
         ),
         migrations.CreateModel(
-            name='Fiche',
+            name="Fiche",
             fields=[
-                ('actif', models.BooleanField(default=True, verbose_name='actif')),
-                ('retire_en', models.CharField(blank=True, max_length=20, verbose_name='retiré à la version')),
-                ('code_rome', models.CharField(max_length=5, primary_key=True, serialize=False, verbose_name='code ROME')),
-                ('code_ogr', models.IntegerField(unique=True, verbose_name='code OGR')),
-                ('code_fiche_metier', models.IntegerField(blank=True, null=True)),
-                ('libelle', models.CharField(max_length=200, verbose_name='libellé')),
-                ('code_rome_parent', models.CharField(blank=True, max_length=5, verbose_name='code ROME parent (v3)')),
-                ('transition_eco', models.CharField(blank=True, max_length=80, verbose_name='transition écologique')),
-                ('transition_num', models.BooleanField(default=False, verbose_name='transition numérique')),
-                ('transition_demo', models.BooleanField(default=False, verbose_name='transition démographique')),
-                ('emploi_reglemente', models.BooleanField(default=False, verbose_name='emploi réglementé')),
-                ('emploi_cadre', models.BooleanField(default=False, verbose_name='emploi cadre')),
-                ('riasec_majeur', models.CharField(blank=True, max_length=1)),
-                ('riasec_mineur', models.CharField(blank=True, max_length=1)),
-                ('definition', models.TextField(blank=True, verbose_name='définition')),
-                ('acces_metier', models.TextField(blank=True, verbose_name='accès au métier')),
-                ('domaine', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='fiches', to='referentials.domaineprofessionnel')),
+                ("actif", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "retire_en",
+                    models.CharField(blank=True, max_length=20, verbose_name="retiré à la version"),
+                ),
+                (
+                    "code_rome",
+                    models.CharField(
+                        max_length=5, primary_key=True, serialize=False, verbose_name="code ROME"
+                    ),
+                ),
+                ("code_ogr", models.IntegerField(unique=True, verbose_name="code OGR")),
+                ("code_fiche_metier", models.IntegerField(blank=True, null=True)),
+                ("libelle", models.CharField(max_length=200, verbose_name="libellé")),
+                (
+                    "code_rome_parent",
+                    models.CharField(blank=True, max_length=5, verbose_name="code ROME parent (v3)"),
+                ),
+                (
+                    "transition_eco",
+                    models.CharField(blank=True, max_length=80, verbose_name="transition écologique"),
+                ),
+                ("transition_num", models.BooleanField(default=False, verbose_name="transition numérique")),
+                (
+                    "transition_demo",
+                    models.BooleanField(default=False, verbose_name="transition démographique"),
+                ),
+                ("emploi_reglemente", models.BooleanField(default=False, verbose_name="emploi réglementé")),
+                ("emploi_cadre", models.BooleanField(default=False, verbose_name="emploi cadre")),
+                ("riasec_majeur", models.CharField(blank=True, max_length=1)),
+                ("riasec_mineur", models.CharField(blank=True, max_length=1)),
+                ("definition", models.TextField(blank=True, verbose_name="définition")),
+                ("acces_metier", models.TextField(blank=True, verbose_name="accès au métier")),
+                (
+                    "domaine",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fiches",
+                        to="referentials.domaineprofessionnel",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fiche ROME',
-                'verbose_name_plural': 'fiches ROME',
-                'ordering': ['code_rome'],
+                "verbose_name": "fiche ROME",
+                "verbose_name_plural": "fiches ROME",
+                "ordering": ["code_rome"],
             },
         ),
         migrations.CreateModel(
-            name='Appellation',
+            name="Appellation",
             fields=[
-                ('actif', models.BooleanField(default=True, verbose_name='actif')),
-                ('retire_en', models.CharField(blank=True, max_length=20, verbose_name='retiré à la version')),
-                ('code_ogr', models.IntegerField(primary_key=True, serialize=False, verbose_name='code OGR')),
-                ('libelle', models.CharField(max_length=250, verbose_name='libellé long')),
-                ('libelle_court', models.CharField(blank=True, max_length=250, verbose_name='libellé court')),
-                ('principale', models.BooleanField(default=False, verbose_name='appellation principale')),
-                ('peu_usite', models.BooleanField(default=False, verbose_name='peu usitée')),
-                ('origine', models.CharField(blank=True, max_length=80)),
-                ('transition_eco', models.CharField(blank=True, max_length=80)),
-                ('transition_num', models.BooleanField(default=False)),
-                ('emploi_cadre', models.BooleanField(default=False)),
-                ('fiche', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appellations', to='referentials.fiche')),
+                ("actif", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "retire_en",
+                    models.CharField(blank=True, max_length=20, verbose_name="retiré à la version"),
+                ),
+                ("code_ogr", models.IntegerField(primary_key=True, serialize=False, verbose_name="code OGR")),
+                ("libelle", models.CharField(max_length=250, verbose_name="libellé long")),
+                ("libelle_court", models.CharField(blank=True, max_length=250, verbose_name="libellé court")),
+                ("principale", models.BooleanField(default=False, verbose_name="appellation principale")),
+                ("peu_usite", models.BooleanField(default=False, verbose_name="peu usitée")),
+                ("origine", models.CharField(blank=True, max_length=80)),
+                ("transition_eco", models.CharField(blank=True, max_length=80)),
+                ("transition_num", models.BooleanField(default=False)),
+                ("emploi_cadre", models.BooleanField(default=False)),
+                (
+                    "fiche",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appellations",
+                        to="referentials.fiche",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appellation',
-                'ordering': ['libelle'],
+                "verbose_name": "appellation",
+                "ordering": ["libelle"],
             },
         ),
         migrations.AddField(
-            model_name='domaineprofessionnel',
-            name='grand_domaine',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='domaines', to='referentials.granddomaine'),
+            model_name="domaineprofessionnel",
+            name="grand_domaine",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="domaines",
+                to="referentials.granddomaine",
+            ),
         ),
         migrations.CreateModel(
-            name='FicheClassement',
+            name="FicheClassement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('principal', models.BooleanField(default=False)),
-                ('classement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fiche_links', to='referentials.classement')),
-                ('fiche', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='classement_links', to='referentials.fiche')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("principal", models.BooleanField(default=False)),
+                (
+                    "classement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fiche_links",
+                        to="referentials.classement",
+                    ),
+                ),
+                (
+                    "fiche",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="classement_links",
+                        to="referentials.fiche",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('fiche', 'classement'), name='uniq_fiche_classement')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("fiche", "classement"), name="uniq_fiche_classement")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FicheCompetence',
+            name="FicheCompetence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('savoir_etre', models.BooleanField(default=False)),
-                ('coeur_metier', models.CharField(blank=True, choices=[('', '—'), ('Principale', 'Principale'), ('Émergente', 'Émergente')], max_length=12)),
-                ('competence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fiche_links', to='referentials.competence')),
-                ('fiche', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='competence_links', to='referentials.fiche')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("savoir_etre", models.BooleanField(default=False)),
+                (
+                    "coeur_metier",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "—"), ("Principale", "Principale"), ("Émergente", "Émergente")],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "competence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fiche_links",
+                        to="referentials.competence",
+                    ),
+                ),
+                (
+                    "fiche",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="competence_links",
+                        to="referentials.fiche",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('fiche', 'competence'), name='uniq_fiche_competence')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("fiche", "competence"), name="uniq_fiche_competence")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FicheContexte',
+            name="FicheContexte",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contexte', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fiche_links', to='referentials.contextetravail')),
-                ('fiche', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contexte_links', to='referentials.fiche')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "contexte",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fiche_links",
+                        to="referentials.contextetravail",
+                    ),
+                ),
+                (
+                    "fiche",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contexte_links",
+                        to="referentials.fiche",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('fiche', 'contexte'), name='uniq_fiche_contexte')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("fiche", "contexte"), name="uniq_fiche_contexte")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Mobilite',
+            name="Mobilite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rang', models.PositiveIntegerField()),
-                ('cible', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mobilites_entrantes', to='referentials.fiche')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mobilites', to='referentials.fiche')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rang", models.PositiveIntegerField()),
+                (
+                    "cible",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mobilites_entrantes",
+                        to="referentials.fiche",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mobilites",
+                        to="referentials.fiche",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['source', 'rang'],
-                'constraints': [models.UniqueConstraint(fields=('source', 'cible'), name='uniq_mobilite')],
+                "ordering": ["source", "rang"],
+                "constraints": [models.UniqueConstraint(fields=("source", "cible"), name="uniq_mobilite")],
             },
         ),
         migrations.CreateModel(
-            name='RomeV3Fap',
+            name="RomeV3Fap",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rome_v3', models.CharField(db_index=True, max_length=5)),
-                ('libelle_rome_v3', models.CharField(blank=True, max_length=250)),
-                ('qualification', models.CharField(blank=True, max_length=20)),
-                ('fap', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='romes_v3', to='referentials.fap')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rome_v3", models.CharField(db_index=True, max_length=5)),
+                ("libelle_rome_v3", models.CharField(blank=True, max_length=250)),
+                ("qualification", models.CharField(blank=True, max_length=20)),
+                (
+                    "fap",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="romes_v3",
+                        to="referentials.fap",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('rome_v3', 'fap'), name='uniq_romev3_fap')],
+                "constraints": [models.UniqueConstraint(fields=("rome_v3", "fap"), name="uniq_romev3_fap")],
             },
         ),
         migrations.CreateModel(
-            name='FicheSavoir',
+            name="FicheSavoir",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('coeur_metier', models.CharField(blank=True, choices=[('', '—'), ('Principale', 'Principale'), ('Émergente', 'Émergente')], max_length=12)),
-                ('fiche', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='savoir_links', to='referentials.fiche')),
-                ('savoir', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fiche_links', to='referentials.savoir')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "coeur_metier",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "—"), ("Principale", "Principale"), ("Émergente", "Émergente")],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "fiche",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="savoir_links",
+                        to="referentials.fiche",
+                    ),
+                ),
+                (
+                    "savoir",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fiche_links",
+                        to="referentials.savoir",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('fiche', 'savoir'), name='uniq_fiche_savoir')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("fiche", "savoir"), name="uniq_fiche_savoir")
+                ],
             },
         ),
     ]

@@ -5,50 +5,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Territory',
+            name="Territory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=60, unique=True, verbose_name='identifiant')),
-                ('scale', models.CharField(choices=[('reg', 'Région'), ('dep', 'Département'), ('ze', "Zone d'emploi"), ('bassin', 'Bassin BMO'), ('epci', 'Intercommunalité (EPCI)'), ('commune', 'Commune'), ('custom', 'Territoire de projet')], db_index=True, max_length=10, verbose_name='échelle')),
-                ('code', models.CharField(max_length=40, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('population', models.IntegerField(default=0, verbose_name='population municipale')),
-                ('nature', models.CharField(blank=True, help_text='CA, CC, CU, ME pour un EPCI', max_length=10, verbose_name='nature juridique')),
-                ('postal_codes', models.CharField(blank=True, max_length=200, verbose_name='codes postaux')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('geometry', models.TextField(blank=True, verbose_name='contour GeoJSON')),
-                ('actif', models.BooleanField(default=True, verbose_name='actif')),
-                ('retire_en', models.CharField(blank=True, max_length=40, verbose_name='retiré à la version')),
-                ('editable', models.BooleanField(default=False, verbose_name='défini par les utilisateurs')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=60, unique=True, verbose_name="identifiant")),
+                (
+                    "scale",
+                    models.CharField(
+                        choices=[
+                            ("reg", "Région"),
+                            ("dep", "Département"),
+                            ("ze", "Zone d'emploi"),
+                            ("bassin", "Bassin BMO"),
+                            ("epci", "Intercommunalité (EPCI)"),
+                            ("commune", "Commune"),
+                            ("custom", "Territoire de projet"),
+                        ],
+                        db_index=True,
+                        max_length=10,
+                        verbose_name="échelle",
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("population", models.IntegerField(default=0, verbose_name="population municipale")),
+                (
+                    "nature",
+                    models.CharField(
+                        blank=True,
+                        help_text="CA, CC, CU, ME pour un EPCI",
+                        max_length=10,
+                        verbose_name="nature juridique",
+                    ),
+                ),
+                ("postal_codes", models.CharField(blank=True, max_length=200, verbose_name="codes postaux")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("geometry", models.TextField(blank=True, verbose_name="contour GeoJSON")),
+                ("actif", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "retire_en",
+                    models.CharField(blank=True, max_length=40, verbose_name="retiré à la version"),
+                ),
+                ("editable", models.BooleanField(default=False, verbose_name="défini par les utilisateurs")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="children",
+                        to="territories.territory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'territoire',
-                'ordering': ['scale', 'name'],
+                "verbose_name": "territoire",
+                "ordering": ["scale", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='member_of', to='territories.territory')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="member_of",
+                        to="territories.territory",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="territories.territory",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='territory',
-            constraint=models.UniqueConstraint(fields=('scale', 'code'), name='uniq_territory_scale_code'),
+            model_name="territory",
+            constraint=models.UniqueConstraint(fields=("scale", "code"), name="uniq_territory_scale_code"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('territory', 'commune'), name='uniq_membership'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(fields=("territory", "commune"), name="uniq_membership"),
         ),
     ]

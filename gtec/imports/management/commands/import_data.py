@@ -32,12 +32,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("source", choices=[*SOURCES, "all"])
-        parser.add_argument("--data-dir", type=Path, default=None, help="dossier des fichiers officiels (défaut : GTEC_DATA_DIR)")
+        parser.add_argument(
+            "--data-dir",
+            type=Path,
+            default=None,
+            help="dossier des fichiers officiels (défaut : GTEC_DATA_DIR)",
+        )
 
     def handle(self, *args, source: str, data_dir: Path | None, **options):
         data_dir = Path(data_dir or settings.GTEC_DATA_DIR)
         if not data_dir.is_dir():
-            raise CommandError(f"dossier de données introuvable : {data_dir} (réglez GTEC_DATA_DIR ou lancez `gtec data fetch`)")
+            raise CommandError(
+                f"dossier de données introuvable : {data_dir} (réglez GTEC_DATA_DIR ou lancez `gtec data fetch`)"
+            )
         for name in SOURCES if source == "all" else [source]:
             started = time.perf_counter()
             self.stdout.write(f"Import {name} depuis {data_dir}…")
