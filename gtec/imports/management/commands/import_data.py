@@ -45,14 +45,17 @@ class Command(BaseCommand):
             raise CommandError(
                 f"dossier de données introuvable : {data_dir} (réglez GTEC_DATA_DIR ou lancez `gtec data fetch`)"
             )
+        done: list[str] = []
         for name in SOURCES if source == "all" else [source]:
             started = time.perf_counter()
             self.stdout.write(f"Import {name} depuis {data_dir}…")
             try:
                 version, counts = run_source(name, data_dir, self.progress)
             except SourceError as exc:
-                raise CommandError(f"import {name} refusé, rien n'a été modifié — {exc}") from None
+                kept = f" (imports déjà faits et conservés : {', '.join(done)})" if done else ""
+                raise CommandError(f"import {name} refusé, rien n'a été modifié pour {name}{kept} — {exc}") from None
             self.report(name, version, counts, time.perf_counter() - started)
+            done.append(name)
 
     def progress(self, table: str, n: int) -> None:
         self.stdout.write(f"  … {table} ({n:,} lignes)".replace(",", " "))
