@@ -54,6 +54,15 @@ def insert_rows(model: type[models.Model], fields: list[str], rows: list[dict]) 
         for row in rows
     ]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY is PostgreSQL's bulk path: one round trip for the whole table instead of one per row.
+            copy_sql = "COPY {} ({}) FROM STDIN".format(
+                quote(opts.db_table), ", ".join(quote(f.column) for f in columns)
+            )
+            with cursor.cursor.copy(copy_sql) as copy:
+                for values in prepared:
+                    copy.write_row(values)
+            return
         for start in range(0, len(prepared), BATCH):
             cursor.executemany(sql, prepared[start : start + BATCH])
 

@@ -53,7 +53,9 @@ class Command(BaseCommand):
                 version, counts = run_source(name, data_dir, self.progress)
             except SourceError as exc:
                 kept = f" (imports déjà faits et conservés : {', '.join(done)})" if done else ""
-                raise CommandError(f"import {name} refusé, rien n'a été modifié pour {name}{kept} — {exc}") from None
+                raise CommandError(
+                    f"import {name} refusé, rien n'a été modifié pour {name}{kept} — {exc}"
+                ) from None
             self.report(name, version, counts, time.perf_counter() - started)
             done.append(name)
 
