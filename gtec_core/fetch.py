@@ -20,7 +20,6 @@ environment variable GTEC_SOURCES_MIRROR gives the prefix (docs/environment.md).
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import http.client
 import os
 import re
@@ -34,6 +33,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from gtec_core.sources.registry import Archive, Download, Source
+from gtec_core.tabular import sha256_file
 
 MIRROR_ENV = "GTEC_SOURCES_MIRROR"
 USER_AGENT = "gtec-data-fetch/1.0"
@@ -71,14 +71,6 @@ def resolve_url(download: Download, mirror: Mirror) -> str:
     if isinstance(mirror, str):
         return f"{mirror.rstrip('/')}/{quote(download.target)}"
     return mirror.get(download.url, download.url)
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def part_path(final: Path) -> Path:
