@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 
 from gtec.imports.models import ImportRun
 from gtec.referentials import queries as rq
-from gtec.referentials.search import appellation_search
+from gtec.referentials.search import appellation_index, appellation_search
 from gtec.territories import queries as tq
 from gtec_core.svgmap import Shape, project
 
@@ -101,6 +101,7 @@ def occupations(request: HttpRequest) -> HttpResponse:
             "hits": hits,
             "domaines": rq.grands_domaines() if not query else [],
             "rome_run": ImportRun.objects.filter(source="rome").first(),
+            "appellation_count": len(appellation_index()),
             "nav": "metiers",
         },
     )

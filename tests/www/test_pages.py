@@ -134,3 +134,18 @@ def test_admin_referentials_are_read_only_and_territories_editable(admin_client)
     created = Territory.objects.get(key="custom:golfe-sud")
     assert created.editable and created.communes().count() == 2
     assert created.population == sum(created.communes().values_list("population", flat=True)) > 60000
+
+
+def test_search_page_states_the_number_of_active_appellations(client):
+    from gtec.referentials.models import Appellation
+
+    Appellation.objects.filter(pk=Appellation.objects.first().pk).update(actif=False)
+    from gtec.imports.models import ImportRun
+
+    ImportRun.objects.create(source="rome", version="test")  # a new ROME import rebuilds the index
+    html = client.get("/metiers/").content.decode()
+    assert (
+        "parmi les 13\u202f119 appellations" in html
+        or "parmi les 13\xa0119 appellations" in html
+        or "parmi les 13 119 appellations" in html
+    )
