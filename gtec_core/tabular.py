@@ -170,19 +170,33 @@ def parse_table(path: Path, text: str, spec: FileSpec) -> pl.DataFrame:
         raise SourceError(
             path, "fichier vide : aucune ligne de données après l'en-tête", line=header_line + 1
         )
-    frame = pl.DataFrame(
-        {
-            c.name: pl.Series(c.name, values, dtype=pl.String)
-            for c, values in zip(spec.columns, columns, strict=True)
-        }
-        | {LINE: pl.Series(LINE, lines, dtype=pl.Int64)}
-    )
+    frame = string_frame([c.name for c in spec.columns], columns, lines)
     if spec.unescape_sql_quotes:
         frame = frame.with_columns(
             pl.col(c).str.replace_all("''", "'", literal=True) for c in spec.unescape_sql_quotes
         )
     check_frame(path, frame, spec.columns, spec.key)
     return frame
+
+
+def string_frame(names: Sequence[str], values: Sequence[list[str]], lines: list[int]) -> pl.DataFrame:
+    """Columns of strings read from a file, plus the `_line` each record starts on."""
+    return pl.DataFrame(
+        {name: pl.Series(name, column, dtype=pl.String) for name, column in zip(names, values, strict=True)}
+        | {LINE: pl.Series(LINE, lines, dtype=pl.Int64)}
+    )
+
+
+def open_xlsx(path: Path):
+    """An xlsx workbook opened for streaming (read-only, cached values); a damaged file is a SourceError."""
+    import openpyxl
+
+    if not Path(path).is_file():
+        raise SourceError(path, "fichier introuvable")
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise SourceError(path, f"classeur Excel illisible ({exc})") from None
 
 
 def first_line(frame: pl.DataFrame, mask: pl.Series) -> int | None:

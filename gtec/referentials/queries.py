@@ -72,10 +72,11 @@ def fiche_detail(code_rome: str) -> FicheDetail | None:
             detail.savoir_faire.setdefault(
                 link.competence.sous_categorie or "Autres savoir-faire", []
             ).append(link)
-    for link in sorted(
+    savoir_links = sorted(
         fiche.savoir_links.select_related("savoir"),
         key=lambda link: (link.savoir.categorie, order[link.coeur_metier], link.savoir.libelle),
-    ):
+    )
+    for link in savoir_links:
         detail.savoirs.setdefault(link.savoir.categorie or "Autres savoirs", []).append(link)
     for link in fiche.contexte_links.select_related("contexte").order_by(
         "contexte__code_type", "contexte__libelle"
@@ -90,7 +91,7 @@ def fiche_detail(code_rome: str) -> FicheDetail | None:
     detail.riasec = [
         (letter, RIASEC[letter]) for letter in (fiche.riasec_majeur, fiche.riasec_mineur) if letter in RIASEC
     ]
-    all_links = [*links, *fiche.savoir_links.all()]
+    all_links = [*links, *savoir_links]
     detail.coeur_count = sum(1 for link in all_links if link.coeur_metier == "Principale")
     detail.emergent_count = sum(1 for link in all_links if link.coeur_metier == "Émergente")
     return detail

@@ -20,11 +20,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import polars as pl
 
 from gtec_core.errors import SourceError
-from gtec_core.tabular import LINE, Column, FileSpec, check_frame, read_table
+from gtec_core.tabular import LINE, Column, FileSpec, check_frame, open_xlsx, read_table, string_frame
 
 # column in the file -> name in frames; the bassin columns are resolved per vintage
 FIXED = {
@@ -119,12 +118,7 @@ def read_bmo_xlsx(path: Path) -> pl.DataFrame:
     """Read the national BMO workbook (streaming, read-only): find the sheet whose header row holds
     `Code métier BMO` and `met`, and return the typed frame (see `read_bmo_csv`); `_line` is the xlsx row."""
     path = Path(path)
-    if not path.is_file():
-        raise SourceError(path, "fichier introuvable")
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise SourceError(path, f"classeur Excel illisible ({exc})") from None
+    book = open_xlsx(path)
     try:
         for sheet in book.worksheets:
             rows = sheet.iter_rows(values_only=True)
@@ -156,10 +150,7 @@ def read_bmo_xlsx(path: Path) -> pl.DataFrame:
                 raise SourceError(
                     path, f"feuille « {sheet.title} » sans ligne de données", line=header_row + 1
                 )
-            raw = pl.DataFrame(
-                {c.name: pl.Series(c.name, v, dtype=pl.String) for c, v in zip(columns, values, strict=True)}
-                | {LINE: pl.Series(LINE, lines, dtype=pl.Int64)}
-            )
+            raw = string_frame([c.name for c in columns], values, lines)
             check_frame(path, raw, columns, ("Code métier BMO", bassin, "Dept"))
             return _typed(raw, bassin, label)
     finally:

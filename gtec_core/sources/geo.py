@@ -13,11 +13,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
 import polars as pl
 
 from gtec_core.errors import SourceError
-from gtec_core.tabular import Column, FileSpec, read_table, sha256_file
+from gtec_core.tabular import Column, FileSpec, check_frame, open_xlsx, read_table, sha256_file, string_frame
 
 COG_DIR = "cog_ze/decoupage-administratif"
 INSEE = r"(\d{5}|2[AB]\d{3})"
@@ -150,47 +149,40 @@ class Geography:
     unresolved: dict[str, list[str]] = field(default_factory=dict)
 
 
+EPCI_SPEC = (
+    Column("dept"),
+    Column("siren", "pattern", True, r"\d{9}"),
+    Column("raison_sociale"),
+    Column("nature_juridique"),
+    Column("insee", "pattern", True, INSEE),
+)
+
+
 def read_epcicom(path: Path) -> pl.DataFrame:
-    if not path.is_file():
-        raise SourceError(path, "fichier introuvable")
+    """DGCL `epcicom` workbook (first sheet): one row per member commune of each EPCI; checked like every
+    delimited file (tabular.check_frame), `_line` being the xlsx row."""
+    book = open_xlsx(path)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise SourceError(path, f"classeur Excel illisible ({exc})") from None
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows)]
-    for name in EPCI_COLUMNS:
-        if name not in header:
-            raise SourceError(path, "colonne obligatoire absente de l'en-tête", line=1, column=name)
-    idx = {name: header.index(name) for name in EPCI_COLUMNS}
-    out: dict[str, list] = {name: [] for name in EPCI_COLUMNS}
-    lines: list[int] = []
-    for number, row in enumerate(rows, start=2):
-        if row is None or all(v is None for v in row):
-            continue
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
         for name in EPCI_COLUMNS:
-            value = row[idx[name]]
-            value = "" if value is None else str(value).strip()
-            if name in {"siren", "insee"} and not value:
-                raise SourceError(path, "valeur obligatoire manquante", line=number, column=name)
-            out[name].append(value)
-        lines.append(number)
-    book.close()
-    frame = pl.DataFrame(
-        out | {"_line": lines}, schema={**{name: pl.String for name in EPCI_COLUMNS}, "_line": pl.Int64}
-    )
-    if frame.is_empty():
+            if name not in header:
+                raise SourceError(path, "colonne obligatoire absente de l'en-tête", line=1, column=name)
+        index = [header.index(name) for name in EPCI_COLUMNS]
+        values: list[list[str]] = [[] for _ in EPCI_COLUMNS]
+        lines: list[int] = []
+        for number, row in enumerate(rows, start=2):
+            if row is None or all(v is None for v in row):
+                continue
+            for target, i in zip(values, index, strict=True):
+                target.append("" if i >= len(row) or row[i] is None else str(row[i]).strip())
+            lines.append(number)
+    finally:
+        book.close()
+    if not lines:
         raise SourceError(path, "fichier vide : aucune ligne de données après l'en-tête", line=2)
-    for column, pattern, what in [
-        ("siren", r"^\d{9}$", "SIREN d'EPCI"),
-        ("insee", r"^(\d{5}|2[AB]\d{3})$", "code commune"),
-    ]:
-        bad = frame.filter(~pl.col(column).str.contains(pattern))
-        if not bad.is_empty():
-            raise SourceError(
-                path, f"{what} « {bad[column][0]} » mal formé", line=int(bad["_line"][0]), column=column
-            )
+    frame = string_frame(EPCI_COLUMNS, values, lines)
+    check_frame(path, frame, EPCI_SPEC)
     return frame
 
 
