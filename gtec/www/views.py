@@ -71,11 +71,17 @@ def territory_page(request: HttpRequest, key: str) -> HttpResponse:
         "containers": tq.Territory.objects.containing(territory).exclude(pk=territory.pk).order_by("scale")
         if territory.scale == "commune"
         else [],
-        "featured": tq.featured_territories(),
+        "featured": featured_with(territory),
         "geo_run": ImportRun.objects.filter(source="geo").first(),
         "nav": "territoire",
     }
     return render(request, "www/territory.html", context)
+
+
+def featured_with(territory) -> list:
+    """The switcher's options, with the territory on show among them so the selector never names another."""
+    featured = list(tq.featured_territories())
+    return featured if territory in featured else [territory, *featured]
 
 
 def territory_search(request: HttpRequest) -> HttpResponse:

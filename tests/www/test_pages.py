@@ -149,3 +149,10 @@ def test_search_page_states_the_number_of_active_appellations(client):
         or "parmi les 13\xa0119 appellations" in html
         or "parmi les 13 119 appellations" in html
     )
+
+
+def test_switcher_names_the_territory_on_show(client):
+    html = client.get("/territoires/commune:56260/").content.decode()
+    select = html.split('id="territoire-select"')[1].split("</select>")[0]
+    assert '<option value="commune:56260" selected>Vannes</option>' in select
+    assert select.count(" selected") == 1
