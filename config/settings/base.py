@@ -48,6 +48,11 @@ INSTALLED_APPS = [
     "gtec.imports",
     "gtec.referentials",
     "gtec.territories",
+    "gtec.labour",
+    "gtec.training",
+    "gtec.organisations",
+    "gtec.surveys",
+    "gtec.careers",
     "gtec.www",
 ]
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from gtec.www import views
 
@@ -10,4 +10,8 @@ urlpatterns = [
     path("metiers/domaine/<str:code>/", views.domaine, name="domaine"),
     path("metiers/<str:code_rome>/", views.fiche, name="fiche"),
     path("api/appellations", views.appellations_api, name="api_appellations"),
+    path("", include("gtec.www.labour.urls")),
+    path("", include("gtec.www.training.urls")),
+    path("", include("gtec.www.careers.urls")),
+    path("", include("gtec.www.needs.urls")),
 ]

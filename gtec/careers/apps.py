@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CareersConfig(AppConfig):
+    name = "gtec.careers"
+    verbose_name = "Parcours professionnels"

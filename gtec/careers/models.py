@@ -1,0 +1,3 @@
+"""Persistence of the careers area."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SurveysConfig(AppConfig):
+    name = "gtec.surveys"
+    verbose_name = "Enquêtes besoins"

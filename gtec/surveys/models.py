@@ -1,0 +1,3 @@
+"""Persistence of the surveys area."""
+
+from django.db import models  # noqa: F401

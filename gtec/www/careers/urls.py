@@ -1,0 +1,3 @@
+"""URLs of the careers area (views in gtec/www/careers/views.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the labour area (views in gtec/www/labour/views.py)."""
+
+urlpatterns: list = []
