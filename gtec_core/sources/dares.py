@@ -10,6 +10,9 @@
 
 from __future__ import annotations
 
+import csv
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
@@ -123,5 +126,102 @@ def read_evol_tensions(path: Path) -> pl.DataFrame:
         "fap",
         pl.col("Année").str.strip_chars().cast(pl.Int16).alias("year"),
         _number("Tension").alias("tension"),
+        LINE,
+    )
+
+
+# --- Portraits statistiques des métiers (Dares), national series by FAP (cp1252, comma, `NA` = missing) ---
+
+PORTRAIT_EFFECTIFS = "effectifs_3niv.csv"
+PORTRAIT_AGE = "age_2017_2019_3niv.csv"
+PORTRAIT_DEMANDEURS = "serie_demandeurs_emploi_A_ABC.csv"
+PORTRAIT_NUMBER = rf"NA|{NUMBER}"
+PORTRAIT_FAP = r"[A-Z]([0-9][A-Z]([0-9]{2})?)?|G0[AB]|T2[AB]|ENS|ENSEMBLE|ZZZ|ZZZZZ"
+
+AGE_SPEC = FileSpec(
+    PORTRAIT_AGE,
+    (
+        Column("fap", "pattern", True, PORTRAIT_FAP),
+        Column("tr_age", required=True),
+        Column("annee_2017_2019", "pattern", True, PORTRAIT_NUMBER),
+    ),
+    encoding="cp1252",
+    key=("fap", "tr_age"),
+    description="Dares, portraits des métiers : emploi par tranche d'âge 2017-2019 (milliers)",
+)
+
+DEMANDEURS_SPEC = FileSpec(
+    PORTRAIT_DEMANDEURS,
+    (
+        Column("Fap3", "pattern", True, PORTRAIT_FAP + "|Ensemble"),
+        Column("Annee", "int", True),
+        Column("Effectifs", "pattern", True, PORTRAIT_NUMBER),
+        Column("Categorie", "pattern", True, r"Catégorie A|Catégories A, B, C"),
+    ),
+    encoding="cp1252",
+    key=("Fap3", "Annee", "Categorie"),
+    description="Dares, portraits des métiers : demandeurs d'emploi en catégories A et ABC (milliers)",
+)
+
+
+def _portrait_value(name: str) -> pl.Expr:
+    value = pl.col(name).str.strip_chars()
+    return pl.when(value == "NA").then(None).otherwise(value).cast(pl.Float64)
+
+
+def read_portrait_employment(path: Path) -> pl.DataFrame:
+    """`effectifs_3niv.csv`: a wide table, one row per year (`Annee`) and one column per FAP (domain, FAP 87
+    and FAP 225 codes, `ENS` for all), in thousands. Long frame: `fap`, `period` (year), `value` (thousands,
+    null for `NA`), `_line`."""
+    path = Path(path)
+    if not path.is_file():
+        raise SourceError(path, "fichier introuvable")
+    with open(path, encoding="cp1252", newline="") as handle:
+        header = [h.strip() for h in next(csv.reader(handle), [])]
+    faps = [h for h in header if h != "Annee"]
+    bad = [c for c in faps if not re.fullmatch(PORTRAIT_FAP, c)]
+    if bad:
+        raise SourceError(path, f"colonne inattendue « {bad[0]} » (code FAP attendu)", line=1, column=bad[0])
+    spec = FileSpec(
+        path.name,
+        (Column("Annee", "int", True), *(Column(f, "pattern", True, PORTRAIT_NUMBER) for f in faps)),
+        encoding="cp1252",
+        key=("Annee",),
+        description="Dares, portraits des métiers : emploi par FAP (milliers)",
+    )
+    raw = read_table(path, spec)
+    long = raw.unpivot(index=["Annee", LINE], on=faps, variable_name="fap", value_name="_value")
+    return long.select(
+        "fap",
+        pl.col("Annee").str.strip_chars().alias("period"),
+        _portrait_value("_value").alias("value"),
+        LINE,
+    ).sort("fap", "period")
+
+
+def read_portrait_age(path: Path) -> pl.DataFrame:
+    """`age_2017_2019_3niv.csv`: employment by age band (average 2017-2019, thousands). Frame: `fap`,
+    `age_band`, `value`, `_line`."""
+    raw = read_table(Path(path), replace(AGE_SPEC, name=Path(path).name))
+    return raw.select(
+        "fap",
+        pl.col("tr_age").str.strip_chars().alias("age_band"),
+        _portrait_value("annee_2017_2019").alias("value"),
+        LINE,
+    )
+
+
+def read_portrait_jobseekers(path: Path) -> pl.DataFrame:
+    """`serie_demandeurs_emploi_A_ABC.csv`: yearly average of job seekers in category A and ABC by FAP 87
+    (thousands). Frame: `fap`, `period`, `category` (A / ABC), `value`, `_line`."""
+    raw = read_table(Path(path), replace(DEMANDEURS_SPEC, name=Path(path).name))
+    return raw.select(
+        pl.col("Fap3").alias("fap"),
+        pl.col("Annee").str.strip_chars().alias("period"),
+        pl.when(pl.col("Categorie").str.starts_with("Catégories"))
+        .then(pl.lit("ABC"))
+        .otherwise(pl.lit("A"))
+        .alias("category"),
+        _portrait_value("Effectifs").alias("value"),
         LINE,
     )

@@ -4,7 +4,7 @@ Source: `GET https://api.francetravail.io/partenaire/offresdemploi/v2/offres/sea
 `{"resultats": [offre, …], "filtresPossibles": […]}`; a dump of offers may also be a JSON array of offers, or
 JSON lines (one offer object per line, read as a stream). An offer carries `id`, `intitule`, `dateCreation`
 and `dateActualisation` (ISO 8601, e.g. `2024-03-01T10:15:00.000Z`), `lieuTravail{libelle, codePostal, commune
-(INSEE)}`, `romeCode`, `appellationlibelle`, `typeContrat` (CDI/CDD/MIS/SAI…), `natureContrat`,
+(INSEE)}`, `romeCode`, `appellationlibelle`, `typeContrat` (CDI/CDD/MIS/SAI…), `typeContratLibelle` (« CDD - 6 Mois »), `natureContrat`,
 `dureeTravailLibelleConverti`, `qualificationCode`, `codeNAF`, `nombrePostes`, `offresManqueCandidats`,
 `competences[{code (OGR), libelle, exigence}]`, among many others not kept here.
 
@@ -40,6 +40,7 @@ SCHEMA: dict[str, pl.DataType] = {
     "appellation": pl.String(),
     "contract_type": pl.String(),
     "contract_nature": pl.String(),
+    "contract_label": pl.String(),
     "working_time": pl.String(),
     "qualification_code": pl.String(),
     "naf_code": pl.String(),
@@ -120,6 +121,7 @@ def _flatten(offer: Any, fail: Any) -> dict[str, Any] | None:
         "appellation": _text(offer.get("appellationlibelle")),
         "contract_type": _text(offer.get("typeContrat")),
         "contract_nature": _text(offer.get("natureContrat")),
+        "contract_label": _text(offer.get("typeContratLibelle")),
         "working_time": _text(offer.get("dureeTravailLibelleConverti")),
         "qualification_code": _text(offer.get("qualificationCode")),
         "naf_code": _text(offer.get("codeNAF")),

@@ -1,4 +1,9 @@
-"""`gtec import rome|fap|geo|all [--data-dir DIR]` — load the official referentials."""
+"""`gtec import SOURCE [FILE ...] [--data-dir DIR]` — load official data into the database.
+
+Referentials and national tables, read from the data folder (GTEC_DATA_DIR): `rome`, `fap`, `geo`, `bmo`,
+`dares`, or `all` of them in that order. Territory files, given as paths: `stmt FILE`, `offres FILE...`,
+`sirene FILE`, `emploi FILE`, `lheo FILE` (training offer), and `demo DIR` for a folder written by
+`gtec demo generate` (every file it lists, marked synthetic)."""
 
 from __future__ import annotations
 
@@ -6,40 +11,78 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from gtec.imports.sync import Counts
 from gtec_core.errors import SourceError
 
-SOURCES = ["rome", "fap", "geo"]
-FOLDERS = {"rome": "rome4", "fap": "fap_rome", "geo": "."}
+SOURCES = ["rome", "fap", "geo", "bmo", "dares"]
+FILE_SOURCES = ["stmt", "offres", "sirene", "emploi", "demo", "lheo"]
+FOLDERS = {"rome": "rome4", "fap": "fap_rome", "geo": ".", "bmo": "bmo", "dares": "."}
+# demo manifest kind -> importer, in dependency order
+DEMO_KINDS = ["sirene", "stmt", "offres", "emploi", "bmo"]
 
 
 def run_source(source: str, data_dir: Path, progress):
+    from gtec.labour.services import bmo_import, dares_import
     from gtec.referentials.services import fap_import, rome_import
     from gtec.territories.services import geo_import
 
     folder = (data_dir / FOLDERS[source]).resolve()
-    if source == "rome":
-        return rome_import(folder, progress=progress)
-    if source == "fap":
-        return fap_import(folder, progress=progress)
-    return geo_import(folder, progress=progress)
+    importer = {
+        "rome": rome_import,
+        "fap": fap_import,
+        "geo": geo_import,
+        "bmo": bmo_import,
+        "dares": dares_import,
+    }[source]
+    return importer(folder, progress=progress)
+
+
+def run_file_source(source: str, paths: list[Path], progress, *, synthetic: bool = False):
+    from gtec.labour import services
+
+    if source == "offres":
+        return services.offers_import(paths, synthetic=synthetic, progress=progress)
+    if len(paths) != 1:
+        raise CommandError(f"`gtec import {source}` attend un seul fichier")
+    importer = {
+        "stmt": services.stmt_import,
+        "sirene": services.sirene_import,
+        "emploi": services.employment_import,
+        "bmo": services.bmo_import,
+    }[source]
+    return importer(paths[0], synthetic=synthetic, progress=progress)
 
 
 class Command(BaseCommand):
-    help = "Importe un référentiel officiel (rome, fap, geo) ou tous (all) depuis le dossier des données."
+    help = "Importe une source officielle (rome, fap, geo, bmo, dares, all) ou des fichiers de territoire."
 
     def add_arguments(self, parser):
-        parser.add_argument("source", choices=[*SOURCES, "all"])
+        parser.add_argument("source", choices=[*SOURCES, "all", *FILE_SOURCES])
+        parser.add_argument("paths", nargs="*", type=Path, help="fichier(s) ou dossier à importer")
         parser.add_argument(
             "--data-dir",
             type=Path,
             default=None,
             help="dossier des fichiers officiels (défaut : GTEC_DATA_DIR)",
         )
+        parser.add_argument("--json", action="store_true", help="(lheo) résumé JSON")
+        parser.add_argument("--strict", action="store_true", help="(lheo) validation XSD")
 
-    def handle(self, *args, source: str, data_dir: Path | None, **options):
+    def handle(self, *args, source: str, paths: list[Path], data_dir: Path | None, **options):
+        if source == "lheo":
+            return self.lheo(paths, options)
+        if source in FILE_SOURCES:
+            if not paths:
+                raise CommandError(f"`gtec import {source}` attend un chemin de fichier ou de dossier")
+            missing = [p for p in paths if not p.exists()]
+            if missing:
+                raise CommandError(f"introuvable : {missing[0]}")
+            if source == "demo":
+                return self.demo(paths[0])
+            return self.run(source, lambda: run_file_source(source, paths, self.progress), [])
         data_dir = Path(data_dir or settings.GTEC_DATA_DIR)
         if not data_dir.is_dir():
             raise CommandError(
@@ -47,17 +90,57 @@ class Command(BaseCommand):
             )
         done: list[str] = []
         for name in SOURCES if source == "all" else [source]:
-            started = time.perf_counter()
             self.stdout.write(f"Import {name} depuis {data_dir}…")
-            try:
-                version, counts = run_source(name, data_dir, self.progress)
-            except SourceError as exc:
-                kept = f" (imports déjà faits et conservés : {', '.join(done)})" if done else ""
-                raise CommandError(
-                    f"import {name} refusé, rien n'a été modifié pour {name}{kept} — {exc}"
-                ) from None
-            self.report(name, version, counts, time.perf_counter() - started)
+            self.run(name, lambda name=name: run_source(name, data_dir, self.progress), done)
             done.append(name)
+
+    def run(self, name: str, call, done: list[str]) -> None:
+        started = time.perf_counter()
+        try:
+            version, counts = call()
+        except SourceError as exc:
+            kept = f" (imports déjà faits et conservés : {', '.join(done)})" if done else ""
+            raise CommandError(
+                f"import {name} refusé, rien n'a été modifié pour {name}{kept} — {exc}"
+            ) from None
+        self.report(name, version, counts, time.perf_counter() - started)
+
+    def demo(self, folder: Path) -> None:
+        """Import every file of a generated demo folder (its manifest lists them by kind), marked synthetic."""
+        from gtec.labour.services import read_manifest
+
+        try:
+            manifest = read_manifest(folder)
+        except SourceError as exc:
+            raise CommandError(str(exc)) from None
+        files = manifest.get("files", [])
+        done: list[str] = []
+        for kind in DEMO_KINDS:
+            paths = [folder / f["path"] for f in files if f.get("kind") == kind]
+            if not paths:
+                continue
+            self.stdout.write(f"Import {kind} (synthétique) depuis {folder}…")
+            self.run(
+                kind,
+                lambda kind=kind, paths=paths: run_file_source(kind, paths, self.progress, synthetic=True),
+                done,
+            )
+            done.append(kind)
+        for f in files:
+            if f.get("kind") == "lheo":
+                self.lheo([folder / f["path"]], {"json": False, "strict": False})
+        if not done:
+            raise CommandError(f"{folder / 'manifest.json'} : aucun fichier importable listé")
+
+    def lheo(self, paths: list[Path], options: dict) -> None:
+        if len(paths) != 1:
+            raise CommandError("`gtec import lheo` attend un seul fichier XML")
+        args = (
+            [str(paths[0])]
+            + (["--json"] if options.get("json") else [])
+            + (["--strict"] if options.get("strict") else [])
+        )
+        call_command("import_lheo", *args, stdout=self.stdout, stderr=self.stderr)
 
     def progress(self, table: str, n: int) -> None:
         self.stdout.write(f"  … {table} ({n:,} lignes)".replace(",", " "))

@@ -1,0 +1,392 @@
+"""Importers of the labour-market sources: read with `gtec_core.sources`, diff with the one sync helper, in one
+transaction each, with provenance. Each returns `(version, counts)` like the referential importers.
+
+Scopes (what a file replaces): BMO replaces the years it contains; Dares tables replace themselves; STMT
+replaces the months it contains (other months are kept); offers are keyed by their France Travail id and never
+deleted by a later file (a file is a window of offers, not the whole stock); SIRENE replaces the
+establishments of the communes it covers; employment replaces the years it contains."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+from django.db import transaction
+
+from gtec.imports.services import importrun_record
+from gtec.imports.sync import Counts, sync
+from gtec.labour import models as m
+from gtec_core.errors import SourceError
+from gtec_core.sources import bmo as bmo_source
+from gtec_core.sources import dares as dares_source
+from gtec_core.sources import offers as offers_source
+from gtec_core.sources import sirene as sirene_source
+from gtec_core.sources import stmt as stmt_source
+from gtec_core.tabular import sha256_file
+
+BMO_FILE = "Base_open_data_BMO_2024.xlsx"
+DURABLE_MONTHS = 6
+
+
+def _files(*paths: Path) -> dict[str, str]:
+    return {Path(p).name: sha256_file(Path(p)) for p in paths}
+
+
+def _int(value) -> int | None:
+    return None if value is None else int(value)
+
+
+def bmo_import(path: Path, *, synthetic: bool = False, progress=None) -> tuple[str, dict[str, Counts]]:
+    """BMO open-data workbook (or its CSV layout). `*` stays null."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / BMO_FILE
+    frame = bmo_source.read_bmo(path)
+    rows = [
+        {
+            "annee": r["year"],
+            "code_bassin": str(r["bassin"]),
+            "libelle_bassin": r["bassin_label"],
+            "code_metier": r["metier_code"],
+            "libelle_metier": r["metier_label"],
+            "code_famille": r["family_code"] or "",
+            "libelle_famille": r["family_label"] or "",
+            "code_region": r["region"] or "",
+            "code_departement": r["departement"] or "",
+            "projets": _int(r["projects"]),
+            "difficiles": _int(r["difficult_projects"]),
+            "saisonniers": _int(r["seasonal_projects"]),
+        }
+        for r in frame.iter_rows(named=True)
+    ]
+    years = sorted({r["annee"] for r in rows})
+    if progress:
+        progress("bmo", len(rows))
+    with transaction.atomic():
+        counts = {
+            "bmo": sync(
+                m.BmoProjet,
+                rows,
+                ("annee", "code_bassin", "code_departement", "code_metier"),
+                scope={"annee__in": years},
+            )
+        }
+        version = "BMO " + ", ".join(map(str, years))
+        importrun_record(
+            source="bmo",
+            version=version,
+            data_dir=path.parent,
+            files=_files(path),
+            counts=counts,
+            synthetic=synthetic,
+        )
+    return version, counts
+
+
+def dares_import(data_dir: Path, *, progress=None) -> tuple[str, dict[str, Counts]]:
+    """Dares published tensions (`dares_tension/`) and the national portrait series
+    (`dares_portrait_metiers/`)."""
+    data_dir = Path(data_dir)
+    tension_path = data_dir / "dares_tension" / dares_source.TENSIONS_FILE
+    portrait = data_dir / "dares_portrait_metiers"
+    tensions = dares_source.read_tensions(tension_path)
+    evol = dares_source.read_evol_tensions(data_dir / "dares_tension" / dares_source.EVOL_FILE)
+    employment = dares_source.read_portrait_employment(portrait / dares_source.PORTRAIT_EFFECTIFS)
+    age = dares_source.read_portrait_age(portrait / dares_source.PORTRAIT_AGE)
+    jobseekers = dares_source.read_portrait_jobseekers(portrait / dares_source.PORTRAIT_DEMANDEURS)
+
+    tension_rows = [
+        {
+            "annee": r["year"],
+            "code_fap": r["fap"],
+            "niveau_fap": r["fap_level"],
+            "niveau_geo": r["geo_level"],
+            "code_geo": r["territory"],
+            "emploi_moyen": r["employment"],
+            "tension": r["tension"],
+            "categorie": r["category"],
+            "intensite_embauches": r["hiring_intensity"],
+            "lien_formation_emploi": r["training_link"],
+            "manque_main_oeuvre": r["lack_of_labour"],
+            "non_durabilite": r["non_durability"],
+            "conditions_travail": r["working_conditions"],
+            "inadequation_geo": r["geographic_mismatch"],
+        }
+        for r in tensions.iter_rows(named=True)
+    ]
+    series = (
+        [
+            {
+                "tableau": "tension",
+                "code_fap": r["fap"],
+                "periode": str(r["year"]),
+                "modalite": "",
+                "valeur": r["tension"],
+            }
+            for r in evol.iter_rows(named=True)
+        ]
+        + [
+            {
+                "tableau": "effectifs",
+                "code_fap": r["fap"],
+                "periode": r["period"],
+                "modalite": "",
+                "valeur": r["value"],
+            }
+            for r in employment.iter_rows(named=True)
+        ]
+        + [
+            {
+                "tableau": "age",
+                "code_fap": r["fap"],
+                "periode": "2017-2019",
+                "modalite": r["age_band"],
+                "valeur": r["value"],
+            }
+            for r in age.iter_rows(named=True)
+        ]
+        + [
+            {
+                "tableau": "demandeurs",
+                "code_fap": r["fap"],
+                "periode": r["period"],
+                "modalite": r["category"],
+                "valeur": r["value"],
+            }
+            for r in jobseekers.iter_rows(named=True)
+        ]
+    )
+    if progress:
+        progress("dares_tension", len(tension_rows))
+        progress("dares_serie", len(series))
+    with transaction.atomic():
+        counts = {
+            "dares_tension": sync(
+                m.DaresTension, tension_rows, ("annee", "code_fap", "niveau_geo", "code_geo")
+            ),
+            "dares_serie": sync(m.DaresSerie, series, ("tableau", "code_fap", "periode", "modalite")),
+        }
+        years = sorted({r["annee"] for r in tension_rows})
+        version = "Dares tensions " + ", ".join(map(str, years)) + " + portraits des métiers"
+        importrun_record(
+            source="dares",
+            version=version,
+            data_dir=data_dir,
+            files=_files(
+                tension_path,
+                data_dir / "dares_tension" / dares_source.EVOL_FILE,
+                portrait / dares_source.PORTRAIT_EFFECTIFS,
+                portrait / dares_source.PORTRAIT_AGE,
+                portrait / dares_source.PORTRAIT_DEMANDEURS,
+            ),
+            counts=counts,
+        )
+    return version, counts
+
+
+def stmt_import(path: Path, *, synthetic: bool = False, progress=None) -> tuple[str, dict[str, Counts]]:
+    """Job seekers in the STMT layout; replaces the months the file covers."""
+    path = Path(path)
+    frame = stmt_source.read_stmt(path)
+    rows = [
+        {
+            "mois": r["month"],
+            "categorie": r["category"],
+            "niveau_geo": r["geo_level"],
+            "code_geo": r["geo_code"],
+            "code_rome": r["rome"] or "",
+            "stock": r["stock"],
+            "entrees": r["entries"],
+            "sorties": r["exits"],
+        }
+        for r in frame.drop("secret", "_line").iter_rows(named=True)
+    ]
+    months = sorted({r["mois"] for r in rows})
+    if progress:
+        progress("demandeurs", len(rows))
+    with transaction.atomic():
+        counts = {
+            "demandeurs": sync(
+                m.DemandeurEmploi,
+                rows,
+                ("mois", "categorie", "niveau_geo", "code_geo", "code_rome"),
+                scope={"mois__in": months},
+            )
+        }
+        version = f"STMT {months[0]:%Y-%m} à {months[-1]:%Y-%m}" if months else "STMT (vide)"
+        importrun_record(
+            source="stmt",
+            version=version,
+            data_dir=path.parent,
+            files=_files(path),
+            counts=counts,
+            synthetic=synthetic,
+        )
+    return version, counts
+
+
+def _durable(contract_type: str | None, label: str | None) -> bool:
+    """CDI, or a fixed-term contract of more than 6 months (`typeContratLibelle` « CDD - 12 Mois »): the Dares
+    « offres durables » of the non-durability indicator."""
+    if contract_type == "CDI":
+        return True
+    if contract_type in {"CDD", "MIS", "SAI"} and label:
+        digits = "".join(ch if ch.isdigit() else " " for ch in label).split()
+        if digits and "mois" in label.lower():
+            return int(digits[0]) > DURABLE_MONTHS
+    return False
+
+
+def offer_rows(frame: pl.DataFrame) -> list[dict]:
+    rows = []
+    for r in frame.iter_rows(named=True):
+        working_time = r["working_time"] or ""
+        rows.append(
+            {
+                "identifiant": r["id"],
+                "intitule": (r["title"] or "")[:250],
+                "date_creation": r["date"],
+                "code_insee": r["commune"] or "",
+                "code_rome": r["rome_code"],
+                "appellation": (r["appellation"] or "")[:250],
+                "type_contrat": r["contract_type"] or "",
+                "duree_travail": working_time[:60],
+                "qualification": r["qualification_code"] or "",
+                "code_naf": (r["naf_code"] or "")[:6],
+                "postes": r["positions"] or 1,
+                "durable": _durable(r["contract_type"], r["contract_label"]),
+                "temps_plein": "plein" in working_time.lower(),
+                "manque_candidats": r["lacks_candidates"],
+                "competences": list(r["skills"] or []),
+            }
+        )
+    return rows
+
+
+def offers_import(
+    paths: list[Path], *, synthetic: bool = False, progress=None
+) -> tuple[str, dict[str, Counts]]:
+    """Job offers (API v2 JSON / JSON lines), one transaction for all the files given. An offer already
+    stored is updated when it changed; none is deleted."""
+    paths = [Path(p) for p in paths]
+    counts = {"offres": Counts()}
+    dates = []
+    with transaction.atomic():
+        for path in paths:
+            frame = offers_source.read_offers(path)
+            rows = offer_rows(frame)
+            if not rows:
+                continue
+            if progress:
+                progress(f"offres {path.name}", len(rows))
+            low, high = min(r["date_creation"] for r in rows), max(r["date_creation"] for r in rows)
+            dates += [low, high]
+            part = sync(
+                m.Offre,
+                rows,
+                ("identifiant",),
+                scope={"date_creation__gte": low, "date_creation__lte": high},
+                delete_missing=False,
+            )
+            for field in ("created", "updated", "unchanged"):
+                setattr(counts["offres"], field, getattr(counts["offres"], field) + getattr(part, field))
+        version = f"offres {min(dates):%Y-%m} à {max(dates):%Y-%m}" if dates else "offres (vide)"
+        importrun_record(
+            source="offres",
+            version=version,
+            data_dir=paths[0].parent if paths else "",
+            files=_files(*paths),
+            counts=counts,
+            synthetic=synthetic,
+        )
+    return version, counts
+
+
+def sirene_import(
+    path: Path, communes: list[str] | None = None, *, synthetic: bool = False, progress=None
+) -> tuple[str, dict[str, Counts]]:
+    """SIRENE establishments of `communes` (all the file's communes when None)."""
+    path = Path(path)
+    frame = sirene_source.read_establishments(path, communes)
+    rows = [
+        {
+            "siret": r["siret"],
+            "siren": r["siren"],
+            "naf": r["naf"] or "",
+            "tranche_effectifs": r["headcount_band"] or "",
+            "code_insee": r["commune"] or "",
+            "actif": bool(r["active"]),
+            "date_creation": r["created"],
+        }
+        for r in frame.iter_rows(named=True)
+    ]
+    covered = sorted(set(communes) if communes is not None else {r["code_insee"] for r in rows})
+    if progress:
+        progress("etablissements", len(rows))
+    with transaction.atomic():
+        counts = {
+            "etablissements": sync(m.Etablissement, rows, ("siret",), scope={"code_insee__in": covered})
+        }
+        version = f"SIRENE {len(covered)} communes"
+        importrun_record(
+            source="sirene",
+            version=version,
+            data_dir=path.parent,
+            files=_files(path),
+            counts=counts,
+            synthetic=synthetic,
+        )
+    return version, counts
+
+
+def employment_import(path: Path, *, synthetic: bool = False, progress=None) -> tuple[str, dict[str, Counts]]:
+    """Employment by occupation and age band (layout of `gtec_core.sources.employment`)."""
+    from gtec_core.sources import employment as employment_source
+
+    path = Path(path)
+    frame = employment_source.read_employment(path)
+    rows = [
+        {
+            "annee": r["year"],
+            "niveau_geo": r["geo_level"],
+            "code_geo": r["geo_code"],
+            "code_fap": r["fap"],
+            "tranche_age": r["age_band"],
+            "effectif": _int(r["employment"]),
+        }
+        for r in frame.iter_rows(named=True)
+    ]
+    years = sorted({r["annee"] for r in rows})
+    if progress:
+        progress("emploi", len(rows))
+    with transaction.atomic():
+        counts = {
+            "emploi": sync(
+                m.Emploi,
+                rows,
+                ("annee", "niveau_geo", "code_geo", "code_fap", "tranche_age"),
+                scope={"annee__in": years},
+            )
+        }
+        version = "emploi " + ", ".join(map(str, years))
+        importrun_record(
+            source="emploi",
+            version=version,
+            data_dir=path.parent,
+            files=_files(path),
+            counts=counts,
+            synthetic=synthetic,
+        )
+    return version, counts
+
+
+def read_manifest(folder: Path) -> dict:
+    """The `manifest.json` the demo generator writes beside its files (synthetic flag, files, seed)."""
+    path = Path(folder) / "manifest.json"
+    if not path.is_file():
+        raise SourceError(path, "manifeste absent : ce dossier n'a pas été produit par `gtec demo generate`")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise SourceError(path, f"JSON illisible ({exc.msg})", line=exc.lineno) from None
