@@ -1,0 +1,363 @@
+"""The questionnaire as an XLSX workbook, for actors who collect answers on paper or in a spreadsheet.
+
+Layout (row 1 holds the column names below, data from row 2; one workbook may hold many establishments):
+
+- `Etablissements`: one row per establishment (SIRET, name, commune, NAF, size band, drivers, training
+  formats, hosting, consent);
+- `Metiers`: one row per establishment × appellation (workforce by age band, departures within 5 years,
+  hires within 12 months, contract, difficulty and its reasons);
+- `Competences`: one row per skill needed within 2–5 years for an occupation already declared: a ROME
+  compétence code, or free text;
+- `Listes` (allowed values behind the drop-down lists) and `Appellations` (ROME codes to look up).
+
+Reading checks every cell and reports every problem with its sheet, row and column; the caller imports
+nothing when one problem is found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gtec_core import siret as sirets
+from gtec_core.surveys import schema
+
+YES, NO = "oui", "non"
+SHEET_ORG, SHEET_OCC, SHEET_SKILL, SHEET_LISTS, SHEET_APP = (
+    "Etablissements",
+    "Metiers",
+    "Competences",
+    "Listes",
+    "Appellations",
+)
+DRIVER_COLS = [f"moteur_{c}" for c in schema.codes(schema.DRIVERS)]
+FORMAT_COLS = [f"format_{c}" for c in schema.codes(schema.FORMATS)]
+REASON_COLS = [f"raison_{c}" for c in schema.codes(schema.REASONS)]
+AGE_COLS = [f"eff_{c}" for c in schema.codes(schema.AGE_BANDS)]
+ORG_COLS = ["siret", "raison_sociale", "code_insee", "naf", "tranche_effectif", "effectif", *DRIVER_COLS]
+ORG_COLS += [
+    "besoins_formation",
+    *FORMAT_COLS,
+    "accueil_immersion",
+    "accueil_apprentis",
+    "accueil_stagiaires",
+]
+ORG_COLS += ["consentement"]
+OCC_COLS = ["siret", "code_ogr_appellation", "appellation", *AGE_COLS, "departs_5ans", "recrutements_12m"]
+OCC_COLS += ["contrat", "difficulte", *REASON_COLS]
+SKILL_COLS = ["siret", "code_ogr_appellation", "code_ogr_competence", "competence_libre"]
+LISTS = {
+    "oui_non": [YES, NO],
+    "tranche_effectif": schema.codes(schema.SIZE_BANDS),
+    "contrat": schema.codes(schema.CONTRACTS),
+    "consentement": schema.codes(schema.CONSENTS),
+}
+YES_NO_COLS = [*DRIVER_COLS, *FORMAT_COLS, "accueil_immersion", "difficulte", *REASON_COLS]
+
+
+@dataclass(frozen=True)
+class CellError:
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"feuille « {self.sheet} », ligne {self.row}, colonne « {self.column} » : {self.message}"
+
+
+@dataclass
+class Establishment:
+    """One establishment's answer as read from (or written to) the workbook."""
+
+    siret: str
+    raison_sociale: str
+    code_insee: str
+    naf: str = ""
+    size_band: str = ""
+    answer: dict = field(default_factory=dict)
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class Referential:
+    """What the reader checks codes against: appellation code → (code ROME, label), compétence codes,
+    commune codes."""
+
+    appellations: dict[int, tuple[str, str]]
+    competences: set[int]
+    communes: set[str]
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def write_workbook(
+    path: Path, establishments: list[Establishment] = (), appellations: list[tuple[int, str, str]] = ()
+) -> Path:
+    """Write the template (empty) or a filled workbook, with drop-down lists on the coded columns."""
+    from openpyxl import Workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    readme = wb.active
+    readme.title = "Lisez-moi"
+    for line in README:
+        readme.append([line])
+    lists = wb.create_sheet(SHEET_LISTS)
+    ranges = {}
+    for i, (name, values) in enumerate(LISTS.items()):
+        lists.cell(row=1, column=i + 1, value=name)
+        for j, v in enumerate(values):
+            lists.cell(row=j + 2, column=i + 1, value=v)
+        ranges[name] = f"{SHEET_LISTS}!${_letter(i)}$2:${_letter(i)}${len(values) + 1}"
+    sheets = {}
+    for title, cols in ((SHEET_ORG, ORG_COLS), (SHEET_OCC, OCC_COLS), (SHEET_SKILL, SKILL_COLS)):
+        ws = wb.create_sheet(title)
+        ws.append(cols)
+        ws.freeze_panes = "A2"
+        for i, col in enumerate(cols):
+            kind = "oui_non" if col in YES_NO_COLS else col if col in LISTS else None
+            if kind:
+                dv = DataValidation(type="list", formula1=ranges[kind], allow_blank=True)
+                dv.error = "Choisissez une valeur de la liste"
+                dv.add(f"{_letter(i)}2:{_letter(i)}5000")
+                ws.add_data_validation(dv)
+        sheets[title] = ws
+    yn = {True: YES, False: NO}
+    for e in establishments:
+        a = e.answer
+        acc = a.get("accueil", {})
+        sheets[SHEET_ORG].append(
+            [e.siret, e.raison_sociale, e.code_insee, e.naf, e.size_band, a.get("effectif")]
+            + [yn[c in a.get("moteurs", [])] for c in schema.codes(schema.DRIVERS)]
+            + [a.get("besoins_formation", "")]
+            + [yn[c in a.get("formats", [])] for c in schema.codes(schema.FORMATS)]
+            + [yn[bool(acc.get("immersion"))], acc.get("apprentis", 0), acc.get("stagiaires", 0)]
+            + [a.get("consentement", "")]
+        )
+        for m in a.get("metiers", []):
+            eff = m.get("effectifs", {})
+            sheets[SHEET_OCC].append(
+                [e.siret, m["code_ogr"], m.get("libelle", "")]
+                + [eff.get(b, 0) for b in schema.codes(schema.AGE_BANDS)]
+                + [m.get("departs_5ans", 0), m.get("recrutements_12m", 0), m.get("contrat", "")]
+                + [yn[bool(m.get("difficulte"))]]
+                + [yn[c in m.get("raisons", [])] for c in schema.codes(schema.REASONS)]
+            )
+            for comp in m.get("competences", []):
+                sheets[SHEET_SKILL].append([e.siret, m["code_ogr"], comp, ""])
+            if m.get("competences_libres"):
+                sheets[SHEET_SKILL].append([e.siret, m["code_ogr"], None, m["competences_libres"]])
+    if appellations:
+        ws = wb.create_sheet(SHEET_APP)
+        ws.append(["code_ogr", "libelle", "code_rome"])
+        for row in appellations:
+            ws.append(list(row))
+    lists.sheet_state = "hidden"
+    path = Path(path)
+    wb.save(path)
+    return path
+
+
+README = [
+    "Questionnaire GTEC — besoins en emplois et compétences des établissements",
+    "Une ligne par établissement dans « Etablissements » ; une ligne par établissement et métier dans « Metiers » ;",
+    "une ligne par compétence attendue à 2–5 ans dans « Competences » (code OGR de compétence ROME ou texte libre).",
+    "Les métiers se codent par le code OGR de l'appellation ROME (feuille « Appellations »).",
+    "Colonnes oui/non, contrat, tranche d'effectif, consentement : choisir dans la liste déroulante.",
+    "Consentement : « agregats » (résultats agrégés seulement) ou « partenaires » (transmission nominative "
+    "aux partenaires emploi-formation).",
+    "Un fichier qui contient une seule erreur n'est pas importé : corrigez les lignes signalées et recommencez.",
+]
+
+
+class _Reader:
+    def __init__(self, ref: Referential):
+        self.ref = ref
+        self.errors: list[CellError] = []
+
+    def err(self, sheet: str, row: int, column: str, message: str) -> None:
+        self.errors.append(CellError(sheet, row, column, message))
+
+    def rows(self, wb, sheet: str, cols: list[str]) -> list[tuple[int, dict[str, Any]]]:
+        if sheet not in wb.sheetnames:
+            self.err(sheet, 1, cols[0], "feuille absente : partez du modèle téléchargé")
+            return []
+        it = wb[sheet].iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(it, ())]
+        missing = [c for c in cols if c not in header]
+        for c in missing:
+            self.err(sheet, 1, c, "colonne absente de l'en-tête")
+        if missing:
+            return []
+        out = []
+        for n, values in enumerate(it, start=2):
+            rec = {h: v for h, v in zip(header, values, strict=False) if h}
+            if all(v is None or str(v).strip() == "" for v in rec.values()):
+                continue
+            out.append((n, rec))
+        return out
+
+    def text(self, rec: dict, col: str) -> str:
+        v = rec.get(col)
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        return "" if v is None else str(v).strip()
+
+    def count(self, sheet: str, n: int, rec: dict, col: str, required: bool = False) -> int:
+        raw = self.text(rec, col)
+        if raw == "":
+            if required:
+                self.err(sheet, n, col, "valeur obligatoire manquante")
+            return 0
+        if not raw.isdigit():
+            self.err(sheet, n, col, f"nombre entier positif attendu, lu « {raw} »")
+            return 0
+        return int(raw)
+
+    def yes(self, sheet: str, n: int, rec: dict, col: str) -> bool:
+        raw = self.text(rec, col).lower()
+        if raw not in ("", YES, NO):
+            self.err(sheet, n, col, f"« oui » ou « non » attendu, lu « {raw} »")
+        return raw == YES
+
+    def choice(self, sheet: str, n: int, rec: dict, col: str, allowed: list[str], required: bool) -> str:
+        raw = self.text(rec, col)
+        if raw == "" and required:
+            self.err(sheet, n, col, "valeur obligatoire manquante")
+        elif raw and raw not in allowed:
+            self.err(sheet, n, col, f"valeur « {raw} » hors de la liste ({', '.join(allowed)})")
+            return ""
+        return raw
+
+    def flags(self, sheet: str, n: int, rec: dict, choices: list[tuple[str, str]], prefix: str) -> list[str]:
+        """The codes of a multiple choice written as one oui/non column per code (`prefix` + code)."""
+        return [c for c in schema.codes(choices) if self.yes(sheet, n, rec, prefix + c)]
+
+    def siret(self, sheet: str, n: int, rec: dict) -> str:
+        raw = sirets.normalize(self.text(rec, "siret"))
+        if not raw:
+            self.err(sheet, n, "siret", "valeur obligatoire manquante")
+        elif not sirets.siret_valid(raw):
+            self.err(sheet, n, "siret", f"SIRET « {raw} » invalide (14 chiffres, clé de Luhn)")
+        return raw
+
+
+def read_workbook(path: Path, ref: Referential) -> tuple[list[Establishment], list[CellError]]:
+    """Every establishment of the workbook with its cleaned answer, and every problem found."""
+    from gtec_core.tabular import open_xlsx
+
+    r = _Reader(ref)
+    wb = open_xlsx(Path(path))
+    try:
+        orgs = r.rows(wb, SHEET_ORG, ORG_COLS)
+        occs = r.rows(wb, SHEET_OCC, OCC_COLS)
+        skills = r.rows(wb, SHEET_SKILL, SKILL_COLS)
+    finally:
+        wb.close()
+    found: dict[str, Establishment] = {}
+    for n, rec in orgs:
+        s = r.siret(SHEET_ORG, n, rec)
+        if s in found:
+            r.err(SHEET_ORG, n, "siret", f"établissement déjà décrit ligne {found[s].row}")
+            continue
+        name = r.text(rec, "raison_sociale")
+        if not name:
+            r.err(SHEET_ORG, n, "raison_sociale", "valeur obligatoire manquante")
+        insee = r.text(rec, "code_insee").zfill(5) if r.text(rec, "code_insee") else ""
+        if insee not in ref.communes:
+            r.err(SHEET_ORG, n, "code_insee", f"commune « {insee} » inconnue ou hors du territoire")
+        naf = r.text(rec, "naf").upper()
+        if naf and (not re.fullmatch(schema.NAF_PATTERN, naf) or not schema.naf_section(naf)):
+            r.err(SHEET_ORG, n, "naf", f"code NAF « {naf} » invalide (format 56.10A)")
+        band = r.choice(SHEET_ORG, n, rec, "tranche_effectif", LISTS["tranche_effectif"], False)
+        sch = SHEET_ORG
+        answer = {
+            "effectif": r.count(sch, n, rec, "effectif"),
+            "metiers": [],
+            "moteurs": r.flags(sch, n, rec, schema.DRIVERS, "moteur_"),
+            "besoins_formation": r.text(rec, "besoins_formation"),
+            "formats": r.flags(sch, n, rec, schema.FORMATS, "format_"),
+            "accueil": {
+                "immersion": r.yes(sch, n, rec, "accueil_immersion"),
+                "apprentis": r.count(sch, n, rec, "accueil_apprentis"),
+                "stagiaires": r.count(sch, n, rec, "accueil_stagiaires"),
+            },
+            "consentement": r.choice(sch, n, rec, "consentement", LISTS["consentement"], True),
+        }
+        found[s] = Establishment(s, name, insee, naf, band, answer, n)
+    occ_rows: dict[tuple[str, int], tuple[int, dict]] = {}
+    for n, rec in occs:
+        s = r.siret(SHEET_OCC, n, rec)
+        if s and s not in found:
+            r.err(SHEET_OCC, n, "siret", "établissement absent de la feuille « Etablissements »")
+        code = r.count(SHEET_OCC, n, rec, "code_ogr_appellation", required=True)
+        if code and code not in ref.appellations:
+            r.err(SHEET_OCC, n, "code_ogr_appellation", f"appellation ROME « {code} » inconnue")
+        if (s, code) in occ_rows:
+            r.err(SHEET_OCC, n, "code_ogr_appellation", f"métier déjà déclaré ligne {occ_rows[(s, code)][0]}")
+            continue
+        rome, libelle = ref.appellations.get(code, ("", ""))
+        hires = r.count(SHEET_OCC, n, rec, "recrutements_12m")
+        difficult = r.yes(SHEET_OCC, n, rec, "difficulte")
+        m = {
+            "code_ogr": code,
+            "code_rome": rome,
+            "libelle": libelle,
+            "effectifs": {b: r.count(SHEET_OCC, n, rec, "eff_" + b) for b in schema.codes(schema.AGE_BANDS)},
+            "departs_5ans": r.count(SHEET_OCC, n, rec, "departs_5ans"),
+            "recrutements_12m": hires,
+            "contrat": r.choice(SHEET_OCC, n, rec, "contrat", LISTS["contrat"], hires > 0),
+            "difficulte": difficult,
+            "raisons": r.flags(SHEET_OCC, n, rec, schema.REASONS, "raison_"),
+            "competences": [],
+            "competences_libres": "",
+        }
+        if difficult and hires == 0:
+            r.err(SHEET_OCC, n, "difficulte", "difficulté déclarée sans recrutement prévu")
+        if difficult and not m["raisons"]:
+            r.err(SHEET_OCC, n, REASON_COLS[0], "difficulté déclarée : indiquez au moins une raison (oui)")
+        if m["departs_5ans"] > sum(m["effectifs"].values()) > 0:
+            r.err(SHEET_OCC, n, "departs_5ans", "plus de départs que de salariés déclarés")
+        occ_rows[(s, code)] = (n, m)
+        if s in found:
+            found[s].answer["metiers"].append(m)
+    for n, rec in skills:
+        s = r.siret(SHEET_SKILL, n, rec)
+        code = r.count(SHEET_SKILL, n, rec, "code_ogr_appellation", required=True)
+        if (s, code) not in occ_rows:
+            r.err(
+                SHEET_SKILL,
+                n,
+                "code_ogr_appellation",
+                "métier absent de la feuille « Metiers » pour ce SIRET",
+            )
+            continue
+        m = occ_rows[(s, code)][1]
+        comp = r.count(SHEET_SKILL, n, rec, "code_ogr_competence")
+        free = r.text(rec, "competence_libre")
+        if not comp and not free:
+            r.err(SHEET_SKILL, n, "code_ogr_competence", "indiquez un code de compétence ou un texte libre")
+        if comp and comp not in ref.competences:
+            r.err(SHEET_SKILL, n, "code_ogr_competence", f"compétence ROME « {comp} » inconnue")
+        elif comp and comp not in m["competences"]:
+            m["competences"].append(comp)
+        if free:
+            m["competences_libres"] = "; ".join(x for x in (m["competences_libres"], free) if x)[
+                : schema.MAX_TEXT
+            ]
+    for e in found.values():
+        if not e.answer["metiers"]:
+            r.err(
+                SHEET_ORG, e.row, "siret", "aucun métier déclaré pour cet établissement (feuille « Metiers »)"
+            )
+    if not orgs and not r.errors:
+        r.err(SHEET_ORG, 2, "siret", "aucun établissement dans le fichier")
+    r.errors.sort(key=lambda e: ([SHEET_ORG, SHEET_OCC, SHEET_SKILL].index(e.sheet), e.row, e.column))
+    return list(found.values()), r.errors
