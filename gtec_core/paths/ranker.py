@@ -31,6 +31,7 @@ class PathsParams:
     skill_weights: SkillWeights
     missing_value: float = 0.0
     min_coverage: float = 0.15
+    relative_floor: float = 0.5
     bands: Mapping[str, float] = field(default_factory=lambda: {"proche": 0.6, "accessible": 0.35})
     limit: int = 20
     demand_components: Mapping[str, str] = field(default_factory=dict)
@@ -52,6 +53,7 @@ def load_params(path: Path = PARAMS_FILE) -> PathsParams:
         ),
         missing_value=float(ranking["missing_value"]),
         min_coverage=float(ranking["min_coverage"]),
+        relative_floor=float(ranking.get("relative_floor", 0.5)),
         bands={k: float(v) for k, v in ranking["bands"].items()},
         limit=int(ranking["limit"]),
         demand_components=dict(data["demand"]["components"]),
@@ -116,7 +118,8 @@ def rank_paths(
     }
     active = {f: params.weights.get(f, 0.0) for f in FACTORS if inputs[f]}
     total_weight = sum(active.values()) or 1.0
-    candidates = {r for r, c in covs.items() if c >= params.min_coverage} | set(best_mob)
+    floor = min(params.min_coverage, params.relative_floor * max(covs.values(), default=0.0))
+    candidates = {r for r, c in covs.items() if c >= floor and c > 0} | set(best_mob)
     if exclude_origins:
         candidates -= set(origins)
     candidates &= set(matrix.rows) | set(best_mob)
