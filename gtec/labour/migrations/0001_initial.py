@@ -5,174 +5,316 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('imports', '0001_initial'),
-        ('territories', '0001_initial'),
+        ("imports", "0001_initial"),
+        ("territories", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Etablissement',
+            name="Etablissement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('siret', models.CharField(max_length=14, unique=True, verbose_name='SIRET')),
-                ('siren', models.CharField(db_index=True, max_length=9, verbose_name='SIREN')),
-                ('naf', models.CharField(blank=True, db_index=True, max_length=6, verbose_name='APE (NAF rév. 2)')),
-                ('tranche_effectifs', models.CharField(blank=True, max_length=2, verbose_name="tranche d'effectifs")),
-                ('code_insee', models.CharField(db_index=True, max_length=5, verbose_name='commune')),
-                ('actif', models.BooleanField(default=True, verbose_name='actif (état A)')),
-                ('date_creation', models.DateField(null=True, verbose_name='date de création')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("siret", models.CharField(max_length=14, unique=True, verbose_name="SIRET")),
+                ("siren", models.CharField(db_index=True, max_length=9, verbose_name="SIREN")),
+                (
+                    "naf",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=6, verbose_name="APE (NAF rév. 2)"
+                    ),
+                ),
+                (
+                    "tranche_effectifs",
+                    models.CharField(blank=True, max_length=2, verbose_name="tranche d'effectifs"),
+                ),
+                ("code_insee", models.CharField(db_index=True, max_length=5, verbose_name="commune")),
+                ("actif", models.BooleanField(default=True, verbose_name="actif (état A)")),
+                ("date_creation", models.DateField(null=True, verbose_name="date de création")),
             ],
             options={
-                'verbose_name': 'établissement',
+                "verbose_name": "établissement",
             },
         ),
         migrations.CreateModel(
-            name='BmoProjet',
+            name="BmoProjet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('annee', models.PositiveSmallIntegerField(verbose_name='année')),
-                ('code_bassin', models.CharField(db_index=True, max_length=6, verbose_name='bassin BMO')),
-                ('libelle_bassin', models.CharField(max_length=120, verbose_name='libellé du bassin')),
-                ('code_metier', models.CharField(db_index=True, max_length=8, verbose_name='métier BMO (FAP 2021)')),
-                ('libelle_metier', models.CharField(max_length=250, verbose_name='libellé du métier')),
-                ('code_famille', models.CharField(blank=True, max_length=4, verbose_name='famille de métiers')),
-                ('libelle_famille', models.CharField(blank=True, max_length=120, verbose_name='libellé de la famille')),
-                ('code_region', models.CharField(blank=True, max_length=3, verbose_name='région')),
-                ('code_departement', models.CharField(blank=True, max_length=3, verbose_name='département')),
-                ('projets', models.PositiveIntegerField(null=True, verbose_name='projets de recrutement')),
-                ('difficiles', models.PositiveIntegerField(null=True, verbose_name='projets jugés difficiles')),
-                ('saisonniers', models.PositiveIntegerField(null=True, verbose_name='projets saisonniers')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("annee", models.PositiveSmallIntegerField(verbose_name="année")),
+                ("code_bassin", models.CharField(db_index=True, max_length=6, verbose_name="bassin BMO")),
+                ("libelle_bassin", models.CharField(max_length=120, verbose_name="libellé du bassin")),
+                (
+                    "code_metier",
+                    models.CharField(db_index=True, max_length=8, verbose_name="métier BMO (FAP 2021)"),
+                ),
+                ("libelle_metier", models.CharField(max_length=250, verbose_name="libellé du métier")),
+                (
+                    "code_famille",
+                    models.CharField(blank=True, max_length=4, verbose_name="famille de métiers"),
+                ),
+                (
+                    "libelle_famille",
+                    models.CharField(blank=True, max_length=120, verbose_name="libellé de la famille"),
+                ),
+                ("code_region", models.CharField(blank=True, max_length=3, verbose_name="région")),
+                ("code_departement", models.CharField(blank=True, max_length=3, verbose_name="département")),
+                ("projets", models.PositiveIntegerField(null=True, verbose_name="projets de recrutement")),
+                (
+                    "difficiles",
+                    models.PositiveIntegerField(null=True, verbose_name="projets jugés difficiles"),
+                ),
+                ("saisonniers", models.PositiveIntegerField(null=True, verbose_name="projets saisonniers")),
             ],
             options={
-                'verbose_name': 'projets BMO',
-                'verbose_name_plural': 'projets BMO',
-                'constraints': [models.UniqueConstraint(fields=('annee', 'code_bassin', 'code_departement', 'code_metier'), name='uniq_bmo_cell')],
+                "verbose_name": "projets BMO",
+                "verbose_name_plural": "projets BMO",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("annee", "code_bassin", "code_departement", "code_metier"),
+                        name="uniq_bmo_cell",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DaresSerie',
+            name="DaresSerie",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tableau', models.CharField(max_length=20, verbose_name='tableau')),
-                ('code_fap', models.CharField(db_index=True, max_length=6, verbose_name='FAP 2009')),
-                ('periode', models.CharField(max_length=12, verbose_name='période')),
-                ('modalite', models.CharField(blank=True, max_length=40, verbose_name='modalité')),
-                ('valeur', models.FloatField(null=True, verbose_name='valeur')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("tableau", models.CharField(max_length=20, verbose_name="tableau")),
+                ("code_fap", models.CharField(db_index=True, max_length=6, verbose_name="FAP 2009")),
+                ("periode", models.CharField(max_length=12, verbose_name="période")),
+                ("modalite", models.CharField(blank=True, max_length=40, verbose_name="modalité")),
+                ("valeur", models.FloatField(null=True, verbose_name="valeur")),
             ],
             options={
-                'verbose_name': 'série Dares (portraits des métiers)',
-                'constraints': [models.UniqueConstraint(fields=('tableau', 'code_fap', 'periode', 'modalite'), name='uniq_dares_serie')],
+                "verbose_name": "série Dares (portraits des métiers)",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("tableau", "code_fap", "periode", "modalite"), name="uniq_dares_serie"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DaresTension',
+            name="DaresTension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('annee', models.PositiveSmallIntegerField(verbose_name='année')),
-                ('code_fap', models.CharField(db_index=True, max_length=6, verbose_name='FAP 2009')),
-                ('niveau_fap', models.PositiveSmallIntegerField(verbose_name='niveau FAP (87 / 225)')),
-                ('niveau_geo', models.CharField(max_length=4, verbose_name='niveau géographique')),
-                ('code_geo', models.CharField(max_length=4, verbose_name='code géographique')),
-                ('emploi_moyen', models.PositiveIntegerField(verbose_name='emploi moyen')),
-                ('tension', models.FloatField(null=True, verbose_name='indicateur de tension')),
-                ('categorie', models.PositiveSmallIntegerField(null=True, verbose_name='catégorie (1 à 5)')),
-                ('intensite_embauches', models.PositiveSmallIntegerField(null=True)),
-                ('lien_formation_emploi', models.PositiveSmallIntegerField(null=True)),
-                ('manque_main_oeuvre', models.PositiveSmallIntegerField(null=True)),
-                ('non_durabilite', models.PositiveSmallIntegerField(null=True)),
-                ('conditions_travail', models.PositiveSmallIntegerField(null=True)),
-                ('inadequation_geo', models.PositiveSmallIntegerField(null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("annee", models.PositiveSmallIntegerField(verbose_name="année")),
+                ("code_fap", models.CharField(db_index=True, max_length=6, verbose_name="FAP 2009")),
+                ("niveau_fap", models.PositiveSmallIntegerField(verbose_name="niveau FAP (87 / 225)")),
+                ("niveau_geo", models.CharField(max_length=4, verbose_name="niveau géographique")),
+                ("code_geo", models.CharField(max_length=4, verbose_name="code géographique")),
+                ("emploi_moyen", models.PositiveIntegerField(verbose_name="emploi moyen")),
+                ("tension", models.FloatField(null=True, verbose_name="indicateur de tension")),
+                ("categorie", models.PositiveSmallIntegerField(null=True, verbose_name="catégorie (1 à 5)")),
+                ("intensite_embauches", models.PositiveSmallIntegerField(null=True)),
+                ("lien_formation_emploi", models.PositiveSmallIntegerField(null=True)),
+                ("manque_main_oeuvre", models.PositiveSmallIntegerField(null=True)),
+                ("non_durabilite", models.PositiveSmallIntegerField(null=True)),
+                ("conditions_travail", models.PositiveSmallIntegerField(null=True)),
+                ("inadequation_geo", models.PositiveSmallIntegerField(null=True)),
             ],
             options={
-                'verbose_name': 'tension publiée (Dares)',
-                'constraints': [models.UniqueConstraint(fields=('annee', 'code_fap', 'niveau_geo', 'code_geo'), name='uniq_dares_tension')],
+                "verbose_name": "tension publiée (Dares)",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("annee", "code_fap", "niveau_geo", "code_geo"), name="uniq_dares_tension"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DemandeurEmploi',
+            name="DemandeurEmploi",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mois', models.DateField(verbose_name='mois')),
-                ('categorie', models.CharField(max_length=5, verbose_name='catégorie')),
-                ('niveau_geo', models.CharField(max_length=12, verbose_name='niveau géographique')),
-                ('code_geo', models.CharField(max_length=9, verbose_name='code géographique')),
-                ('code_rome', models.CharField(blank=True, max_length=5, verbose_name='ROME')),
-                ('stock', models.PositiveIntegerField(null=True, verbose_name='demandeurs en fin de mois')),
-                ('entrees', models.PositiveIntegerField(null=True, verbose_name='entrées')),
-                ('sorties', models.PositiveIntegerField(null=True, verbose_name='sorties')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("mois", models.DateField(verbose_name="mois")),
+                ("categorie", models.CharField(max_length=5, verbose_name="catégorie")),
+                ("niveau_geo", models.CharField(max_length=12, verbose_name="niveau géographique")),
+                ("code_geo", models.CharField(max_length=9, verbose_name="code géographique")),
+                ("code_rome", models.CharField(blank=True, max_length=5, verbose_name="ROME")),
+                ("stock", models.PositiveIntegerField(null=True, verbose_name="demandeurs en fin de mois")),
+                ("entrees", models.PositiveIntegerField(null=True, verbose_name="entrées")),
+                ("sorties", models.PositiveIntegerField(null=True, verbose_name="sorties")),
             ],
             options={
-                'verbose_name': "demandeurs d'emploi",
-                'verbose_name_plural': "demandeurs d'emploi",
-                'indexes': [models.Index(fields=['niveau_geo', 'code_geo', 'mois'], name='defm_geo_month')],
-                'constraints': [models.UniqueConstraint(fields=('mois', 'categorie', 'niveau_geo', 'code_geo', 'code_rome'), name='uniq_defm_cell')],
+                "verbose_name": "demandeurs d'emploi",
+                "verbose_name_plural": "demandeurs d'emploi",
+                "indexes": [models.Index(fields=["niveau_geo", "code_geo", "mois"], name="defm_geo_month")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("mois", "categorie", "niveau_geo", "code_geo", "code_rome"),
+                        name="uniq_defm_cell",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Emploi',
+            name="Emploi",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('annee', models.PositiveSmallIntegerField(verbose_name='année')),
-                ('niveau_geo', models.CharField(max_length=12, verbose_name='niveau géographique')),
-                ('code_geo', models.CharField(max_length=9, verbose_name='code géographique')),
-                ('code_fap', models.CharField(max_length=8, verbose_name='FAP')),
-                ('tranche_age', models.CharField(max_length=20, verbose_name="tranche d'âge")),
-                ('effectif', models.PositiveIntegerField(null=True, verbose_name='effectif')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("annee", models.PositiveSmallIntegerField(verbose_name="année")),
+                ("niveau_geo", models.CharField(max_length=12, verbose_name="niveau géographique")),
+                ("code_geo", models.CharField(max_length=9, verbose_name="code géographique")),
+                ("code_fap", models.CharField(max_length=8, verbose_name="FAP")),
+                ("tranche_age", models.CharField(max_length=20, verbose_name="tranche d'âge")),
+                ("effectif", models.PositiveIntegerField(null=True, verbose_name="effectif")),
             ],
             options={
-                'verbose_name': 'emploi par métier',
-                'constraints': [models.UniqueConstraint(fields=('annee', 'niveau_geo', 'code_geo', 'code_fap', 'tranche_age'), name='uniq_emploi_cell')],
+                "verbose_name": "emploi par métier",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("annee", "niveau_geo", "code_geo", "code_fap", "tranche_age"),
+                        name="uniq_emploi_cell",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Offre',
+            name="Offre",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('identifiant', models.CharField(max_length=20, unique=True, verbose_name='identifiant')),
-                ('intitule', models.CharField(blank=True, max_length=250, verbose_name='intitulé')),
-                ('date_creation', models.DateField(db_index=True, verbose_name='date de création')),
-                ('code_insee', models.CharField(blank=True, db_index=True, max_length=5, verbose_name='commune')),
-                ('code_rome', models.CharField(db_index=True, max_length=5, verbose_name='ROME')),
-                ('appellation', models.CharField(blank=True, max_length=250, verbose_name='appellation')),
-                ('type_contrat', models.CharField(blank=True, max_length=6, verbose_name='type de contrat')),
-                ('duree_travail', models.CharField(blank=True, max_length=60, verbose_name='durée de travail')),
-                ('qualification', models.CharField(blank=True, max_length=2, verbose_name='qualification')),
-                ('code_naf', models.CharField(blank=True, max_length=6, verbose_name='NAF')),
-                ('postes', models.PositiveSmallIntegerField(default=1, verbose_name='postes')),
-                ('durable', models.BooleanField(default=False, verbose_name='durable (CDI ou CDD de plus de 6 mois)')),
-                ('temps_plein', models.BooleanField(default=False, verbose_name='temps plein')),
-                ('manque_candidats', models.BooleanField(null=True, verbose_name='offre manquant de candidats')),
-                ('competences', models.JSONField(default=list, verbose_name='compétences (code OGR)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("identifiant", models.CharField(max_length=20, unique=True, verbose_name="identifiant")),
+                ("intitule", models.CharField(blank=True, max_length=250, verbose_name="intitulé")),
+                ("date_creation", models.DateField(db_index=True, verbose_name="date de création")),
+                (
+                    "code_insee",
+                    models.CharField(blank=True, db_index=True, max_length=5, verbose_name="commune"),
+                ),
+                ("code_rome", models.CharField(db_index=True, max_length=5, verbose_name="ROME")),
+                ("appellation", models.CharField(blank=True, max_length=250, verbose_name="appellation")),
+                ("type_contrat", models.CharField(blank=True, max_length=6, verbose_name="type de contrat")),
+                (
+                    "duree_travail",
+                    models.CharField(blank=True, max_length=60, verbose_name="durée de travail"),
+                ),
+                ("qualification", models.CharField(blank=True, max_length=2, verbose_name="qualification")),
+                ("code_naf", models.CharField(blank=True, max_length=6, verbose_name="NAF")),
+                ("postes", models.PositiveSmallIntegerField(default=1, verbose_name="postes")),
+                (
+                    "durable",
+                    models.BooleanField(default=False, verbose_name="durable (CDI ou CDD de plus de 6 mois)"),
+                ),
+                ("temps_plein", models.BooleanField(default=False, verbose_name="temps plein")),
+                (
+                    "manque_candidats",
+                    models.BooleanField(null=True, verbose_name="offre manquant de candidats"),
+                ),
+                ("competences", models.JSONField(default=list, verbose_name="compétences (code OGR)")),
             ],
             options={
-                'verbose_name': "offre d'emploi",
-                'indexes': [models.Index(fields=['code_insee', 'date_creation'], name='offre_commune_date')],
+                "verbose_name": "offre d'emploi",
+                "indexes": [models.Index(fields=["code_insee", "date_creation"], name="offre_commune_date")],
             },
         ),
         migrations.CreateModel(
-            name='Observation',
+            name="Observation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.CharField(max_length=40, verbose_name='indicateur')),
-                ('occupation_kind', models.CharField(choices=[('all', 'tous métiers'), ('rome', 'fiche ROME'), ('fap2021', 'FAP 2021'), ('fap2009', 'FAP 2009')], max_length=8, verbose_name='nomenclature')),
-                ('occupation', models.CharField(blank=True, max_length=8, verbose_name='métier')),
-                ('period', models.CharField(max_length=10, verbose_name='période')),
-                ('value', models.FloatField(null=True, verbose_name='valeur')),
-                ('status', models.CharField(choices=[('ok', 'diffusable'), ('secret', 'secret statistique'), ('insufficient', 'volume insuffisant')], max_length=12, verbose_name='statut')),
-                ('category', models.PositiveSmallIntegerField(null=True, verbose_name='catégorie')),
-                ('counts', models.JSONField(default=dict, verbose_name='effectifs sous-jacents')),
-                ('synthetic', models.BooleanField(default=False, verbose_name='calculé sur des données synthétiques')),
-                ('run', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='imports.importrun')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='observations', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("indicator", models.CharField(max_length=40, verbose_name="indicateur")),
+                (
+                    "occupation_kind",
+                    models.CharField(
+                        choices=[
+                            ("all", "tous métiers"),
+                            ("rome", "fiche ROME"),
+                            ("fap2021", "FAP 2021"),
+                            ("fap2009", "FAP 2009"),
+                        ],
+                        max_length=8,
+                        verbose_name="nomenclature",
+                    ),
+                ),
+                ("occupation", models.CharField(blank=True, max_length=8, verbose_name="métier")),
+                ("period", models.CharField(max_length=10, verbose_name="période")),
+                ("value", models.FloatField(null=True, verbose_name="valeur")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("ok", "diffusable"),
+                            ("secret", "secret statistique"),
+                            ("insufficient", "volume insuffisant"),
+                        ],
+                        max_length=12,
+                        verbose_name="statut",
+                    ),
+                ),
+                ("category", models.PositiveSmallIntegerField(null=True, verbose_name="catégorie")),
+                ("counts", models.JSONField(default=dict, verbose_name="effectifs sous-jacents")),
+                (
+                    "synthetic",
+                    models.BooleanField(default=False, verbose_name="calculé sur des données synthétiques"),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="imports.importrun",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="observations",
+                        to="territories.territory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'observation',
-                'indexes': [models.Index(fields=['indicator', 'period', 'territory'], name='obs_indicator_period')],
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'territory', 'occupation_kind', 'occupation', 'period'), name='uniq_observation')],
+                "verbose_name": "observation",
+                "indexes": [
+                    models.Index(fields=["indicator", "period", "territory"], name="obs_indicator_period")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "territory", "occupation_kind", "occupation", "period"),
+                        name="uniq_observation",
+                    )
+                ],
             },
         ),
     ]

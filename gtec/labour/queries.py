@@ -1,0 +1,641 @@
+"""Read side of the labour-market data: every figure a page, an export or the API shows comes from here, and
+goes through the one secrecy mechanism (`gtec_core.secrecy`): stored observations carry their status (a
+secret value is never returned, only « s »), and count tables shown with a total are protected by primary and
+secondary suppression so that no secret cell can be recovered by subtraction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from gtec.imports.models import ImportRun
+from gtec.labour import models as m
+from gtec.referentials.models import Fap, Fiche
+from gtec.territories.models import Territory
+from gtec_core.indicators.registry import REGISTRY
+from gtec_core.secrecy import SECRET, TOTAL, display_values, format_fr, load_rules, protect
+
+LABOUR_SOURCES = ["bmo", "dares", "stmt", "offres", "sirene", "emploi", "indicateurs"]
+TENSION_LABELS = {
+    1: "pas de tension",
+    2: "tension faible",
+    3: "tension moyenne",
+    4: "tension forte",
+    5: "tension très forte",
+}
+DECIMALS = {"%": 1, "ratio": 2, "indice": 2, "score": 2}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One published figure: its display text (« s » when secret) and, when publishable, its value."""
+
+    display: str
+    value: float | None
+    status: str = "ok"
+
+    @property
+    def secret(self) -> bool:
+        return self.status == "secret"
+
+
+def cell(value: float | None, status: str, decimals: int = 0, scale: float = 1.0) -> Cell:
+    rules = load_rules()
+    if status == "secret":
+        return Cell(rules.symbol, None, status)
+    if value is None:
+        return Cell("—", None, status)
+    return Cell(format_fr(value * scale, decimals), value, status)
+
+
+def count_cell(value: float | None) -> Cell:
+    """A count shown alone (no total beside it): frequency rule of §6 (1 ≤ n < 3 is secret)."""
+    rules = load_rules()
+    if value is None:
+        return Cell(rules.symbol, None, "secret")
+    if 0 < value < rules.min_units:
+        return Cell(rules.symbol, None, "secret")
+    return Cell(format_fr(value), value)
+
+
+def sources() -> list[ImportRun]:
+    """The latest run of each labour source (vintage and synthetic flag shown on every page)."""
+    runs = []
+    for source in LABOUR_SOURCES:
+        run = ImportRun.objects.filter(source=source).first()
+        if run:
+            runs.append(run)
+    return runs
+
+
+def is_synthetic() -> bool:
+    return any(r.synthetic for r in sources())
+
+
+def periods(territory: Territory) -> list[str]:
+    return sorted(
+        set(m.Observation.objects.filter(territory=territory).values_list("period", flat=True)), reverse=True
+    )
+
+
+def fap_labels() -> dict[str, str]:
+    labels = dict(Fap.objects.filter(nomenclature=2021).values_list("code", "libelle"))
+    labels.update(
+        {
+            code: label
+            for code, label in m.BmoProjet.objects.values_list("code_metier", "libelle_metier").distinct()
+        }
+    )
+    return labels
+
+
+def observation(
+    indicator: str, territory: Territory, period: str, occupation: str = "", kind: str | None = None
+):
+    qs = m.Observation.objects.filter(
+        indicator=indicator, territory=territory, period=period, occupation=occupation
+    )
+    if kind:
+        qs = qs.filter(occupation_kind=kind)
+    return qs.first()
+
+
+def indicator_cell(obs: m.Observation | None) -> Cell:
+    if obs is None:
+        return Cell("—", None, "missing")
+    unit = REGISTRY[obs.indicator].unit
+    scale = 100.0 if unit == "%" else 1.0
+    return cell(obs.value, obs.status, DECIMALS.get(unit, 2), scale)
+
+
+def key_figures(territory: Territory, period: str) -> dict[str, Cell]:
+    """Headline figures of a territory for a year, each with its secrecy."""
+
+    def counts_of(indicator: str) -> dict:
+        obs = observation(indicator, territory, period, "", "all")
+        return (obs.counts or {}) if obs and obs.status != "secret" else {}
+
+    ratio = counts_of("offers_demand_ratio")
+    bmo = counts_of("bmo_difficulty_rate")
+    lack = counts_of("lack_of_labour")
+    offers = ratio.get("offers")
+    entries = ratio.get("entries")
+    if not ratio:
+        agg = _rome_sums(territory, period)
+        offers, entries = agg.get("offers"), agg.get("entries")
+    establishments = m.Etablissement.objects.filter(
+        code_insee__in=territory.communes().values("code"), actif=True
+    ).count()
+    return {
+        "offers": count_cell(offers),
+        "entries": count_cell(entries),
+        "stock_a": count_cell(round(lack["stock_a"]) if lack.get("stock_a") is not None else None),
+        "projects": count_cell(round(bmo["projects"]) if bmo.get("projects") is not None else None),
+        "difficulty": indicator_cell(observation("bmo_difficulty_rate", territory, period, "", "all")),
+        "establishments": count_cell(establishments),
+    }
+
+
+def _rome_sums(territory: Territory, period: str) -> dict:
+    rows = m.Observation.objects.filter(
+        indicator="offers_demand_ratio", territory=territory, period=period, occupation_kind="rome"
+    ).values_list("counts", flat=True)
+    totals: dict[str, float] = defaultdict(float)
+    for counts in rows:
+        for k, v in (counts or {}).items():
+            totals[k] += v or 0
+    return totals
+
+
+def tension_table(territory: Territory, period: str, limit: int | None = 20) -> list[dict]:
+    """Occupations (FAP-2021) of the territory ranked by composite tension, with its components and status."""
+    labels = fap_labels()
+    by_occ: dict[str, dict[str, m.Observation]] = defaultdict(dict)
+    for obs in m.Observation.objects.filter(
+        territory=territory,
+        period=period,
+        occupation_kind="fap2021",
+        indicator__in=[
+            "dares_tension",
+            "bmo_difficulty_rate",
+            "offers_demand_ratio",
+            "lack_of_labour",
+            "non_durability",
+        ],
+    ):
+        by_occ[obs.occupation][obs.indicator] = obs
+    rows = []
+    for code, obs in by_occ.items():
+        t = obs.get("dares_tension")
+        if t is None:
+            continue
+        publishable = t.status == "ok"
+        rows.append(
+            {
+                "code": code,
+                "label": labels.get(code, code),
+                "tension": indicator_cell(t),
+                "category": t.category if publishable else None,
+                "category_label": TENSION_LABELS.get(t.category, "") if publishable else "",
+                "difficulty": indicator_cell(obs.get("bmo_difficulty_rate")),
+                "status": t.status,
+                "_sort": (t.value if publishable and t.value is not None else float("-inf")),
+            }
+        )
+    rows.sort(key=lambda r: r["_sort"], reverse=True)
+    return rows[:limit] if limit else rows
+
+
+def bmo_table(territory: Territory, limit: int | None = 15) -> dict:
+    """BMO projects by métier for the territory (population-weighted bassins), protected with its total."""
+    labels = fap_labels()
+    obs = list(
+        m.Observation.objects.filter(
+            territory=territory, indicator="bmo_difficulty_rate", occupation_kind="fap2021"
+        )
+    )
+    if not obs:
+        return {"rows": [], "total": None, "period": None}
+    period = max(o.period for o in obs)
+    cells = pl.DataFrame(
+        {
+            "occupation": [o.occupation for o in obs if o.period == period],
+            "value": [(o.counts or {}).get("projects") for o in obs if o.period == period],
+            "difficult": [(o.counts or {}).get("difficult") for o in obs if o.period == period],
+            "source_secret": [o.status == "secret" for o in obs if o.period == period],
+        },
+        schema={
+            "occupation": pl.String,
+            "value": pl.Float64,
+            "difficult": pl.Float64,
+            "source_secret": pl.Boolean,
+        },
+    )
+    table = publish_counts(cells, rows="occupation")
+    body = table.filter(pl.col("occupation") != TOTAL).sort("value", descending=True, nulls_last=True)
+    total = table.filter(pl.col("occupation") == TOTAL).row(0, named=True)
+    rate = {o.occupation: o for o in obs if o.period == period}
+    rows = [
+        {
+            "code": r["occupation"],
+            "label": labels.get(r["occupation"], r["occupation"]),
+            "projects": Cell(
+                r["display"], None if r[SECRET] else r["value"], "secret" if r[SECRET] else "ok"
+            ),
+            "difficulty": indicator_cell(rate.get(r["occupation"])),
+        }
+        for r in body.iter_rows(named=True)
+    ]
+    # ranking shows the largest published cells first; secret cells come last, never ranked by their value
+    rows.sort(key=lambda r: (r["projects"].value is None, -(r["projects"].value or 0)))
+    return {
+        "rows": rows[:limit] if limit else rows,
+        "total": Cell(total["display"], total["value"]),
+        "period": period,
+        "count": len(rows),
+    }
+
+
+def publish_counts(cells: pl.DataFrame, *, rows: str, cols: str | None = None) -> pl.DataFrame:
+    """The one way a count table with its total is published: cells secret at source (null value or
+    `source_secret`) or built from fewer than 3 units are suppressed, then complementary cells so the total
+    does not give them away; `display` holds « s » or the French-formatted rounded count."""
+    rules = load_rules()
+    frame = cells.with_columns(
+        pl.col("value").round(0),
+        pl.col("value").fill_null(rules.min_units - 1).round(0).alias("units"),
+    )
+    if "source_secret" in frame.columns:
+        frame = frame.with_columns(
+            pl.when(pl.col("source_secret") | pl.col("value").is_null())
+            .then(1)
+            .otherwise(pl.col("units"))
+            .alias("units")
+        )
+    frame = frame.with_columns(pl.col("value").fill_null(0.0))
+    protected = protect(frame, rules, rows=rows, cols=cols, units="units", top_share=None)
+    return display_values(protected, "value")
+
+
+def monthly_series(territory: Territory) -> dict:
+    """Offers per month and job seekers (ABC, all métiers, end-of-month stock) per month for the territory."""
+    communes = territory.communes().values("code")
+    offers = dict(
+        m.Offre.objects.filter(code_insee__in=communes)
+        .annotate(month=TruncMonth("date_creation"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .values_list("month", "n")
+    )
+    seekers = dict(
+        m.DemandeurEmploi.objects.filter(
+            niveau_geo="commune", code_geo__in=communes, categorie="ABC", code_rome=""
+        )
+        .values_list("mois")
+        .annotate(n=Sum("stock"))
+        .values_list("mois", "n")
+    )
+    if not seekers:
+        seekers = dict(
+            m.DemandeurEmploi.objects.filter(niveau_geo="commune", code_geo__in=communes, categorie="ABC")
+            .exclude(code_rome="")
+            .values_list("mois")
+            .annotate(n=Sum("stock"))
+            .values_list("mois", "n")
+        )
+    months = sorted({_month(k) for k in offers} | {_month(k) for k in seekers})
+    offers = {_month(k): v for k, v in offers.items()}
+    seekers = {_month(k): v for k, v in seekers.items()}
+    rules = load_rules()
+
+    def shown(v):
+        return None if v is None or 0 < v < rules.min_units else v
+
+    return {
+        "months": months,
+        "offers": [shown(offers.get(mo, 0)) for mo in months],
+        "jobseekers": [shown(seekers.get(mo)) for mo in months],
+    }
+
+
+def _month(value) -> date:
+    return (
+        value.date().replace(day=1)
+        if hasattr(value, "date") and callable(value.date)
+        else value.replace(day=1)
+    )
+
+
+def commune_table(territory: Territory, period: str) -> pl.DataFrame:
+    """Offers and average category-A job seekers by commune for a year, each protected with its total."""
+    communes = {c.code: c for c in territory.communes()}
+    year = int(period)
+    offers = dict(
+        m.Offre.objects.filter(code_insee__in=list(communes), date_creation__year=year)
+        .values_list("code_insee")
+        .annotate(n=Count("id"))
+        .values_list("code_insee", "n")
+    )
+    stocks = (
+        m.DemandeurEmploi.objects.filter(
+            niveau_geo="commune", code_geo__in=list(communes), categorie="A", mois__year=year
+        )
+        .exclude(code_rome="")
+        .values_list("code_geo")
+        .annotate(n=Sum("stock"), months=Count("mois", distinct=True))
+        .values_list("code_geo", "n", "months")
+    )
+    seekers = {code: (n or 0) / months for code, n, months in stocks if months}
+    base = pl.DataFrame({"commune": list(communes)}, schema={"commune": pl.String})
+    o = publish_counts(
+        base.with_columns(
+            pl.col("commune").replace_strict(offers, default=0.0, return_dtype=pl.Float64).alias("value")
+        ),
+        rows="commune",
+    ).select(
+        "commune",
+        pl.col("value").alias("offers"),
+        pl.col("display").alias("offers_display"),
+        pl.col(SECRET).alias("offers_secret"),
+    )
+    d = publish_counts(
+        base.with_columns(
+            pl.col("commune").replace_strict(seekers, default=0.0, return_dtype=pl.Float64).alias("value")
+        ),
+        rows="commune",
+    ).select(
+        "commune",
+        pl.col("value").alias("jobseekers"),
+        pl.col("display").alias("jobseekers_display"),
+        pl.col(SECRET).alias("jobseekers_secret"),
+    )
+    out = o.join(d, on="commune")
+    names = {code: c.name for code, c in communes.items()}
+    return out.with_columns(pl.col("commune").replace_strict(names, default="Total").alias("name"))
+
+
+def fiche_faps(code_rome: str) -> list[str]:
+    """FAP-2021 codes a ROME fiche is counted in (bridge of `gtec_core.occupations`)."""
+    from gtec.labour.compute import bridge
+
+    b = bridge()
+    return (
+        b.filter(pl.col("code_rome") == code_rome)
+        .sort("rome_share", descending=True)["code_fap2021"]
+        .to_list()
+    )
+
+
+def fiche_fap2009(fiche: Fiche) -> list[str]:
+    """Official FAP-2009 families of a ROME 4.0 fiche, through its ROME v3 parent code (Dares table)."""
+    from gtec.referentials.models import RomeV3Fap
+
+    parent = getattr(fiche, "code_rome_parent", "") or fiche.code_rome
+    return list(RomeV3Fap.objects.filter(rome_v3=parent).values_list("fap__code", flat=True).distinct())
+
+
+def official_tension(territory: Territory, faps2009: list[str]) -> list[dict]:
+    """The Dares published tension (2019) of the FAP-2009 families for the département(s) and région of the
+    territory, and France."""
+    communes = territory.communes()
+    deps = list(
+        Territory.objects.filter(scale="dep", memberships__commune__in=communes)
+        .distinct()
+        .values_list("code", flat=True)[:3]
+    )
+    regs = list(
+        Territory.objects.filter(scale="reg", memberships__commune__in=communes)
+        .distinct()
+        .values_list("code", flat=True)[:2]
+    )
+    geo = (
+        Q(niveau_geo="nat") | Q(niveau_geo="dep", code_geo__in=deps) | Q(niveau_geo="reg", code_geo__in=regs)
+    )
+    rows = m.DaresTension.objects.filter(geo, code_fap__in=faps2009).order_by("code_fap", "niveau_geo")
+    labels = dict(Fap.objects.filter(nomenclature=2009, code__in=faps2009).values_list("code", "libelle"))
+    level = {"nat": "France", "reg": "Région", "dep": "Département"}
+    return [
+        {
+            "fap": r.code_fap,
+            "label": labels.get(r.code_fap, r.code_fap),
+            "level": level[r.niveau_geo],
+            "code_geo": r.code_geo,
+            "year": r.annee,
+            "tension": cell(r.tension, "ok", 2),
+            "category": r.categorie,
+            "category_label": TENSION_LABELS.get(r.categorie, "valeur imputée, sans catégorie"),
+        }
+        for r in rows
+    ]
+
+
+def occupation_detail(territory: Territory, fiche: Fiche, period: str) -> dict:
+    """Local figures of one ROME fiche in a territory, with the FAP-level indicators and the official values."""
+    ratio = observation("offers_demand_ratio", territory, period, fiche.code_rome, "rome")
+    counts = (ratio.counts or {}) if ratio and ratio.status != "secret" else {}
+    faps = fiche_faps(fiche.code_rome)
+    labels = fap_labels()
+    fap_rows = []
+    for code in faps[:3]:
+        per = {
+            o.indicator: o
+            for o in m.Observation.objects.filter(
+                territory=territory, occupation=code, occupation_kind="fap2021", period__in=[period]
+            )
+        }
+        fap_rows.append(
+            {
+                "code": code,
+                "label": labels.get(code, code),
+                "indicators": [
+                    {
+                        "name": name,
+                        "label": REGISTRY[name].label,
+                        "cell": indicator_cell(per.get(name)),
+                        "obs": per.get(name),
+                        "counts": _shown_counts(per.get(name)),
+                        "approx": not REGISTRY[name].official_formula_public,
+                    }
+                    for name in [
+                        "dares_tension",
+                        "bmo_difficulty_rate",
+                        "bmo_seasonality_rate",
+                        "hiring_intensity",
+                        "lack_of_labour",
+                        "non_durability",
+                        "geographic_mismatch",
+                        "location_quotient",
+                    ]
+                ],
+                "category": per.get("dares_tension").category
+                if per.get("dares_tension") and per["dares_tension"].status == "ok"
+                else None,
+            }
+        )
+    return {
+        "ratio": indicator_cell(ratio),
+        "offers": count_cell(counts.get("offers"))
+        if counts
+        else count_cell(None)
+        if ratio and ratio.status == "secret"
+        else Cell("0", 0),
+        "entries": count_cell(counts.get("entries"))
+        if counts
+        else count_cell(None)
+        if ratio and ratio.status == "secret"
+        else Cell("0", 0),
+        "faps": fap_rows,
+        "official": official_tension(territory, fiche_fap2009(fiche)),
+    }
+
+
+def _shown_counts(obs: m.Observation | None) -> str:
+    if obs is None or obs.status == "secret":
+        return ""
+    parts = []
+    for k, v in (obs.counts or {}).items():
+        if v is None:
+            continue
+        parts.append(f"{k} = {format_fr(v, 0 if float(v).is_integer() else 1)}")
+    return ", ".join(parts)
+
+
+def comparison(a: Territory, b: Territory, period: str) -> dict:
+    """Two territories side by side: key figures and the per-territory indicators."""
+    rows = []
+    for name in [
+        "offers_demand_ratio",
+        "bmo_difficulty_rate",
+        "bmo_seasonality_rate",
+        "hiring_intensity",
+        "lack_of_labour",
+        "non_durability",
+        "geographic_mismatch",
+        "dares_tension",
+        "krugman_specialisation",
+        "herfindahl",
+        "shannon_normalised",
+    ]:
+        rows.append(
+            {
+                "label": REGISTRY[name].label,
+                "name": name,
+                "a": indicator_cell(observation(name, a, period, "", "all")),
+                "b": indicator_cell(observation(name, b, period, "", "all")),
+            }
+        )
+    return {"figures_a": key_figures(a, period), "figures_b": key_figures(b, period), "rows": rows}
+
+
+def indicator_export(indicator: str, territory: Territory, period: str | None) -> pl.DataFrame:
+    """The table of one indicator for one territory (all occupations) as published: secret values and their
+    counts blanked and shown « s »."""
+    if indicator not in REGISTRY:
+        raise KeyError(indicator)
+    qs = m.Observation.objects.filter(indicator=indicator, territory=territory)
+    if period:
+        qs = qs.filter(period=period)
+    labels = fap_labels()
+    fiches = (
+        dict(Fiche.objects.values_list("code_rome", "libelle"))
+        if qs.filter(occupation_kind="rome").exists()
+        else {}
+    )
+    unit = REGISTRY[indicator].unit
+    rules = load_rules()
+    rows = []
+    for o in qs.order_by("period", "occupation_kind", "occupation"):
+        secret = o.status == "secret"
+        c = indicator_cell(o)
+        rows.append(
+            {
+                "indicateur": indicator,
+                "territoire": territory.key,
+                "periode": o.period,
+                "nomenclature": o.occupation_kind,
+                "metier": o.occupation or "tous",
+                "libelle_metier": "Tous métiers"
+                if not o.occupation
+                else labels.get(o.occupation) or fiches.get(o.occupation, ""),
+                "valeur": None if secret else o.value,
+                "affichage": c.display,
+                "unite": unit,
+                "statut": o.status,
+                "categorie": None if secret else o.category,
+                "effectifs": "" if secret else _shown_counts(o),
+                "symbole_secret": rules.symbol if secret else "",
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "indicateur": pl.String,
+            "territoire": pl.String,
+            "periode": pl.String,
+            "nomenclature": pl.String,
+            "metier": pl.String,
+            "libelle_metier": pl.String,
+            "valeur": pl.Float64,
+            "affichage": pl.String,
+            "unite": pl.String,
+            "statut": pl.String,
+            "categorie": pl.Int64,
+            "effectifs": pl.String,
+            "symbole_secret": pl.String,
+        },
+    )
+
+
+def local_demand(territory_key: str, codes_rome: list[str]) -> dict[str, dict]:
+    """For the career explorer: per ROME fiche, the territory's offers and job-seeker entries of the latest
+    year, the BMO projects and tension of its main FAP, with the vintage. Secret figures are « s »."""
+    territory = Territory.objects.filter(key=territory_key).first()
+    if territory is None:
+        return {}
+    years = periods(territory)
+    if not years:
+        return {}
+    period = years[0]
+    out: dict[str, dict] = {}
+    ratio = {
+        o.occupation: o
+        for o in m.Observation.objects.filter(
+            territory=territory,
+            indicator="offers_demand_ratio",
+            occupation_kind="rome",
+            period=period,
+            occupation__in=codes_rome,
+        )
+    }
+    vintage = ", ".join(
+        r.version + (" (synthétique)" if r.synthetic else "")
+        for r in sources()
+        if r.source in {"offres", "stmt", "bmo"}
+    )
+    for code in codes_rome:
+        faps = fiche_faps(code)
+        fap = faps[0] if faps else None
+        tension = observation("dares_tension", territory, period, fap, "fap2021") if fap else None
+        bmo = observation("bmo_difficulty_rate", territory, period, fap, "fap2021") if fap else None
+        r = ratio.get(code)
+        counts = (r.counts or {}) if r and r.status != "secret" else {}
+        out[code] = {
+            "territory": territory.display_name,
+            "period": period,
+            "offers": count_cell(counts.get("offers")) if r else Cell("0", 0),
+            "entries": count_cell(counts.get("entries")) if r else Cell("0", 0),
+            "fap": fap,
+            "projects": count_cell((bmo.counts or {}).get("projects"))
+            if bmo and bmo.status != "secret"
+            else (count_cell(None) if bmo else Cell("—", None, "missing")),
+            "tension": indicator_cell(tension),
+            "tension_category": tension.category if tension and tension.status == "ok" else None,
+            "tension_label": TENSION_LABELS.get(tension.category, "")
+            if tension and tension.status == "ok"
+            else "",
+            "vintage": vintage,
+        }
+    return out
+
+
+def tension_for(territory_key: str, codes_rome: list[str]) -> dict[str, dict]:
+    """For the needs survey's give-to-get page: per ROME fiche, the local composite tension of its main FAP
+    (value, category, status, vintage) — « s » when secret."""
+    demand = local_demand(territory_key, codes_rome)
+    return {
+        code: {
+            "value": d["tension"].value,
+            "display": d["tension"].display,
+            "category": d["tension_category"],
+            "label": d["tension_label"],
+            "status": d["tension"].status,
+            "vintage": d["vintage"],
+            "period": d["period"],
+        }
+        for code, d in demand.items()
+    }
