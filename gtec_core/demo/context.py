@@ -159,7 +159,7 @@ def load(data_dir: Path, scale: str, seed: int) -> Context:
     )
     t = release.tables
     fiches = t["referentiel_code_rome"].select(
-        "code_rome", "libelle_rome", (pl.col("emploi_cadre") != "").alias("emploi_cadre")
+        "code_rome", "libelle_rome", (pl.col("emploi_cadre") == "O").alias("emploi_cadre")
     )
     appellations = (
         t["referentiel_appellation"]
@@ -185,7 +185,10 @@ def load(data_dir: Path, scale: str, seed: int) -> Context:
     ).sort("code_rome", "code_ogr", "kind")
     texte = t["texte"].filter(pl.col("libelle_type_texte") == "definition")
     texts = {
-        code: " ".join(group.sort(pl.col("position_phrase").cast(pl.Int32))["libelle_texte"].to_list())
+        code: " ".join(
+            text.strip() if text.strip().endswith((".", "!", "?", ":")) else text.strip() + "."
+            for text in group.sort(pl.col("position_phrase").cast(pl.Int32))["libelle_texte"].to_list()
+        )
         for (code,), group in texte.group_by("code_rome")
     }
     naf = (
