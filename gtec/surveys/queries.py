@@ -1,0 +1,363 @@
+"""Read side of the surveys: the campaign's follow-up (response rates), its aggregates under statistical
+secrecy, and the give-to-get comparison offered to each organisation that answered."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+import polars as pl
+
+from gtec.organisations.models import Member, Organisation
+from gtec.referentials.models import Competence, Fiche, Savoir
+from gtec.surveys.models import Campaign, Participation, Response
+from gtec.territories import queries as tq
+from gtec_core import secrecy
+from gtec_core.secrecy import SECRET, TOTAL
+from gtec_core.surveys import aggregate, schema
+
+UNAVAILABLE = "donnée indisponible"
+
+
+def campaigns_of(user):
+    """Campaigns a person deals with: those of the territories they coordinate, and those their
+    organisations are invited to."""
+    if not user.is_authenticated:
+        return Campaign.objects.none()
+    members = Member.objects.of(user)
+    return (
+        Campaign.objects.filter(
+            pk__in=Campaign.objects.filter(territory__in=members.values("territory")).values("pk")
+        )
+        | Campaign.objects.filter(participations__organisation__in=members.values("organisation")).distinct()
+    )
+
+
+def epci_names(campaign: Campaign) -> tuple[dict[int, str], dict[str, str]]:
+    """Commune id → EPCI code for the campaign's territory, and EPCI code → name."""
+    epci_of = tq.epci_of_communes(campaign.territory)
+    return {c: e.code for c, e in epci_of.items()}, {e.code: e.name for e in epci_of.values()}
+
+
+def respondents(campaign: Campaign) -> list[aggregate.Respondent]:
+    """The latest submitted version of every response, with its organisation's unit, EPCI, NAF section
+    and size band."""
+    epci_of, _ = epci_names(campaign)
+    rows = (
+        Response.objects.filter(campaign=campaign, submitted__isnull=False)
+        .select_related("organisation")
+        .values_list(
+            "organisation__unit_key",
+            "organisation__commune_id",
+            "organisation__naf",
+            "organisation__size_band",
+            "submitted__data",
+        )  # fmt: skip
+    )
+    return [
+        aggregate.Respondent(unit, epci_of.get(commune, ""), schema.naf_section(naf), size, data)
+        for unit, commune, naf, size, data in rows
+    ]
+
+
+def fiche_labels(codes) -> dict[str, str]:
+    return dict(Fiche.objects.filter(code_rome__in=set(codes)).values_list("code_rome", "libelle"))
+
+
+def skill_labels(codes) -> dict[int, str]:
+    codes = set(codes)
+    out = dict(Competence.objects.filter(code_ogr__in=codes).values_list("code_ogr", "libelle"))
+    out |= dict(Savoir.objects.filter(code_ogr__in=codes).values_list("code_ogr", "libelle"))
+    return out
+
+
+@dataclass
+class Results:
+    respondents: int
+    units: int
+    epcis: list[tuple[str, str]]
+    needs: dict[str, list[dict]]  # horizon → rows {code_rome, libelle, cells: [display…], total}
+    difficulty: list[dict]
+    reasons: list[dict]
+    skills: list[dict]
+    formats: list[dict]
+    drivers: list[dict]
+    hidden_skills: int
+    suppressed: int
+
+
+def _pivot(table: pl.DataFrame, epcis: list[str], labels: dict[str, str]) -> list[dict]:
+    table = secrecy.display_values(table)
+    cells = {(r["code_rome"], r["epci"]): r for r in table.iter_rows(named=True)}
+    order = aggregate.needs_summary(table)["code_rome"].to_list()
+    return [
+        {
+            "code_rome": rome,
+            "libelle": labels.get(rome, "Ensemble des métiers" if rome == TOTAL else rome),
+            "cells": [cells[(rome, e)]["display"] if (rome, e) in cells else "" for e in epcis],
+            "total": cells[(rome, TOTAL)]["display"],
+            "secret": cells[(rome, TOTAL)][SECRET],
+        }
+        for rome in order
+    ]
+
+
+def _counts(frame: pl.DataFrame, key: str, labels: dict, denominator: int) -> list[dict]:
+    rules = secrecy.load_rules()
+    return [
+        {
+            "code": r[key],
+            "libelle": labels.get(r[key], r[key]),
+            "display": rules.symbol if r[SECRET] else str(r["units"]),
+            "share": ""
+            if r[SECRET] or not denominator
+            else secrecy.format_fr(100 * r["units"] / denominator),
+        }
+        for r in frame.iter_rows(named=True)
+    ]
+
+
+def campaign_results(campaign: Campaign, records: list[aggregate.Respondent] | None = None) -> Results:
+    """Every published aggregate of the campaign, protected by `gtec_core.secrecy`."""
+    records = respondents(campaign) if records is None else records
+    frames = aggregate.flatten(records)
+    _, names = epci_names(campaign)
+    epcis = sorted({e for e in frames.occupations["epci"].to_list() if e})
+    labels = fiche_labels(frames.occupations["code_rome"].to_list())
+    needs, suppressed = {}, 0
+    for horizon in aggregate.HORIZONS:
+        table = aggregate.needs_table(frames.occupations, horizon)
+        suppressed += table.filter(pl.col(SECRET)).height
+        needs[horizon] = _pivot(table, epcis, labels)
+    rules = secrecy.load_rules()
+    diff = aggregate.difficulty_by_occupation(frames.occupations).sort(
+        [pl.col(SECRET), pl.col("hires")], descending=[False, True]
+    )
+    difficulty = [
+        {
+            "code_rome": r["code_rome"],
+            "libelle": labels.get(r["code_rome"], r["code_rome"]),
+            "rate": rules.symbol if r[SECRET] else secrecy.format_fr(100 * r["value"]) + " %",
+            "secret": r[SECRET],
+        }
+        for r in diff.iter_rows(named=True)
+    ]
+    reasons = aggregate.reasons_table(frames.occupations, frames.reasons)
+    difficult_units = frames.occupations.filter(pl.col("difficulte"))["unit"].n_unique()
+    units = frames.respondents["unit"].n_unique()
+    skills_all = aggregate.unit_counts(frames.skills, ["competence"])
+    top = skills_all.filter(~pl.col(SECRET)).head(20)
+    skill_names = skill_labels(top["competence"].to_list())
+    return Results(
+        respondents=len(records),
+        units=units,
+        epcis=[(e, names.get(e, e)) for e in epcis],
+        needs=needs,
+        difficulty=difficulty,
+        reasons=_counts(reasons, "reason", dict(schema.REASONS), difficult_units),
+        skills=_counts(top, "competence", skill_names, units),
+        formats=_counts(
+            aggregate.unit_counts(frames.formats, ["format"]), "format", dict(schema.FORMATS), units
+        ),
+        drivers=_counts(
+            aggregate.unit_counts(frames.drivers, ["driver"]), "driver", dict(schema.DRIVERS), units
+        ),
+        hidden_skills=skills_all.filter(pl.col(SECRET)).height,
+        suppressed=suppressed,
+    )
+
+
+def response_rates(campaign: Campaign) -> dict[str, list[dict]]:
+    """Invited and answered organisations by NAF section, size band and EPCI (the coordinator's follow-up,
+    on organisations, not answers: no secrecy applies to who was invited)."""
+    epci_of, names = epci_names(campaign)
+    answered = set(
+        Response.objects.filter(campaign=campaign, submitted__isnull=False).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    tallies: dict[str, dict[str, list[int]]] = {"secteur": {}, "taille": {}, "epci": {}}
+    for org in Organisation.objects.filter(participations__campaign=campaign):
+        keys = {
+            "secteur": schema.NAF_SECTIONS.get(org.section, "Sans code NAF"),
+            "taille": dict(schema.SIZE_BANDS).get(org.size_band, "Non renseignée"),
+            "epci": names.get(epci_of.get(org.commune_id, ""), "Hors territoire"),
+        }
+        for dim, key in keys.items():
+            t = tallies[dim].setdefault(key, [0, 0])
+            t[0] += 1
+            t[1] += org.pk in answered
+    return {
+        dim: [
+            {"label": k, "invited": v[0], "answered": v[1], "rate": secrecy.format_fr(100 * v[1] / v[0])}
+            for k, v in sorted(t.items(), key=lambda kv: -kv[1][0])
+        ]
+        for dim, t in tallies.items()
+    }
+
+
+def campaign_progress(campaign: Campaign) -> dict:
+    invited = Participation.objects.filter(campaign=campaign).count()
+    submitted = Response.objects.filter(campaign=campaign, submitted__isnull=False).count()
+    drafts = Response.objects.filter(campaign=campaign, submitted__isnull=True).count()
+    return {
+        "invited": invited,
+        "submitted": submitted,
+        "drafts": drafts,
+        "rate": secrecy.format_fr(100 * submitted / invited) if invited else "0",
+    }
+
+
+def official_tension(territory_key: str, codes: list[str]) -> dict[str, dict]:
+    """DARES tension of the occupations, from the labour-market app when it is installed:
+    `gtec.labour.queries.tension_for(territory_key, codes_rome) -> {code: {value, category, status,
+    vintage}}`. Missing app, function or code: « donnée indisponible »."""
+    try:
+        module = importlib.import_module("gtec.labour.queries")
+        found = module.tension_for(territory_key, list(codes)) or {}
+    except (ImportError, AttributeError, LookupError, TypeError, ValueError):  # optional app: no figure
+        found = {}
+    return {c: found.get(c) or {"status": UNAVAILABLE} for c in codes}
+
+
+def give_to_get(campaign: Campaign, organisation: Organisation, records=None) -> dict:
+    """The organisation's answers next to the territory's: its difficulty per occupation against the
+    territory's share of difficult hires and the official tension, its future skills against those
+    cited by companies of its NAF section. Territory figures are under secrecy."""
+    response = Response.objects.select_related("submitted").get(campaign=campaign, organisation=organisation)
+    own = response.submitted.data
+    records = respondents(campaign) if records is None else records
+    frames = aggregate.flatten(records)
+    rules = secrecy.load_rules()
+    diff = {
+        r["code_rome"]: r
+        for r in aggregate.difficulty_by_occupation(frames.occupations).iter_rows(named=True)
+    }
+    codes = [m["code_rome"] for m in own["metiers"]]
+    tension = official_tension(campaign.territory.key, codes)
+    occupations = []
+    for m in own["metiers"]:
+        d = diff.get(m["code_rome"])
+        occupations.append(
+            {
+                "libelle": m["libelle"],
+                "code_rome": m["code_rome"],
+                "hires": m["recrutements_12m"],
+                "own": "oui"
+                if m["difficulte"]
+                else ("non" if m["recrutements_12m"] else "pas de recrutement"),
+                "territory": UNAVAILABLE
+                if d is None
+                else rules.symbol
+                if d[SECRET]
+                else secrecy.format_fr(100 * d["value"]) + " %",
+                "tension": tension[m["code_rome"]],
+            }
+        )
+    section = organisation.section
+    sector = frames.skills.filter(pl.col("section") == section) if section else frames.skills.clear()
+    counts = aggregate.unit_counts(sector, ["competence"])
+    mine = {c for m in own["metiers"] for c in m["competences"]}
+    published = counts.filter(~pl.col(SECRET)).head(15)
+    names = skill_labels(set(published["competence"].to_list()) | mine)
+    by_code = {r["competence"]: r for r in counts.iter_rows(named=True)}
+    sector_units = (
+        frames.respondents.filter(pl.col("section") == section)["unit"].n_unique() if section else 0
+    )
+    return {
+        "occupations": occupations,
+        "section": schema.NAF_SECTIONS.get(section, ""),
+        "sector_units": sector_units if sector_units >= rules.min_units else None,
+        "sector_skills": [
+            {
+                "libelle": names.get(r["competence"], r["competence"]),
+                "units": r["units"],
+                "mine": r["competence"] in mine,
+            }
+            for r in published.iter_rows(named=True)
+        ],
+        "my_skills": [
+            {
+                "libelle": names.get(c, c),
+                "units": (rules.symbol if by_code[c][SECRET] else by_code[c]["units"])
+                if c in by_code
+                else "",
+            }
+            for c in sorted(mine, key=lambda c: names.get(c, ""))
+        ],
+        "respondents": len(records),
+    }
+
+
+def response_versions(response: Response):
+    return response.versions.select_related("created_by").order_by("-number")
+
+
+def organisations_of(user):
+    return (
+        Organisation.objects.filter(members__user=user).distinct()
+        if user.is_authenticated
+        else Organisation.objects.none()
+    )
+
+
+def fiche_items(code_rome: str) -> list[dict]:
+    """The fiche's ROME skills (savoir-faire, then savoirs) with their coeur-de-métier / émergente flag,
+    what the questionnaire offers for the skills needed within 2–5 years."""
+    from gtec.referentials.models import FicheCompetence, FicheSavoir
+
+    rank = {"Émergente": 0, "Principale": 1, "": 2}
+    comps = [
+        {
+            "code_ogr": link.competence_id,
+            "libelle": link.competence.libelle,
+            "coeur": link.coeur_metier,
+            "kind": "savoir-faire",
+        }
+        for link in FicheCompetence.objects.filter(fiche_id=code_rome, savoir_etre=False).select_related(
+            "competence"
+        )
+    ]
+    savoirs = [
+        {
+            "code_ogr": link.savoir_id,
+            "libelle": link.savoir.libelle,
+            "coeur": link.coeur_metier,
+            "kind": "savoir",
+        }
+        for link in FicheSavoir.objects.filter(fiche_id=code_rome).select_related("savoir")
+    ]
+    key = lambda i: (rank.get(i["coeur"], 2), i["libelle"])  # noqa: E731
+    return sorted(comps, key=key) + sorted(savoirs, key=key)
+
+
+def skill_suggestions(text: str, code_rome: str = "", limit: int = 5) -> list[dict]:
+    """ROME skills whose label is close to a free-text need (fuzzy token match), the fiche's own items
+    first: free text stays as typed, the suggestions let the company code it."""
+    from rapidfuzz import fuzz, process, utils
+
+    text = text.strip()[:300]
+    if len(text) < 3:
+        return []
+    items = fiche_items(code_rome) if code_rome else []
+    own = {i["code_ogr"] for i in items}
+    pool = {i["code_ogr"]: i["libelle"] for i in items}
+    hits = process.extract(
+        text, pool, scorer=fuzz.token_set_ratio, processor=utils.default_process, limit=limit
+    )
+    out = [
+        {"code_ogr": code, "libelle": lab, "score": round(score), "fiche": True}
+        for lab, score, code in hits
+        if score >= 60
+    ]
+    if len(out) < limit:
+        every = dict(Competence.objects.filter(actif=True, macro=False).values_list("code_ogr", "libelle"))
+        more = process.extract(
+            text, every, scorer=fuzz.token_set_ratio, processor=utils.default_process, limit=limit
+        )
+        out += [
+            {"code_ogr": code, "libelle": lab, "score": round(score), "fiche": False}
+            for lab, score, code in more
+            if score >= 70 and code not in own
+        ][: limit - len(out)]
+    return out
