@@ -3,6 +3,7 @@
 gtec import rome|fap|geo|all   load the official referentials
 gtec data fetch                download the official files
 gtec serve                     run the web server (development server)
+gtec demo generate --scale S   write a synthetic demo territory (gtec_core.demo)
 gtec <any django command>      e.g. gtec migrate, gtec createsuperuser
 """
 

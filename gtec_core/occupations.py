@@ -17,7 +17,7 @@ link says how it was found (`route`) and how far it can be trusted (`confidence`
      points of the best).
 4. `rome_label`: a FAP-2021 code that reached no fiche through 1–3 (new family, or FAP-2009 family without ROME
    link such as the self-employed) is linked to the 3 fiches whose label or appellations are the most similar
-   to its labels.
+   to its labels (sharing at least one word stem; the clergy, X0X01, outside BMO and the ROME, stays unlinked).
 5. Reverse coverage: a fiche that no FAP-2021 code reached is linked to one code: `reverse_fap2009` (the
    FAP-2021 code closest to its FAP-2009 family) or `reverse_label` (closest label overall).
 
