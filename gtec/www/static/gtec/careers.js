@@ -1,0 +1,102 @@
+/* Career paths, progressive enhancement of plain forms (they all work without this file).
+   - input[data-careers-ac]: ARIA combobox; picking a suggestion adds a chip with a hidden input
+     (data-careers-name) on the start page, or a checked checkbox in the list data-careers-target on the
+     review page; each change is announced in #careers-live (aria-live).
+   - [data-print]: a print button. */
+(function () {
+  "use strict";
+  var live = document.getElementById("careers-live");
+  function say(msg) { if (live) { live.textContent = ""; setTimeout(function () { live.textContent = msg; }, 50); } }
+
+  function addChip(input, item) {
+    var name = input.getAttribute("data-careers-name");
+    var list = document.getElementById(input.id + "-picked");
+    var form = input.form;
+    if (form.querySelector("input[type=hidden][name='" + name + "'][value='" + item.code_ogr + "']")) { say(item.libelle + " est déjà choisi."); return; }
+    var li = document.createElement("li");
+    var hidden = document.createElement("input");
+    hidden.type = "hidden"; hidden.name = name; hidden.value = item.code_ogr;
+    var text = document.createElement("span"); text.textContent = item.libelle;
+    var remove = document.createElement("button");
+    remove.type = "button"; remove.textContent = "×";
+    remove.setAttribute("aria-label", "Retirer " + item.libelle);
+    remove.addEventListener("click", function () { li.remove(); say(item.libelle + " retiré."); input.focus(); });
+    li.appendChild(text); li.appendChild(hidden); li.appendChild(remove);
+    list.appendChild(li);
+    say(item.libelle + " ajouté.");
+  }
+
+  function addCheck(input, item) {
+    var list = document.getElementById(input.getAttribute("data-careers-target"));
+    var existing = document.getElementById("c-" + item.code_ogr);
+    if (existing) { existing.checked = true; say(item.libelle + " est coché."); return; }
+    var li = document.createElement("li");
+    var box = document.createElement("input");
+    box.type = "checkbox"; box.name = "c"; box.value = item.code_ogr; box.id = "c-" + item.code_ogr; box.checked = true;
+    var label = document.createElement("label");
+    label.htmlFor = box.id; label.textContent = " " + item.libelle;
+    li.appendChild(box); li.appendChild(label); list.appendChild(li);
+    var group = document.getElementById("added-group"); if (group) { group.hidden = false; }
+    say(item.libelle + " ajoutée. " + document.querySelectorAll("input[name=c]:checked").length + " compétences retenues.");
+  }
+
+  function setup(input) {
+    var url = input.getAttribute("data-careers-ac");
+    var list = document.createElement("ul");
+    var listId = input.id + "-suggestions";
+    list.id = listId; list.className = "ac-list"; list.setAttribute("role", "listbox"); list.hidden = true;
+    input.setAttribute("role", "combobox"); input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false"); input.setAttribute("aria-controls", listId);
+    input.parentNode.appendChild(list);
+    var timer = null, active = -1, items = [];
+    function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; input.removeAttribute("aria-activedescendant"); }
+    function pick(item) {
+      if (input.hasAttribute("data-careers-target")) { addCheck(input, item); } else { addChip(input, item); }
+      input.value = ""; items = []; close();
+    }
+    function render() {
+      list.innerHTML = "";
+      items.forEach(function (item, i) {
+        var li = document.createElement("li");
+        li.id = listId + "-" + i; li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", i === active ? "true" : "false");
+        li.textContent = item.libelle;
+        var small = document.createElement("small");
+        small.textContent = item.code_rome ? item.code_rome + " · " + item.libelle_rome : (item.type || "");
+        li.appendChild(small);
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); pick(item); });
+        list.appendChild(li);
+      });
+      list.hidden = items.length === 0; input.setAttribute("aria-expanded", items.length ? "true" : "false");
+      if (active >= 0) { input.setAttribute("aria-activedescendant", listId + "-" + active); } else { input.removeAttribute("aria-activedescendant"); }
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var q = input.value.trim();
+      if (q.length < 2) { items = []; close(); return; }
+      timer = setTimeout(function () {
+        fetch(url + "?limit=8&q=" + encodeURIComponent(q)).then(function (r) { return r.json(); }).then(function (data) {
+          if (input.value.trim() !== q) { return; }
+          items = data.results; active = -1; render();
+          say(items.length ? items.length + " suggestions, flèches haut et bas pour choisir." : "Aucune suggestion.");
+        }).catch(close);
+      }, 150);
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && (list.hidden || active < 0)) {
+        // Enter in a search box must not submit the whole step: it opens the suggestions instead.
+        if (items.length) { active = 0; render(); e.preventDefault(); }
+        return;
+      }
+      if (list.hidden) { return; }
+      if (e.key === "ArrowDown") { active = Math.min(active + 1, items.length - 1); render(); e.preventDefault(); }
+      else if (e.key === "ArrowUp") { active = Math.max(active - 1, -1); render(); e.preventDefault(); }
+      else if (e.key === "Enter" && active >= 0) { pick(items[active]); e.preventDefault(); }
+      else if (e.key === "Escape") { close(); }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 150); });
+  }
+  document.querySelectorAll("input[data-careers-ac]").forEach(setup);
+  document.querySelectorAll("[data-print]").forEach(function (b) { b.hidden = false; b.addEventListener("click", function () { window.print(); }); });
+  document.querySelectorAll(".share-url").forEach(function (i) { i.addEventListener("focus", function () { i.select(); }); });
+})();

@@ -1,0 +1,184 @@
+"""The careers pages through the Django test client, on the real imported ROME 4.0."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.test import Client
+
+from gtec.careers import services
+from gtec.careers.models import SavedPath
+from gtec.referentials.models import Appellation
+
+pytestmark = pytest.mark.django_db
+
+
+def results_params(response) -> dict[str, list[str]]:
+    assert response.status_code == 302, response.status_code
+    return parse_qs(urlparse(response["Location"]).query)
+
+
+def review_codes(html: str) -> set[int]:
+    return {int(c) for c in re.findall(r'name="c" value="(\d+)" checked', html)}
+
+
+def test_start_page_is_a_plain_accessible_form(client):
+    html = client.get("/parcours/").content.decode()
+    assert 'name="csrfmiddlewaretoken"' in html
+    for field in ("metier", "texte", "q_competence", "commune", "km"):
+        assert f'<label for="{field}"' in html
+    assert 'aria-live="polite"' in html
+    assert 'aria-current="step"' in html
+    assert "Vannes" in html  # communes of the default territory
+    assert 'href="/parcours/" aria-current="page"' in html  # nav link
+
+
+def test_free_text_of_unpaid_experience_to_results(client):
+    text = "Trésorier du club de foot : je tenais les comptes et je préparais le budget annuel."
+    review = client.post("/parcours/competences/", {"texte": text})
+    html = review.content.decode()
+    assert review.status_code == 200
+    assert "D&#x27;après votre description" in html
+    codes = review_codes(html)
+    assert 300318 in codes  # Réaliser des opérations comptables
+    assert "« tenais les comptes »" in html or "comptes" in html
+    go = client.post("/parcours/competences/", {"c": sorted(codes), "go": "1"})
+    params = results_params(go)
+    assert sorted(int(c) for c in params["c"]) == sorted(codes)
+    page = client.get(go["Location"])
+    body = page.content.decode()
+    assert page.status_code == 200
+    top = re.findall(r'id="p-([A-N]\d{4})"', body)
+    assert {"M1225", "M1608", "M1223"} & set(top[:10])
+    assert "Ce qui vous manque" in body
+    assert "donnée locale indisponible" in body  # no labour / training provider installed yet
+
+
+def test_appellation_typed_without_javascript(client):
+    review = client.post("/parcours/competences/", {"metier": "aide soignante"})
+    html = review.content.decode()
+    assert 'type="radio"' in html and "Aide-soignant" in html
+    codes = review_codes(html)
+    first = re.search(r'name="a1" value="(\d+)" checked', html).group(1)
+    app = Appellation.objects.get(code_ogr=int(first))
+    assert app.fiche_id == "J1501"
+    assert codes == {e.code_ogr for e in services.fiche_skills("J1501")}
+    go = client.post("/parcours/competences/", {"c": sorted(codes), "a1": first, "go": "1"})
+    params = results_params(go)
+    assert params["a"] == [first]
+    body = client.get(go["Location"]).content.decode()
+    assert 'id="p-J1501"' not in body  # one's own métier is not a destination
+    assert "Passerelle officielle du ROME depuis J1501" in body
+
+
+def test_appellation_code_from_autocomplete_and_picked_skill(client):
+    app = Appellation.objects.filter(fiche_id="M1805", actif=True).first()
+    api = client.get("/api/competences", {"q": "gérer les stocks"}).json()
+    assert api["results"] and "stock" in api["results"][0]["libelle"].lower()
+    skill = api["results"][0]["code_ogr"]
+    html = client.post("/parcours/competences/", {"appellation": app.code_ogr, "c": [skill]}).content.decode()
+    assert f'name="c" value="{skill}" checked' in html
+    assert "De votre expérience" in html
+    # Re-posting the review keeps unchecked skills out and does not list the métier's skills again.
+    codes = review_codes(html)
+    dropped = sorted(codes - {skill})[0]
+    again = client.post(
+        "/parcours/competences/",
+        {
+            "appellation": app.code_ogr,
+            "seen": app.code_ogr,
+            "c": sorted(codes - {dropped}),
+            "q_competence": "anglais",
+        },
+    ).content.decode()
+    assert dropped not in review_codes(again)
+    assert "Résultats pour « anglais »" in again
+    assert re.search(r'name="c" value="\d+">', again)  # suggestions unchecked
+
+
+def test_commune_distance_and_counsellor_view(client):
+    params = {"c": [300318, 300323], "commune": "56260", "km": "20"}
+    body = client.get("/parcours/resultats/", params).content.decode()
+    assert "autour de Vannes (20 km)" in body
+    dense = client.get("/parcours/conseil/resultats/", params).content.decode()
+    assert "<table" in dense and "Couverture" in dense
+    assert re.search(r'<td class="num">0[,.]\d{3}</td>', dense)
+    bad = client.get("/parcours/resultats/", {"c": "abc", "km": "7", "commune": "<x>"})
+    assert bad.status_code == 302  # nothing usable: back to step 1
+
+
+def test_save_then_revoke_a_private_link(client):
+    response = client.post(
+        "/parcours/enregistrer/", {"c": [300318, 300323, 999999999], "commune": "56260", "km": "20"}
+    )
+    saved = SavedPath.objects.get()
+    assert response["Location"] == f"/parcours/s/{saved.token}/"
+    assert len(saved.token) >= 40
+    assert saved.skills == [300318, 300323]  # unknown codes dropped
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and page["X-Robots-Tag"].startswith("noindex")
+    assert "Supprimer ce parcours" in page.content.decode()
+    assert client.get("/parcours/s/not-a-token/").status_code == 404
+    deleted = client.post(f"/parcours/s/{saved.token}/supprimer/")
+    assert deleted.status_code == 200 and not SavedPath.objects.exists()
+    assert client.get(response["Location"]).status_code == 404
+
+
+def test_csrf_is_enforced():
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post("/parcours/competences/", {"texte": "caissière"}).status_code == 403
+    assert strict.post("/parcours/enregistrer/", {"c": [300318]}).status_code == 403
+    saved = SavedPath.objects.create(skills=[300318])
+    assert strict.post(f"/parcours/s/{saved.token}/supprimer/").status_code == 403
+    assert SavedPath.objects.filter(pk=saved.pk).exists()
+    assert strict.get(f"/parcours/s/{saved.token}/supprimer/").status_code == 405
+
+
+def test_user_text_is_escaped(client):
+    evil = '<script>alert("x")</script> je tenais les comptes du club'
+    html = client.post(
+        "/parcours/competences/",
+        {"texte": evil, "metier": "<img src=x onerror=alert(1)>", "q_competence": "<b>x"},
+    ).content.decode()
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b>x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_local_inputs_are_used_when_a_provider_exists(client, monkeypatch):
+    calls = {}
+
+    def local_demand(territory_key, codes_rome):
+        calls["demand"] = (territory_key, list(codes_rome))
+        return {codes_rome[-1]: {"offers": 40, "tension_category": 5, "vintage": "2024", "source": "BMO"}}
+
+    def sessions(codes_rome, commune=None, max_km=None, limit=None):
+        calls["sessions"] = (commune, max_km, limit)
+        return {
+            codes_rome[-1]: [{"intitule": "Titre pro <comptable>", "organisme": "GRETA", "distance_km": 3}]
+        }
+
+    monkeypatch.setattr(
+        services,
+        "_provider",
+        lambda m, n: {"local_demand": local_demand, "sessions_for_fiches": sessions}.get(n),
+    )
+    params = {"c": [300318, 300323], "commune": "56260", "km": "20"}
+    body = client.get("/parcours/resultats/", params).content.decode()
+    assert calls["demand"][0] == "ze:5318"
+    assert calls["sessions"] == ("56260", 20, 3)
+    boosted = calls["demand"][1][-1]
+    assert f'id="p-{boosted}"' in body  # the last candidate climbs into the top 20 with demand and training
+    assert "Offres d&#x27;emploi en cours : <strong>40</strong>" in body and "BMO, 2024" in body
+    assert "Titre pro &lt;comptable&gt;" in body
+    assert "donnée locale indisponible" in body  # other fiches, and the absent establishments provider
+
+
+def test_failing_provider_falls_back(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("base indisponible")
+
+    monkeypatch.setattr(services, "_provider", lambda m, n: broken)
+    body = client.get("/parcours/resultats/", {"c": [300318]}).content.decode()
+    assert "donnée locale indisponible" in body and 'id="p-' in body
