@@ -289,10 +289,15 @@ def flag_small(frame: pl.DataFrame, counts: list[str], min_units: int) -> pl.Dat
     return frame.with_columns(small.alias("secret"))
 
 
-def with_all(frame: pl.DataFrame, values: list[str], keys: list[str]) -> pl.DataFrame:
-    """Add the « tous métiers » rows (occupation = ALL) summing the occupations."""
+def with_all(
+    frame: pl.DataFrame, values: list[str], keys: list[str], *, published_only: bool = False
+) -> pl.DataFrame:
+    """Add the « tous métiers » rows (occupation = ALL) summing the occupations. With `published_only`
+    (BMO), the total is the sum of the cells published at source (rows with a `*` are left out, so the total
+    is a lower bound that reveals nothing), instead of becoming secret as soon as one cell is."""
+    parts = frame.drop_nulls(values) if published_only else frame
     total = (
-        frame.group_by(keys).agg(null_sum(v) for v in values).with_columns(pl.lit(ALL).alias("occupation"))
+        parts.group_by(keys).agg(null_sum(v) for v in values).with_columns(pl.lit(ALL).alias("occupation"))
     )
     return pl.concat([frame, total.select(frame.columns)], how="vertical_relaxed")
 
@@ -331,7 +336,7 @@ def build_inputs(territories: list[Territory], years: list[int], bmo_year: int |
             }
         )
     )
-    bmo = with_all(bmo, ["projects", "difficult", "seasonal"], keys)
+    bmo = with_all(bmo, ["projects", "difficult", "seasonal"], keys, published_only=True)
     employment = load_employment(tmap, years)
     # sub-areas for the geographical mismatch: the communes of each territory
     sub_o = offers_c.join(tmap, on="commune").with_columns(pl.col("rome"))
@@ -463,11 +468,15 @@ def _long(name: str, out: pl.DataFrame, kind: str) -> pl.DataFrame:
 
 
 def _clean(value):
-    return (
-        None
-        if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value)))
-        else value
-    )
+    """JSON- and database-safe float: NaN and infinities become null, and values are rounded to 9 decimals so
+    that a re-run whose parallel sums add in another order stores exactly the same number."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return round(value, 9)
+    return value
 
 
 def observations_compute(

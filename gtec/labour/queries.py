@@ -639,3 +639,192 @@ def tension_for(territory_key: str, codes_rome: list[str]) -> dict[str, dict]:
         }
         for code, d in demand.items()
     }
+
+
+# --- additions for the labour pages (gtec/www/labour) -------------------------------------------------------
+
+UNAVAILABLE = "donnée indisponible"
+
+
+def availability() -> dict[str, bool]:
+    """Which labour inputs are loaded at all: a figure built on a missing source is « donnée indisponible »,
+    never « s » (secret) nor 0."""
+    return {
+        "offres": m.Offre.objects.exists(),
+        "stmt": m.DemandeurEmploi.objects.exists(),
+        "bmo": m.BmoProjet.objects.exists(),
+        "sirene": m.Etablissement.objects.exists(),
+    }
+
+
+def dashboard_figures(territory: Territory, period: str) -> dict[str, Cell]:
+    """`key_figures`, with the figures whose source is not loaded (or whose indicator was not computed)
+    marked « donnée indisponible » instead of « s »: only a stored secret observation shows « s »."""
+    figures = dict(key_figures(territory, period))
+    loaded = availability()
+    missing = Cell(UNAVAILABLE, None, "missing")
+    ratio = observation("offers_demand_ratio", territory, period, "", "all")
+    has_rome = m.Observation.objects.filter(
+        indicator="offers_demand_ratio", territory=territory, period=period, occupation_kind="rome"
+    ).exists()
+    if not loaded["offres"]:
+        figures["offers"] = missing
+    if ratio is None and not has_rome:
+        figures["entries"] = missing
+        if loaded["offres"]:
+            figures["offers"] = missing
+    if observation("lack_of_labour", territory, period, "", "all") is None:
+        figures["stock_a"] = missing
+    if observation("bmo_difficulty_rate", territory, period, "", "all") is None:
+        figures["projects"] = missing
+        figures["difficulty"] = missing
+    if not loaded["sirene"]:
+        figures["establishments"] = missing
+    return figures
+
+
+def fap_fiches(codes_fap: list[str], limit: int = 6) -> dict[str, list[tuple[str, str]]]:
+    """For FAP-2021 codes, the ROME fiches counted in each (bridge of `gtec_core.occupations`, largest share
+    first): {code_fap: [(code_rome, libellé)]}. Referential only, no figure."""
+    from gtec.labour.compute import bridge
+
+    b = bridge().filter(pl.col("code_fap2021").is_in(codes_fap)).sort("weight", descending=True)
+    labels = dict(
+        Fiche.objects.filter(code_rome__in=b["code_rome"].unique().to_list()).values_list(
+            "code_rome", "libelle"
+        )
+    )
+    out: dict[str, list[tuple[str, str]]] = {code: [] for code in codes_fap}
+    for fap, rome in b.select("code_fap2021", "code_rome").iter_rows():
+        if rome in labels and len(out[fap]) < limit:
+            out[fap].append((rome, labels[rome]))
+    return out
+
+
+def epci_table(territory: Territory, period: str) -> list[dict]:
+    """Offers and category-A job seekers by EPCI (the part of each EPCI inside the territory), built from the
+    protected `commune_table`: an EPCI cell holding a secret commune cell is « s » too, so the EPCI figures
+    add nothing to what the commune table publishes (no total row: the commune table carries it)."""
+    from gtec.territories.queries import epci_of_communes
+
+    table = commune_table(territory, period).filter(pl.col("commune") != TOTAL)
+    epci_of = epci_of_communes(territory)
+    code_to_epci = {c.code: epci_of[c.pk] for c in territory.communes() if c.pk in epci_of}
+    groups: dict[int, dict] = {}
+    for r in table.iter_rows(named=True):
+        e = code_to_epci.get(r["commune"])
+        if e is None:
+            continue
+        g = groups.setdefault(
+            e.pk,
+            {
+                "epci": e,
+                "communes": 0,
+                "offers": 0.0,
+                "jobseekers": 0.0,
+                "offers_s": False,
+                "jobseekers_s": False,
+            },
+        )
+        g["communes"] += 1
+        for k in ("offers", "jobseekers"):
+            g[k] += r[k] or 0
+            g[f"{k}_s"] = g[f"{k}_s"] or r[f"{k}_secret"]
+    rules = load_rules()
+    rows = []
+    for g in sorted(groups.values(), key=lambda g: -g["epci"].population):
+        row = {"epci": g["epci"], "communes": g["communes"]}
+        for k in ("offers", "jobseekers"):
+            if g[f"{k}_s"]:
+                row[k] = Cell(rules.symbol, None, "secret")
+            else:
+                row[k] = Cell(format_fr(round(g[k])), round(g[k]))
+        rows.append(row)
+    return rows
+
+
+def commune_export(territory: Territory, period: str) -> pl.DataFrame:
+    """The published commune table (offers and mean category-A job seekers by commune, with the total): the
+    values of secret cells are blank and shown « s » — never the stored value."""
+    rules = load_rules()
+    table = commune_table(territory, period)
+    body = table.filter(pl.col("commune") != TOTAL).sort("name")
+    table = pl.concat([body, table.filter(pl.col("commune") == TOTAL)])
+    return table.select(
+        pl.lit(territory.key).alias("territoire"),
+        pl.lit(period).alias("periode"),
+        pl.col("commune").alias("code_commune"),
+        pl.col("name").alias("commune"),
+        pl.when(pl.col("offers_secret")).then(None).otherwise(pl.col("offers").round(0)).alias("offres"),
+        pl.col("offers_display").alias("offres_affichage"),
+        pl.when(pl.col("jobseekers_secret"))
+        .then(None)
+        .otherwise(pl.col("jobseekers").round(0))
+        .alias("demandeurs_a_moyenne"),
+        pl.col("jobseekers_display").alias("demandeurs_a_affichage"),
+        pl.when(pl.col("offers_secret") | pl.col("jobseekers_secret"))
+        .then(pl.lit(rules.symbol))
+        .otherwise(pl.lit(""))
+        .alias("symbole_secret"),
+    )
+
+
+def bmo_export(territory: Territory) -> pl.DataFrame:
+    """The published BMO table (every métier, with its total), from `bmo_table`: secret cells blank, « s »."""
+    table = bmo_table(territory, limit=None)
+    total = _published_total(table["total"])
+    rows = [
+        {
+            "territoire": territory.key,
+            "annee": table["period"],
+            "metier": r["code"],
+            "libelle_metier": r["label"],
+            "projets": r["projects"].value,
+            "projets_affichage": r["projects"].display,
+            "taux_difficulte": r["difficulty"].value,
+            "taux_difficulte_affichage": r["difficulty"].display,
+        }
+        for r in table["rows"]
+    ]
+    if total is not None:
+        rows.append(
+            {
+                "territoire": territory.key,
+                "annee": table["period"],
+                "metier": TOTAL,
+                "libelle_metier": "Total",
+                "projets": total.value,
+                "projets_affichage": total.display,
+                "taux_difficulte": None,
+                "taux_difficulte_affichage": "",
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "territoire": pl.String,
+            "annee": pl.String,
+            "metier": pl.String,
+            "libelle_metier": pl.String,
+            "projets": pl.Float64,
+            "projets_affichage": pl.String,
+            "taux_difficulte": pl.Float64,
+            "taux_difficulte_affichage": pl.String,
+        },
+    )
+
+
+def _published_total(total: Cell | None) -> Cell | None:
+    """`bmo_table`'s total as published: a suppressed total (display « s ») keeps no value."""
+    if total is None:
+        return None
+    if total.display == load_rules().symbol:
+        return Cell(total.display, None, "secret")
+    return total
+
+
+def bmo_published(territory: Territory, limit: int | None = 15) -> dict:
+    """`bmo_table` with its total made safe to hand to a template (value dropped when suppressed)."""
+    table = bmo_table(territory, limit)
+    table["total"] = _published_total(table["total"])
+    return table

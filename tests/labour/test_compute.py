@@ -1,0 +1,148 @@
+"""The indicator pipeline on small hand-made inputs: expected values, the secrecy of small cells, the exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from gtec.labour import models as m
+from gtec.labour.compute import observations_compute
+from gtec.labour.queries import indicator_export, key_figures, local_demand
+from gtec.territories.models import Territory
+
+pytestmark = pytest.mark.django_db
+
+VANNES = "56260"
+
+
+def seekers(rome: str, category: str, month: int, stock: int, entries: int, exits: int) -> m.DemandeurEmploi:
+    return m.DemandeurEmploi(
+        mois=date(2024, month, 1),
+        categorie=category,
+        niveau_geo="commune",
+        code_geo=VANNES,
+        code_rome=rome,
+        stock=stock,
+        entrees=entries,
+        sorties=exits,
+    )
+
+
+@pytest.fixture
+def vannes_inputs():
+    """J1501 (aide-soignant): 12 offers, 10 entries a month in ABC; K2204 (nettoyage): 1 offer only."""
+    rows = []
+    for month in range(1, 13):
+        rows += [seekers("J1501", "A", month, 30, 8, 6), seekers("J1501", "ABC", month, 50, 10, 9)]
+        rows += [seekers("K2204", "A", month, 20, 4, 4), seekers("K2204", "ABC", month, 25, 5, 5)]
+    m.DemandeurEmploi.objects.bulk_create(rows)
+    m.Offre.objects.bulk_create(
+        [
+            m.Offre(
+                identifiant=f"J{i}",
+                date_creation=date(2024, 1 + i % 12, 3),
+                code_insee=VANNES,
+                code_rome="J1501",
+                durable=i % 2 == 0,
+                temps_plein=True,
+            )
+            for i in range(12)
+        ]
+        + [m.Offre(identifiant="K1", date_creation=date(2024, 5, 2), code_insee=VANNES, code_rome="K2204")]
+    )
+    return Territory.objects.get(key=f"commune:{VANNES}")
+
+
+def test_offers_demand_ratio_by_rome_and_secrecy_of_small_cells(vannes_inputs):
+    observations_compute([vannes_inputs], years=[2024])
+    ratio = m.Observation.objects.get(
+        indicator="offers_demand_ratio", territory=vannes_inputs, occupation="J1501"
+    )
+    assert ratio.period == "2024" and ratio.occupation_kind == "rome"
+    assert ratio.value == pytest.approx(12 / 120)  # OEE / DEE: 12 offers, 12 × 10 entries
+    assert ratio.counts == {"offers": 12.0, "entries": 120.0} and ratio.status == "ok"
+    small = m.Observation.objects.get(
+        indicator="offers_demand_ratio", territory=vannes_inputs, occupation="K2204"
+    )
+    assert small.status == "secret"  # one offer: fewer than 3 units
+
+
+def test_rerunning_the_computation_changes_nothing(vannes_inputs):
+    observations_compute([vannes_inputs], years=[2024])
+    _, counts = observations_compute([vannes_inputs], years=[2024])
+    assert not counts["observations"].changed and counts["observations"].unchanged > 0
+
+
+def test_lack_of_labour_and_bmo_shares_reach_the_fap_level(vannes_inputs):
+    observations_compute([vannes_inputs], years=[2024])
+    bmo = m.Observation.objects.filter(
+        indicator="bmo_difficulty_rate", territory=vannes_inputs, occupation=""
+    )
+    assert bmo.count() == 1
+    total = bmo.get()
+    # the commune receives its population share of the Vannes bassin: fewer projects than the bassin
+    bassin_projects = sum(
+        p or 0 for p in m.BmoProjet.objects.filter(code_bassin="5310").values_list("projets", flat=True)
+    )
+    assert 0 < total.counts["projects"] < bassin_projects
+    assert 0 <= total.value <= 1
+
+
+def test_exports_never_show_a_secret_value(vannes_inputs, tmp_path):
+    observations_compute([vannes_inputs], years=[2024])
+    table = indicator_export("offers_demand_ratio", vannes_inputs, "2024")
+    secret = table.filter(table["metier"] == "K2204").row(0, named=True)
+    assert secret["affichage"] == "s" and secret["valeur"] is None and secret["effectifs"] == ""
+    out = tmp_path / "export.csv"
+    call_command(
+        "export",
+        "offers_demand_ratio",
+        "--territory",
+        f"commune:{VANNES}",
+        "--period",
+        "2024",
+        "--format",
+        "csv",
+        "--output",
+        str(out),
+        stderr=io.StringIO(),
+    )
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
+    k = next(r for r in rows if r["metier"] == "K2204")
+    assert k["affichage"] == "s" and k["valeur"] == "" and k["effectifs"] == ""
+    j = next(r for r in rows if r["metier"] == "J1501")
+    assert j["valeur"] == "0,1" and "offers = 12" in j["effectifs"]
+    xlsx = tmp_path / "export.xlsx"
+    call_command(
+        "export",
+        "offers_demand_ratio",
+        "--territory",
+        f"commune:{VANNES}",
+        "--format",
+        "xlsx",
+        "--output",
+        str(xlsx),
+        stderr=io.StringIO(),
+    )
+    values = [c for row in load_workbook(xlsx).active.iter_rows(values_only=True) for c in row]
+    assert "s" in values and "K2204" in values
+
+
+def test_key_figures_and_local_demand(vannes_inputs):
+    observations_compute([vannes_inputs], years=[2024])
+    figures = key_figures(vannes_inputs, "2024")
+    assert figures["offers"].display == "13" and figures["entries"].value == 180
+    demand = local_demand(vannes_inputs.key, ["J1501", "K2204"])
+    assert demand["J1501"]["offers"].value == 12
+    assert demand["K2204"]["offers"].display == "s"
+
+
+def test_a_territory_without_data_is_not_computed():
+    empty = Territory.objects.get(key="dep:56")
+    with pytest.raises(ValueError, match="aucun territoire couvert"):
+        observations_compute([empty], years=[2024])
