@@ -1,3 +1,16 @@
 """URLs of the labour area (views in gtec/www/labour/views.py)."""
 
-urlpatterns: list = []
+from django.urls import path, re_path
+
+from gtec.www.labour import views
+
+urlpatterns = [
+    path("territoires/<str:key>/marche-du-travail/", views.dashboard, name="labour_dashboard"),
+    path("territoires/<str:key>/metiers/<str:code_rome>/", views.occupation, name="labour_occupation"),
+    path("comparer/", views.compare, name="labour_compare"),
+    re_path(
+        r"^territoires/(?P<key>[^/]+)/export/(?P<name>[a-z_]+)\.(?P<fmt>csv|xlsx)$",
+        views.export,
+        name="labour_export",
+    ),
+]
