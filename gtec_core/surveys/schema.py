@@ -121,6 +121,19 @@ def _count(value: Any, path: str, errors: list[FieldError], required: bool = Fal
     return number
 
 
+def _code(value: Any, path: str, errors: list[FieldError], required: bool = False) -> int | None:
+    """An OGR code: a positive integer (no upper bound but the referential's)."""
+    if value is None or value == "":
+        if required:
+            errors.append(FieldError(path, "code obligatoire"))
+        return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or len(text) > 9:
+        errors.append(FieldError(path, f"code OGR attendu, lu « {value} »"))
+        return None
+    return int(text)
+
+
 def _choices(value: Any, allowed: list[str], path: str, errors: list[FieldError]) -> list[str]:
     values = value if isinstance(value, list) else ([] if value in (None, "") else [value])
     out = []
@@ -149,7 +162,7 @@ def clean_answer(data: Any, *, final: bool) -> tuple[dict, list[FieldError]]:
     for i, m in enumerate(raw_metiers):
         p = f"metiers.{i}"
         m = m if isinstance(m, dict) else {}
-        code = _count(m.get("code_ogr"), f"{p}.code_ogr", errors, required=True)
+        code = _code(m.get("code_ogr"), f"{p}.code_ogr", errors, required=True)
         if code is not None and code in seen:
             errors.append(FieldError(f"{p}.code_ogr", "appellation déjà déclarée"))
         seen.add(code)
@@ -168,7 +181,7 @@ def clean_answer(data: Any, *, final: bool) -> tuple[dict, list[FieldError]]:
             errors.append(FieldError(f"{p}.raisons", "indiquez au moins une raison de la difficulté"))
         competences = []
         for c in m.get("competences") or []:
-            n = _count(c, f"{p}.competences", errors)
+            n = _code(c, f"{p}.competences", errors)
             if n is not None and n not in competences:
                 competences.append(n)
         departs = _count(m.get("departs_5ans"), f"{p}.departs_5ans", errors)

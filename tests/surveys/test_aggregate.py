@@ -1,0 +1,135 @@
+"""Survey aggregates under the secrecy mechanism (methods.md §6): units are SIRENs; fewer than 3 or one
+above 85 % → « s »; secondary suppression where totals show; rates inherit. Pure, no database."""
+
+import polars as pl
+
+from gtec_core.secrecy import DOMINANCE, FREQUENCY, SECONDARY, TOTAL
+from gtec_core.surveys import aggregate
+from gtec_core.surveys.schema import clean_answer, naf_section
+
+
+def occ(rome, hires=0, departures=0, difficult=False, reasons=(), skills=()):
+    return {"code_rome": rome, "recrutements_12m": hires, "departs_5ans": departures, "difficulte": difficult,
+            "raisons": list(reasons), "competences": list(skills), "contrat": "cdi"}  # fmt: skip
+
+
+def resp(unit, *occs, epci="E1", section="I", formats=()):
+    return aggregate.Respondent(
+        unit, epci, section, "10-49", {"metiers": list(occs), "formats": list(formats)}
+    )
+
+
+def cell(table, rome, epci=None):
+    f = table.filter(pl.col("code_rome") == rome)
+    if epci is not None:
+        f = f.filter(pl.col("epci") == epci)
+    return f.row(0, named=True)
+
+
+def test_two_companies_are_secret_three_are_published():
+    frames = aggregate.flatten([resp("A", occ("G1602", 4)), resp("B", occ("G1602", 3)), resp("C", occ("J1501", 2))]
+                               + [resp(u, occ("J1501", 2)) for u in "DE"])  # fmt: skip
+    table = aggregate.needs_table(frames.occupations, "12m", by_epci=False)
+    g, j = cell(table, "G1602"), cell(table, "J1501")
+    assert (g["units"], g["secret"], g["secret_reason"]) == (2, True, FREQUENCY)
+    assert (j["units"], j["value"]) == (3, 6)
+    # the total shows, so J1501 is hidden too: otherwise G1602 = total − J1501
+    assert j["secret_reason"] == SECONDARY
+    assert cell(table, TOTAL)["value"] == 13
+
+
+def test_one_row_with_total_gets_secondary_suppression():
+    rows = [resp(u, occ("G1602", 2)) for u in "ABC"] + [
+        resp("D", occ("F1703", 5)),
+        resp("E", occ("F1703", 1)),
+    ]
+    rows += [resp(u, occ("J1501", 9)) for u in "FGH"]
+    table = aggregate.needs_table(aggregate.flatten(rows).occupations, "12m", by_epci=False)
+    assert cell(table, "F1703")["secret_reason"] == FREQUENCY
+    assert cell(table, "G1602")["secret_reason"] == SECONDARY  # the smallest other cell
+    assert not cell(table, "J1501")["secret"] and not cell(table, TOTAL)["secret"]
+
+
+def test_units_are_sirens_not_establishments():
+    # three establishments of one company (same SIREN) are one unit: secret
+    rows = [resp("111111111", occ("K2204", 2)) for _ in range(3)]
+    table = aggregate.needs_table(aggregate.flatten(rows).occupations, "12m", by_epci=False)
+    assert cell(table, "K2204")["units"] == 1 and cell(table, "K2204")["secret"]
+
+
+def test_dominance_hides_a_cell_where_one_company_makes_more_than_85_percent():
+    rows = [resp("A", occ("N4101", 20)), resp("B", occ("N4101", 1)), resp("C", occ("N4101", 1)),
+            resp("D", occ("N4101", 1))]  # fmt: skip
+    table = aggregate.needs_table(aggregate.flatten(rows).occupations, "12m", by_epci=False)
+    assert cell(table, "N4101")["secret_reason"] == DOMINANCE  # 20/23 = 0.87
+    rows[0] = resp("A", occ("N4101", 10))  # 10/13 = 0.77: published (methods.md worked example)
+    table = aggregate.needs_table(aggregate.flatten(rows).occupations, "12m", by_epci=False)
+    assert not cell(table, "N4101")["secret"]
+
+
+def test_two_dimensional_table_hides_a_complement_in_row_and_column():
+    rows = [resp(u, occ("G1602", 2), epci="E1") for u in "ABC"] + [
+        resp(u, occ("G1602", 2), epci="E2") for u in "DE"
+    ]
+    rows += [resp(u, occ("J1501", 3), epci="E1") for u in "FGH"] + [
+        resp(u, occ("J1501", 4), epci="E2") for u in "IJK"
+    ]
+    table = aggregate.needs_table(aggregate.flatten(rows).occupations, "12m")
+    assert cell(table, "G1602", "E2")["secret_reason"] == FREQUENCY
+    hidden = table.filter(pl.col("secret"))
+    # each line holding the secret cell has at least one more hidden cell
+    assert hidden.filter(pl.col("code_rome") == "G1602").height >= 2
+    assert hidden.filter(pl.col("epci") == "E2").height >= 2
+
+
+def test_difficulty_rate_inherits_secrecy_and_counts_hires():
+    rows = [resp("A", occ("G1602", 4, difficult=True)), resp("B", occ("G1602", 4, difficult=True))]
+    rows += [resp("C", occ("G1602", 2)), resp("X", occ("K2204", 4, difficult=True))]
+    rows += [resp(u, occ("K2204", 3)) for u in "YZ"]
+    rows += [resp("D", occ("J1501", 5, difficult=True)), resp("E", occ("J1501", 1, difficult=True))]
+    rates = {
+        r["code_rome"]: r
+        for r in aggregate.difficulty_by_occupation(aggregate.flatten(rows).occupations).iter_rows(named=True)
+    }
+    assert rates["G1602"]["value"] == 0.8 and not rates["G1602"]["secret"]
+    # K2204: 3 companies hire, but all difficult hires come from one: the numerator fails NK(1,85)
+    assert rates["K2204"]["secret"] and rates["K2204"]["secret_reason"] == "inherited"
+    assert rates["J1501"]["secret"]  # 2 companies
+
+
+def test_reasons_and_skills_are_counts_of_companies_under_the_frequency_rule():
+    rows = [resp(u, occ("G1602", 1, difficult=True, reasons=["penurie"], skills=[100, 200])) for u in "ABC"]
+    rows += [resp("D", occ("G1602", 1, difficult=True, reasons=["mobilite"], skills=[300]))]
+    frames = aggregate.flatten(rows)
+    reasons = {
+        r["reason"]: r
+        for r in aggregate.reasons_table(frames.occupations, frames.reasons).iter_rows(named=True)
+    }
+    assert reasons["penurie"]["units"] == 3 and not reasons["penurie"]["secret"]
+    assert reasons["penurie"]["share"] == 0.75
+    assert reasons["mobilite"]["secret"]
+    top = aggregate.top_skills(frames.skills)
+    assert set(top["competence"].to_list()) == {100, 200}  # 300 (one company) is not listed at all
+
+
+def test_clean_answer_reports_fields_and_accepts_drafts():
+    draft, errors = clean_answer({"metiers": [{"code_ogr": "12", "recrutements_12m": "x"}]}, final=False)
+    assert [e.path for e in errors] == ["metiers.0.recrutements_12m"]
+    assert draft["metiers"][0]["recrutements_12m"] == 0
+    final, errors = clean_answer(
+        {"metiers": [{"code_ogr": 12, "recrutements_12m": 2, "difficulte": True}]}, final=True
+    )
+    assert {e.path for e in errors} == {"metiers.0.contrat", "metiers.0.raisons", "consentement"}
+    _, errors = clean_answer({}, final=True)
+    assert "metiers" in {e.path for e in errors}
+
+
+def test_naf_sections():
+    assert [naf_section(x) for x in ("56.10A", "01.13Z", "43.21A", "88.10A", "", "xx")] == [
+        "I",
+        "A",
+        "F",
+        "Q",
+        "",
+        "",
+    ]
