@@ -263,19 +263,99 @@ def load_bmo(territory_map: pl.DataFrame, year: int) -> pl.DataFrame:
     return out.with_columns(pl.lit(str(year)).alias("period"))
 
 
-def load_employment(territory_map: pl.DataFrame, years: list[int]) -> pl.DataFrame:
-    rows = m.Emploi.objects.filter(niveau_geo="commune", annee__in=years).values_list(
-        "code_geo", "code_fap", "annee", "effectif"
+SCALE_OF_LEVEL = {
+    "commune": "commune",
+    "epci": "epci",
+    "ze": "ze",
+    "bassin": "bassin",
+    "departement": "dep",
+    "dep": "dep",
+    "region": "reg",
+    "reg": "reg",
+    "custom": "custom",
+}
+
+
+@cache
+def fap2009_to_fap2021() -> pl.DataFrame:
+    """(`fap2009`, `occupation`, `share`): how a FAP-2009 family's count spreads over FAP-2021 codes — over its
+    ROME v3 codes equally (official Dares table), then to ROME 4.0 fiches (`code_rome_parent`) and FAP-2021
+    codes (`rome_share` of the bridge). Shares sum to 1 per family that reaches the bridge."""
+    from gtec.referentials.models import Fiche, RomeV3Fap
+
+    links = _frame(
+        (
+            {"fap2009": f, "rome_v3": r}
+            for f, r in RomeV3Fap.objects.values_list("fap__code", "rome_v3").distinct()
+        ),
+        {"fap2009": pl.String, "rome_v3": pl.String},
+    )
+    fiches = _frame(
+        (
+            {"rome_v3": p or c, "rome": c}
+            for c, p in Fiche.objects.values_list("code_rome", "code_rome_parent")
+        ),
+        {"rome_v3": pl.String, "rome": pl.String},
+    )
+    shares = bridge().select(
+        pl.col("code_rome").alias("rome"), pl.col("code_fap2021").alias("occupation"), "rome_share"
+    )
+    chain = links.join(fiches, on="rome_v3").join(shares, on="rome")
+    chain = chain.with_columns(
+        (pl.col("rome_share") / pl.len().over("fap2009", "rome_share").cast(pl.Float64)).alias("_w")
+    )
+    out = chain.group_by("fap2009", "occupation").agg(pl.col("rome_share").sum().alias("share"))
+    return out.with_columns((pl.col("share") / pl.col("share").sum().over("fap2009")).alias("share"))
+
+
+def load_employment(
+    territory_map: pl.DataFrame, years: list[int], territories: list[Territory]
+) -> pl.DataFrame:
+    """Employment by territory × FAP-2021 × year: commune rows summed over each territory, and rows published
+    for a territory itself (zone d'emploi, département…) used as they are; FAP-2009 codes are spread over
+    FAP-2021 codes (`fap2009_to_fap2021`)."""
+    keys = {t.key for t in territories}
+    rows = m.Emploi.objects.filter(annee__in=years).values_list(
+        "niveau_geo", "code_geo", "code_fap", "annee", "effectif"
     )
     raw = _frame(
         (
-            {"commune": c, "occupation": f, "period": str(y), "employment": e}
-            for c, f, y, e in rows.iterator(chunk_size=20000)
+            {"level": lvl, "code": c, "occupation": f, "period": str(y), "employment": e}
+            for lvl, c, f, y, e in rows.iterator(chunk_size=20000)
         ),
-        {"commune": pl.String, "occupation": pl.String, "period": pl.String, "employment": pl.Float64},
+        {
+            "level": pl.String,
+            "code": pl.String,
+            "occupation": pl.String,
+            "period": pl.String,
+            "employment": pl.Float64,
+        },
     )
-    joined = raw.join(territory_map, on="commune", how="inner")
-    return joined.group_by("territory", "occupation", "period").agg(null_sum("employment"))
+    raw = raw.with_columns(pl.col("level").replace_strict(SCALE_OF_LEVEL, default=None).alias("scale"))
+    communes = raw.filter(pl.col("scale") == "commune").rename({"code": "commune"})
+    from_communes = communes.join(territory_map, on="commune", how="inner").select(
+        "territory", "occupation", "period", "employment"
+    )
+    direct = (
+        raw.filter(pl.col("scale") != "commune")
+        .with_columns((pl.col("scale") + ":" + pl.col("code")).alias("territory"))
+        .filter(pl.col("territory").is_in(list(keys)))
+        .select("territory", "occupation", "period", "employment")
+    )
+    both = pl.concat([from_communes, direct])
+    both = both.group_by("territory", "occupation", "period").agg(null_sum("employment"))
+    known21 = set(bridge()["code_fap2021"].unique().to_list())
+    is21 = pl.col("occupation").is_in(list(known21))
+    as21 = both.filter(is21)
+    as09 = (
+        both.filter(~is21)
+        .rename({"occupation": "fap2009"})
+        .join(fap2009_to_fap2021(), on="fap2009", how="inner")
+    )
+    as09 = as09.with_columns(pl.col("employment") * pl.col("share")).select(
+        "territory", "occupation", "period", "employment"
+    )
+    return pl.concat([as21, as09]).group_by("territory", "occupation", "period").agg(null_sum("employment"))
 
 
 def to_territories(frame: pl.DataFrame, territory_map: pl.DataFrame, values: list[str]) -> pl.DataFrame:
@@ -337,7 +417,7 @@ def build_inputs(territories: list[Territory], years: list[int], bmo_year: int |
         )
     )
     bmo = with_all(bmo, ["projects", "difficult", "seasonal"], keys, published_only=True)
-    employment = load_employment(tmap, years)
+    employment = load_employment(tmap, years, territories)
     # sub-areas for the geographical mismatch: the communes of each territory
     sub_o = offers_c.join(tmap, on="commune").with_columns(pl.col("rome"))
     sub_o = to_fap(sub_o, ["offers"], ["territory", "commune", "period"])

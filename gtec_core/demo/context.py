@@ -26,11 +26,12 @@ from gtec_core.sources.rome import read_release
 from gtec_core.tabular import read_table
 
 SCALES = {
-    "pays-de-vannes": ("ze", "5318", "Pays de Vannes (zone d'emploi 5318 Vannes)"),
+    "pays-de-vannes": ("ze", "5318", "Pays de Vannes (zone d'emploi 5318 Vannes et EPCI du Pays de Vannes)"),
     "bretagne": ("region", "53", "Bretagne (région 53)"),
     "france": ("france", "", "France entière"),
 }
 ODIS = "stmt_defm/emploi_demandeur_par_commune_odis.csv"
+TERRITORIES = Path(__file__).resolve().parent.parent / "parameters" / "territories.yaml"
 BMO_BRETAGNE = "bmo/BMO_2024_Bretagne_extract.csv"
 BMO_NATIONAL = "bmo/Base_open_data_BMO_2024.xlsx"
 LAST_MONTH = date(2024, 12, 1)  # last month of the real job-seeker series
@@ -109,12 +110,27 @@ def _communes(data_dir: Path) -> pl.DataFrame:
     )
 
 
+def _project_epci_communes(data_dir: Path, slug: str) -> list[str]:
+    """Member communes (DGCL epcicom) of the EPCI that make up a named project territory."""
+    import yaml
+
+    spec = next(t for t in yaml.safe_load(TERRITORIES.read_text(encoding="utf-8")) if t["slug"] == slug)
+    epcicom = geo.read_epcicom(data_dir / geo.EPCI_FILE)
+    return epcicom.filter(pl.col("siren").is_in(spec.get("epci", [])))["insee"].to_list()
+
+
 def _territory(data_dir: Path, scale: str, every: pl.DataFrame) -> pl.DataFrame:
     level, code, _ = SCALES[scale]
     if level == "ze":
         ze_path, ze_spec = geo.FILES["ze_communes"]
-        members = read_table(data_dir / ze_path, ze_spec).filter(pl.col("ZE2020") == code)["CODGEO"]
-        return every.filter(pl.col("commune").is_in(members.to_list()))
+        members = set(
+            read_table(data_dir / ze_path, ze_spec).filter(pl.col("ZE2020") == code)["CODGEO"].to_list()
+        )
+        if scale == "pays-de-vannes":
+            # the GTEC project territory (its three EPCI, gtec_core/parameters/territories.yaml) reaches 4 communes
+            # outside the zone d'emploi: the demo covers both, so that both territories have complete data
+            members |= set(_project_epci_communes(data_dir, "pays-de-vannes"))
+        return every.filter(pl.col("commune").is_in(sorted(members)))
     if level == "region":
         return every.filter(pl.col("reg") == code)
     return every

@@ -56,7 +56,7 @@ def test_same_seed_same_bytes_other_seed_other_bytes(demo, tmp_path):
 def test_manifest_and_provenance(demo):
     manifest = json.loads((demo.out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["synthetic"] is True and manifest["seed"] == SEED
-    assert manifest["territory"]["communes"] == 60
+    assert manifest["territory"]["communes"] == 64
     assert manifest["period"] == {"first_month": "2023-01", "last_month": "2024-12", "months": 24}
     assert {f["name"] for f in manifest["files"]} == set(FILES.values())
     assert all(f["rows"] > 0 and len(f["sha256"]) == 64 for f in manifest["files"])
@@ -64,10 +64,11 @@ def test_manifest_and_provenance(demo):
     assert "SYNTHÉTIQUES" in text and "catégorie ABC" in text
 
 
-def test_establishments_read_back_valid_siret_60_communes(demo):
+def test_establishments_read_back_valid_siret_64_communes(demo):
     frame = read_establishments(demo.out / FILES["establishments"])  # the reader checks Luhn and duplicates
     communes = pl.read_csv(SHARED / "cog_ze" / "ZE2020_5318_Vannes_communes_DERIVED.csv", infer_schema=False)
-    assert set(frame["commune"]) == set(communes["CODGEO"])
+    # the 60 communes of the zone d'emploi and the 4 communes of the Pays de Vannes EPCI outside it
+    assert set(communes["CODGEO"]) < set(frame["commune"]) and frame["commune"].n_unique() == 64
     assert frame["siret"].is_unique().all()
     assert 0.6 < frame["active"].mean() < 0.8
     sectors = frame.group_by(pl.col("naf").str.slice(0, 2)).len()
@@ -84,7 +85,7 @@ def test_commune_totals_equal_the_real_series(stmt):
     joined = totals.join(real, left_on=["geo_code", "month"], right_on=["code", "month"], how="inner")
     assert joined.height == 13 * 24  # the 13 communes of the ZE published in the real series
     assert (joined["stock"] == joined["job_seekers"]).all()
-    assert totals["geo_code"].n_unique() == 60 and totals["month"].n_unique() == 24
+    assert totals["geo_code"].n_unique() == 64 and totals["month"].n_unique() == 24
 
 
 def test_stmt_rows_add_up(stmt):
@@ -155,7 +156,7 @@ def test_offer_skills_and_appellations_belong_to_the_fiche(offers, demo):
     assert bad.is_empty()
     assert set(offers["contract_type"]) == {"CDI", "CDD", "MIS", "SAI"}
     assert 0 < offers["lacks_candidates"].mean() < 0.5
-    assert offers["commune"].n_unique() == 60
+    assert offers["commune"].n_unique() == 64
     first = json.loads((demo.out / FILES["offers"]).read_text(encoding="utf-8").splitlines()[0])
     assert first["description"].endswith(".") and len(first["description"]) > 100
     assert first["competences"][0]["libelle"]

@@ -21,7 +21,7 @@ SOURCES = ["rome", "fap", "geo", "bmo", "dares"]
 FILE_SOURCES = ["stmt", "offres", "sirene", "emploi", "demo", "lheo"]
 FOLDERS = {"rome": "rome4", "fap": "fap_rome", "geo": ".", "bmo": "bmo", "dares": "."}
 # demo manifest kind -> importer, in dependency order
-DEMO_KINDS = ["sirene", "stmt", "offres", "emploi", "bmo"]
+DEMO_KINDS = {"establishments": "sirene", "jobseekers": "stmt", "offers": "offres", "employment": "emploi"}
 
 
 def run_source(source: str, data_dir: Path, progress):
@@ -115,20 +115,22 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         files = manifest.get("files", [])
         done: list[str] = []
-        for kind in DEMO_KINDS:
-            paths = [folder / f["path"] for f in files if f.get("kind") == kind]
+        for kind, source in DEMO_KINDS.items():
+            paths = [folder / f["name"] for f in files if f.get("kind") == kind]
             if not paths:
                 continue
-            self.stdout.write(f"Import {kind} (synthétique) depuis {folder}…")
+            self.stdout.write(f"Import {source} (synthétique) depuis {folder}…")
             self.run(
-                kind,
-                lambda kind=kind, paths=paths: run_file_source(kind, paths, self.progress, synthetic=True),
+                source,
+                lambda source=source, paths=paths: run_file_source(
+                    source, paths, self.progress, synthetic=True
+                ),
                 done,
             )
-            done.append(kind)
+            done.append(source)
         for f in files:
             if f.get("kind") == "lheo":
-                self.lheo([folder / f["path"]], {"json": False, "strict": False})
+                self.lheo([folder / f["name"]], {"json": False, "strict": False})
         if not done:
             raise CommandError(f"{folder / 'manifest.json'} : aucun fichier importable listé")
 
