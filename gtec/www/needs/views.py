@@ -104,15 +104,12 @@ def campaign_results(request, pk: int):
     campaign = get_object_or_404(Campaign.objects.select_related("territory"), pk=pk)
     if campaign.status == "brouillon" and not perms.can_manage_campaign(request.user, campaign):
         raise Http404("Campagne non publiée")
+    results = queries.campaign_results(campaign)
+    horizons = [(key, label, results.needs[key]) for key, label in HORIZON_LABELS]
     return render(
         request,
         "www/needs/results.html",
-        {
-            "campaign": campaign,
-            "r": queries.campaign_results(campaign),
-            "horizons": HORIZON_LABELS,
-            "nav": NAV,
-        },
+        {"campaign": campaign, "r": results, "horizons": horizons, "nav": NAV},
     )
 
 
