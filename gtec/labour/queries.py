@@ -828,3 +828,11 @@ def bmo_published(territory: Territory, limit: int | None = 15) -> dict:
     table = bmo_table(territory, limit)
     table["total"] = _published_total(table["total"])
     return table
+
+
+def bmo_suppressed(territory: Territory) -> tuple[str | None, set[str]]:
+    """(year, FAP codes) whose BMO projects are « s » in the territory's protected BMO table. Their project
+    counts must not be published elsewhere (occupation page, indicator exports): a secondary-suppressed cell
+    shown in another table would let a reader recover the primary cell from the total."""
+    table = bmo_table(territory, limit=None)
+    return table["period"], {r["code"] for r in table["rows"] if r["projects"].secret}

@@ -4,6 +4,7 @@ Every figure comes from `gtec.labour.queries` (statistical secrecy applied there
 
 from __future__ import annotations
 
+import polars as pl
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -81,7 +82,9 @@ def dashboard(request: HttpRequest, key: str) -> HttpResponse:
     measure = request.GET.get("carte", "demandeurs")
     if measure not in MAP_MEASURES:
         measure = "demandeurs"
-    communes, commune_map = _commune_map(territory, period, MAP_MEASURES[measure])
+    communes, commune_map = (
+        _commune_map(territory, period, MAP_MEASURES[measure]) if territory.scale != "commune" else ([], None)
+    )
     figures = q.dashboard_figures(territory, period)
     bmo = q.bmo_published(territory)
     # the territory-wide BMO cell is secret as soon as one bassin cell is « * »; the protected table's total
@@ -245,7 +248,13 @@ def occupation(request: HttpRequest, key: str, code_rome: str) -> HttpResponse:
                 detail["offers"] = unavailable
             if not loaded["stmt"] or not computed:
                 detail["entries"] = unavailable
+        bmo_year, hidden = q.bmo_suppressed(territory)
         for fap in detail["faps"]:
+            if period == bmo_year and fap["code"] in hidden:
+                for ind in fap["indicators"]:
+                    if "projects" in ind["counts"]:
+                        ind["counts"] = ""
+                        ind["counts_hidden"] = True
             fap["category_label"] = q.TENSION_LABELS.get(fap["category"], "") if fap["category"] else ""
             for ind in fap["indicators"]:
                 spec = REGISTRY[ind["name"]]
@@ -321,6 +330,21 @@ FIGURE_LABELS = [
 ]
 
 
+def _without_suppressed_projects(territory, table: pl.DataFrame) -> pl.DataFrame:
+    """Blank the counts behind an indicator where they hold BMO projects suppressed in the BMO table."""
+    year, hidden = q.bmo_suppressed(territory)
+    if not hidden or table.is_empty():
+        return table
+    hide = (
+        (pl.col("periode") == year)
+        & pl.col("metier").is_in(list(hidden))
+        & pl.col("effectifs").str.contains("projects", literal=True)
+    )
+    return table.with_columns(
+        pl.when(hide).then(pl.lit("")).otherwise(pl.col("effectifs")).alias("effectifs")
+    )
+
+
 def export(request: HttpRequest, key: str, name: str, fmt: str) -> HttpResponse:
     territory = _territory(key)
     if fmt not in CONTENT_TYPES:
@@ -337,7 +361,7 @@ def export(request: HttpRequest, key: str, name: str, fmt: str) -> HttpResponse:
         table = q.commune_export(territory, period)
         title = f"Offres et demandeurs d'emploi par commune, {period} — {territory.display_name}"
     elif name in REGISTRY:
-        table = q.indicator_export(name, territory, period)
+        table = _without_suppressed_projects(territory, q.indicator_export(name, territory, period))
         title = f"{REGISTRY[name].label} — {territory.display_name}"
     else:
         raise Http404("Indicateur inconnu")
