@@ -826,7 +826,7 @@ TEMPLATES = [
         "Sauveteur secouriste du travail – formation initiale",
         "",
         (),
-        "42093",
+        "",
         ("golfe", "transport", "atlantique"),
         14,
         "1",
@@ -886,7 +886,11 @@ class Writer:
         numero = f"DEMO-F{index:06d}"
         head = COMMUNES[body.sites[0]]
         cert = CERTS.get(template.cert)
-        domaine = f'<code-FORMACODE ref="V12" tag="principal">{template.formacode}</code-FORMACODE>'
+        domaine = (
+            f'<code-FORMACODE ref="V12" tag="principal">{template.formacode}</code-FORMACODE>'
+            if template.formacode
+            else ""
+        )
         domaine += "".join(f"<code-ROME>{code}</code-ROME>" for code in template.romes)
         certification = ""
         if cert:

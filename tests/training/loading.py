@@ -19,8 +19,8 @@ def load_training_data(django_db_blocker, folder: Path, data_dir: Path) -> dict:
     generated = generate(folder, seed=5318, scale=DEMO_SCALE)
     with django_db_blocker.unblock():
         out = io.StringIO()
-        call_command("import_rncp", str(data_dir / "rncp"), stdout=out)
         call_command("import_rncp", str(folder / "rncp"), stdout=out)
+        call_command("import_rncp", str(data_dir / "rncp"), stdout=out)  # real values win over the demo's
         call_command("import_lheo", str(data_dir / SAMPLE), "--flux", "onisep", stdout=out)
         call_command("import_lheo", str(generated["lheo"]), "--flux", "demo", stdout=out)
     return generated
