@@ -168,7 +168,7 @@ def _render_results(request, inputs: dict, counsellor: bool = False, saved=None)
     response = render(request, template, ctx)
     if saved is not None:
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"  # no-referrer would send Origin: null and fail CSRF
         response["Cache-Control"] = "private, no-store"
     return response
 
