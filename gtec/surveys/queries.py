@@ -7,6 +7,7 @@ import importlib
 from dataclasses import dataclass
 
 import polars as pl
+from django.db.models import Q
 
 from gtec.organisations.models import Member, Organisation
 from gtec.referentials.models import Competence, Fiche, Savoir
@@ -25,12 +26,10 @@ def campaigns_of(user):
     if not user.is_authenticated:
         return Campaign.objects.none()
     members = Member.objects.of(user)
-    return (
-        Campaign.objects.filter(
-            pk__in=Campaign.objects.filter(territory__in=members.values("territory")).values("pk")
-        )
-        | Campaign.objects.filter(participations__organisation__in=members.values("organisation")).distinct()
-    )
+    return Campaign.objects.filter(
+        Q(territory__in=members.filter(role="coordinateur").values("territory"))
+        | Q(participations__organisation__in=members.values("organisation"))
+    ).distinct()
 
 
 def epci_names(campaign: Campaign) -> tuple[dict[int, str], dict[str, str]]:

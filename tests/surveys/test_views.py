@@ -38,7 +38,9 @@ def test_login_then_questionnaire_autosave_and_submit():
     c = Client()
     r = c.post(reverse("login"), {"username": "boss@example.org", "password": "mot-de-passe-test"})
     assert r.status_code == 302
+    home = c.get(reverse("needs_home")).content.decode()
     url = reverse("questionnaire", args=[camp.pk, org.pk])
+    assert f'href="{url}"' in home
     assert c.get(url).status_code == 200
     auto = reverse("questionnaire_autosave", args=[camp.pk, org.pk])
     r = c.post(auto, json.dumps({"data": h.answer(), "base_version": 0}), content_type="application/json")
