@@ -70,7 +70,7 @@ class DaresSerie(models.Model):
     (`effectifs`), age structure (`age`, share by age band), job seekers by category (`demandeurs`)."""
 
     tableau = models.CharField("tableau", max_length=20)
-    code_fap = models.CharField("FAP 2009", max_length=6, db_index=True)
+    code_fap = models.CharField("FAP 2009", max_length=10, db_index=True)
     periode = models.CharField("période", max_length=12)
     modalite = models.CharField("modalité", max_length=40, blank=True)
     valeur = models.FloatField("valeur", null=True)
