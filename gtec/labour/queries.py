@@ -573,7 +573,8 @@ def indicator_export(indicator: str, territory: Territory, period: str | None) -
 
 def local_demand(territory_key: str, codes_rome: list[str]) -> dict[str, dict]:
     """For the career explorer: per ROME fiche, the territory's offers and job-seeker entries of the latest
-    year, the BMO projects and tension of its main FAP, with the vintage. Secret figures are « s »."""
+    year, the BMO projects, difficulty and composite tension of its main FAP-2021 family, with the vintage.
+    Published figures are numbers; a secret one is the string « s » (never its value)."""
     territory = Territory.objects.filter(key=territory_key).first()
     if territory is None:
         return {}
@@ -581,7 +582,7 @@ def local_demand(territory_key: str, codes_rome: list[str]) -> dict[str, dict]:
     if not years:
         return {}
     period = years[0]
-    out: dict[str, dict] = {}
+    symbol = load_rules().symbol
     ratio = {
         o.occupation: o
         for o in m.Observation.objects.filter(
@@ -592,11 +593,16 @@ def local_demand(territory_key: str, codes_rome: list[str]) -> dict[str, dict]:
             occupation__in=codes_rome,
         )
     }
-    vintage = ", ".join(
-        r.version + (" (synthétique)" if r.synthetic else "")
-        for r in sources()
-        if r.source in {"offres", "stmt", "bmo"}
+    runs = [r for r in sources() if r.source in {"offres", "stmt", "bmo"}]
+    vintage = ", ".join(r.version for r in runs)
+    source = "France Travail (offres, STMT, BMO)" + (
+        " — données synthétiques" if any(r.synthetic for r in runs) else ""
     )
+
+    def plain(c: Cell):
+        return symbol if c.secret else c.value
+
+    out: dict[str, dict] = {}
     for code in codes_rome:
         faps = fiche_faps(code)
         fap = faps[0] if faps else None
@@ -604,21 +610,36 @@ def local_demand(territory_key: str, codes_rome: list[str]) -> dict[str, dict]:
         bmo = observation("bmo_difficulty_rate", territory, period, fap, "fap2021") if fap else None
         r = ratio.get(code)
         counts = (r.counts or {}) if r and r.status != "secret" else {}
+        offers = count_cell(counts.get("offers")) if r else Cell("0", 0)
+        entries = count_cell(counts.get("entries")) if r else Cell("0", 0)
+        projects = None
+        if bmo is not None:
+            projects = (
+                count_cell(round((bmo.counts or {}).get("projects") or 0))
+                if bmo.status != "secret"
+                else count_cell(None)
+            )
+        difficulty = indicator_cell(bmo) if bmo else None
+        published_tension = tension is not None and tension.status == "ok"
         out[code] = {
             "territory": territory.display_name,
             "period": period,
-            "offers": count_cell(counts.get("offers")) if r else Cell("0", 0),
-            "entries": count_cell(counts.get("entries")) if r else Cell("0", 0),
+            "offers": plain(offers),
+            "entries": plain(entries),
             "fap": fap,
-            "projects": count_cell((bmo.counts or {}).get("projects"))
-            if bmo and bmo.status != "secret"
-            else (count_cell(None) if bmo else Cell("—", None, "missing")),
+            "projects": plain(projects) if projects else None,
+            "difficulty": (
+                difficulty.display + " %"
+                if difficulty and not difficulty.secret and difficulty.value is not None
+                else (symbol if difficulty and difficulty.secret else None)
+            ),
+            "tension_category": tension.category
+            if published_tension
+            else (symbol if tension is not None and tension.status == "secret" else None),
+            "tension_label": TENSION_LABELS.get(tension.category, "") if published_tension else "",
             "tension": indicator_cell(tension),
-            "tension_category": tension.category if tension and tension.status == "ok" else None,
-            "tension_label": TENSION_LABELS.get(tension.category, "")
-            if tension and tension.status == "ok"
-            else "",
-            "vintage": vintage,
+            "vintage": f"{territory.display_name}, {period} ({vintage})",
+            "source": source,
         }
     return out
 
@@ -631,7 +652,7 @@ def tension_for(territory_key: str, codes_rome: list[str]) -> dict[str, dict]:
         code: {
             "value": d["tension"].value,
             "display": d["tension"].display,
-            "category": d["tension_category"],
+            "category": d["tension_category"] if isinstance(d["tension_category"], int) else None,
             "label": d["tension_label"],
             "status": d["tension"].status,
             "vintage": d["vintage"],
