@@ -7,7 +7,7 @@ Integration points, called only when importable (the apps are written separately
 - `gtec.training.queries.sessions_for_fiches(codes_rome, commune=..., max_km=..., limit=...)`: per fiche
   (a mapping code → sessions, or sessions that carry `code_rome`), each session a mapping or an object with
   `intitule`, `organisme`, `commune`, `date_debut`, `distance_km`, `url` (aliases accepted);
-- `gtec.organisations.queries.establishments_for_fiches(codes_rome, commune=..., max_km=..., limit=...)`:
+- `gtec.labour.queries.establishments_for_fiches(codes_rome, commune=..., max_km=..., limit=...)`:
   same shape, each establishment with `denomination`, `commune`, `naf`, `distance_km`.
 Any of them missing or failing leaves its factor out and the page says « donnée locale indisponible ».
 """
@@ -226,7 +226,7 @@ def paths_for(
         "gtec.training.queries", "sessions_for_fiches", codes, place, max_km, SESSION_FIELDS
     )
     establishments = _local_items(
-        "gtec.organisations.queries", "establishments_for_fiches", codes, place, max_km, ESTABLISHMENT_FIELDS
+        "gtec.labour.queries", "establishments_for_fiches", codes, place, max_km, ESTABLISHMENT_FIELDS
     )
     demand = (
         demand_factors({c: f["values"] for c, f in figures.items()}, eng.params)

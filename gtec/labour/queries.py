@@ -109,8 +109,10 @@ def indicator_cell(obs: m.Observation | None) -> Cell:
     if obs is None:
         return Cell("—", None, "missing")
     unit = REGISTRY[obs.indicator].unit
-    scale = 100.0 if unit == "%" else 1.0
-    return cell(obs.value, obs.status, DECIMALS.get(unit, 2), scale)
+    if unit == "part":  # shares are shown as percentages
+        c = cell(obs.value, obs.status, 1, 100.0)
+        return Cell(c.display + " %", c.value, c.status) if c.value is not None else c
+    return cell(obs.value, obs.status, DECIMALS.get(unit, 2))
 
 
 def key_figures(territory: Territory, period: str) -> dict[str, Cell]:
@@ -857,3 +859,77 @@ def bmo_suppressed(territory: Territory) -> tuple[str | None, set[str]]:
     shown in another table would let a reader recover the primary cell from the total."""
     table = bmo_table(territory, limit=None)
     return table["period"], {r["code"] for r in table["rows"] if r["projects"].secret}
+
+
+def establishments_for_fiches(
+    codes_rome: list[str], *, commune: str | None = None, max_km: float | None = None, limit: int = 3
+) -> dict[str, list[dict]]:
+    """For the career explorer: where the establishments of the sectors that employ each fiche are (its ROME
+    NAF divisions), as counts of active SIRENE establishments per commune of the territory, nearest first
+    when a commune is given (commune centroids), else largest first. SIRENE is a public register: the counts
+    are not subject to statistical secrecy; no establishment is named."""
+    import json
+
+    from gtec.referentials.models import FicheClassement
+    from gtec_core.indicators.adequacy import centroid, haversine_km
+
+    divisions: dict[str, dict[str, str]] = defaultdict(dict)
+    for code, naf, label in FicheClassement.objects.filter(
+        fiche__code_rome__in=codes_rome, classement__kind="naf"
+    ).values_list("fiche__code_rome", "classement__code", "classement__libelle"):
+        divisions[code][naf] = label
+    wanted = sorted({d for per in divisions.values() for d in per})
+    if not wanted:
+        return {code: [] for code in codes_rome}
+    by_place: dict[tuple[str, str], int] = defaultdict(int)
+    query = Q()
+    for division in wanted:
+        query |= Q(naf__startswith=division)
+    for code_insee, naf, n in (
+        m.Etablissement.objects.filter(query, actif=True)
+        .values_list("code_insee", "naf")
+        .annotate(n=Count("id"))
+        .values_list("code_insee", "naf", "n")
+    ):
+        by_place[(code_insee, naf[:2])] += n
+    places = {code for code, _ in by_place}
+    shapes = dict(Territory.objects.filter(scale="commune", code__in=places).values_list("code", "geometry"))
+    names = dict(Territory.objects.filter(scale="commune", code__in=places).values_list("code", "name"))
+    origin = None
+    if commune:
+        geometry = (
+            Territory.objects.filter(scale="commune", code=commune).values_list("geometry", flat=True).first()
+        )
+        origin = centroid(json.loads(geometry)) if geometry else None
+
+    def distance(code: str) -> float | None:
+        if origin is None or not shapes.get(code):
+            return None
+        point = centroid(json.loads(shapes[code]))
+        return round(haversine_km(origin[0], origin[1], point[0], point[1]), 1) if point else None
+
+    out: dict[str, list[dict]] = {}
+    for code in codes_rome:
+        items = []
+        for (place, division), n in by_place.items():
+            if division not in divisions.get(code, {}):
+                continue
+            km = distance(place)
+            if max_km is not None and km is not None and km > max_km:
+                continue
+            items.append(
+                {
+                    "denomination": f"{n} établissement{'s' if n > 1 else ''} — {divisions[code][division]}",
+                    "commune": names.get(place, place),
+                    "naf": division,
+                    "distance_km": km,
+                    "count": n,
+                }
+            )
+        items.sort(
+            key=lambda i: (i["distance_km"] if i["distance_km"] is not None else float("inf"), -i["count"])
+        )
+        if origin is None:
+            items.sort(key=lambda i: -i["count"])
+        out[code] = items[:limit]
+    return out
