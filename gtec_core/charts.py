@@ -87,7 +87,7 @@ def line_chart(
     top: int = 12,
     bottom: int = 28,
     zero: bool = True,
-    max_xticks: int = 8,
+    max_xticks: int = 6,
 ) -> LineChart:
     """Chart of `series` = [(key, label, values)] over the categories `labels` (one value per label)."""
     n = len(labels)

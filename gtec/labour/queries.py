@@ -724,13 +724,15 @@ def fap_fiches(codes_fap: list[str], limit: int = 6) -> dict[str, list[tuple[str
     return out
 
 
-def epci_table(territory: Territory, period: str) -> list[dict]:
+def epci_table(territory: Territory, period: str, communes: pl.DataFrame | None = None) -> list[dict]:
     """Offers and category-A job seekers by EPCI (the part of each EPCI inside the territory), built from the
     protected `commune_table`: an EPCI cell holding a secret commune cell is « s » too, so the EPCI figures
     add nothing to what the commune table publishes (no total row: the commune table carries it)."""
     from gtec.territories.queries import epci_of_communes
 
-    table = commune_table(territory, period).filter(pl.col("commune") != TOTAL)
+    table = (communes if communes is not None else commune_table(territory, period)).filter(
+        pl.col("commune") != TOTAL
+    )
     epci_of = epci_of_communes(territory)
     code_to_epci = {c.code: epci_of[c.pk] for c in territory.communes() if c.pk in epci_of}
     groups: dict[int, dict] = {}

@@ -82,8 +82,9 @@ def dashboard(request: HttpRequest, key: str) -> HttpResponse:
     measure = request.GET.get("carte", "demandeurs")
     if measure not in MAP_MEASURES:
         measure = "demandeurs"
+    table = q.commune_table(territory, period) if territory.scale != "commune" else None
     communes, commune_map = (
-        _commune_map(territory, period, MAP_MEASURES[measure]) if territory.scale != "commune" else ([], None)
+        _commune_map(territory, table, MAP_MEASURES[measure]) if table is not None else ([], None)
     )
     figures = q.dashboard_figures(territory, period)
     bmo = q.bmo_published(territory)
@@ -105,7 +106,9 @@ def dashboard(request: HttpRequest, key: str) -> HttpResponse:
             "communes": communes,
             "map": commune_map,
             "measure": measure,
-            "epcis": q.epci_table(territory, period) if territory.scale not in {"commune", "epci"} else [],
+            "epcis": q.epci_table(territory, period, table)
+            if territory.scale not in {"commune", "epci"}
+            else [],
             "exports": [
                 (name, REGISTRY[name].label)
                 for name in [
@@ -137,7 +140,15 @@ def _monthly_charts(territory) -> list[dict]:
     ]:
         values = series[key]
         # a stock moves a few % a year: the axis starts near the data so the trend reads; flows start at 0
-        chart = charts.line_chart([(key, title, values)], labels, zero=key != "jobseekers")
+        chart = charts.line_chart(
+            [(key, title, values)],
+            labels,
+            width=480,
+            height=220,
+            left=60,
+            bottom=30,
+            zero=key != "jobseekers",
+        )
         out.append(
             {
                 "key": key,
@@ -154,9 +165,8 @@ def _monthly_charts(territory) -> list[dict]:
     return out
 
 
-def _commune_map(territory, period: str, measure: str) -> tuple[list[dict], dict]:
+def _commune_map(territory, table: pl.DataFrame, measure: str) -> tuple[list[dict], dict]:
     """Commune rows (published cells only) and the choropleth: quantile classes, secret communes hatched."""
-    table = q.commune_table(territory, period)
     rows = {r["commune"]: r for r in table.iter_rows(named=True)}
     total = rows.pop(q.TOTAL, None)
     communes = {c.code: c for c in territory.communes().order_by("name")}
