@@ -9,7 +9,9 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/gtec
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: install browser demo serve import test test-sqlite test-postgres quality bench clean
+DEMO_DIR ?= var/demo
+
+.PHONY: install browser demo demo-data serve import test test-sqlite test-postgres quality bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +30,12 @@ import: install
 	$(BIN)/gtec migrate --noinput -v0
 	$(BIN)/gtec import all
 
-demo: import
+# The demo territory (Pays de Vannes): synthetic labour-market files in the official layouts, training offer,
+# indicators and the survey campaign with one account per role. Idempotent.
+demo-data: import
+	$(BIN)/gtec demo load --out $(DEMO_DIR)
+
+demo: demo-data
 	@echo ""
 	@echo "  GTEC est servi sur http://$(HOST):$(PORT)/  (Ctrl-C pour arrêter)"
 	@echo ""

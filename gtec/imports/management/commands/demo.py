@@ -1,7 +1,12 @@
 """`gtec demo generate --scale pays-de-vannes|bretagne|france --seed N --out DIR [--data-dir DIR] [--months N]`
 — write the synthetic demo files (SIRENE, STMT, offers, employment) calibrated on the official data folder.
 
-The generator is `gtec_core.demo` (pure); this command only parses the options and reports what was written.
+`gtec demo load --out DIR` — the whole demo territory, as `make demo` loads it: generate the labour-market
+files, import them (marked synthetic), generate and import the training offer (LHEO + RNCP, then the real
+RNCP excerpt so that real values win), compute the indicators, create the demo survey campaign and its
+accounts. Every step is idempotent: a second run changes nothing.
+
+The generators are `gtec_core.demo` (pure); this command only parses the options and reports.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from gtec_core.demo import SCALES, generate
@@ -19,7 +25,11 @@ class Command(BaseCommand):
     help = "Génère un territoire de démonstration (fichiers synthétiques aux formats officiels)."
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["generate"], help="generate : écrire les fichiers")
+        parser.add_argument(
+            "action",
+            choices=["generate", "load"],
+            help="generate : écrire les fichiers ; load : écrire, importer et calculer tout le territoire de démonstration",
+        )
         parser.add_argument("--scale", choices=list(SCALES), default="pays-de-vannes", help="échelle")
         parser.add_argument(
             "--seed", type=int, default=20241, help="graine (mêmes graine et échelle → mêmes octets)"
@@ -29,6 +39,26 @@ class Command(BaseCommand):
         parser.add_argument("--months", type=int, default=24, help="nombre de mois générés (1 à 24)")
 
     def handle(self, *args, **options):
+        self.write_files(options)
+        if options["action"] == "load":
+            self.load(options)
+
+    def load(self, options) -> None:
+        from gtec_core.demo import lheo
+
+        out: Path = options["out"]
+        data_dir = options["data_dir"] or Path(settings.GTEC_DATA_DIR)
+        call_command("import_data", "demo", str(out), stdout=self.stdout)
+        training = lheo.generate(out / "formation", seed=options["seed"])
+        self.stdout.write(f"Offre de formation de démonstration : {training['lheo']}")
+        call_command("import_rncp", str(out / "formation" / "rncp"), stdout=self.stdout)
+        if (data_dir / "rncp").is_dir():
+            call_command("import_rncp", str(data_dir / "rncp"), stdout=self.stdout)
+        call_command("import_lheo", str(training["lheo"]), stdout=self.stdout)
+        call_command("compute", stdout=self.stdout)
+        call_command("demo_survey", stdout=self.stdout)
+
+    def write_files(self, options) -> None:
         data_dir = options["data_dir"] or Path(settings.GTEC_DATA_DIR)
         try:
             result = generate(
