@@ -287,6 +287,17 @@ COUNT_NAMES = {
     "stock_a": "demandeurs cat. A",
     "subareas": "sous-zones",
     "employment": "emplois",
+    "online_offers": "offres en ligne",
+    "durable_offers": "offres durables",
+    "full_time_offers": "offres à temps plein",
+    "entries_a": "inscriptions cat. A",
+    "entries_abc": "inscriptions cat. ABC",
+    "exits_abc": "sorties cat. ABC",
+    "stock_abc_start": "demandeurs ABC en début d'année",
+    "categories": "catégories",
+    "reference_employment": "emploi de référence",
+    "reference_total": "total de référence",
+    "territory_employment": "emploi du territoire",
 }
 
 
