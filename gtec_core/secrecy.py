@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import polars as pl
@@ -56,8 +57,15 @@ class SecrecyRules:
 
 
 def load_rules(path: Path = PARAMETERS) -> SecrecyRules:
-    """Read the dated secrecy parameters (frequency threshold, NK dominance, display symbol)."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    """Read the dated secrecy parameters (frequency threshold, NK dominance, display symbol), once per file
+    version: pages call this for every cell they show, so the parsed rules are cached by path and mtime."""
+    path = Path(path)
+    return _load_rules(path, path.stat().st_mtime_ns)
+
+
+@cache
+def _load_rules(path: Path, mtime_ns: int) -> SecrecyRules:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return SecrecyRules(
         min_units=int(data["frequency"]["min_units"]),
         dominance_n=int(data["dominance"]["n"]),
