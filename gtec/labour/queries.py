@@ -237,7 +237,9 @@ def bmo_table(territory: Territory, limit: int | None = 15) -> dict:
     rows.sort(key=lambda r: (r["projects"].value is None, -(r["projects"].value or 0)))
     return {
         "rows": rows[:limit] if limit else rows,
-        "total": Cell(total["display"], total["value"]),
+        "total": Cell(total["display"], None, "secret")
+        if total[SECRET]
+        else Cell(total["display"], total["value"]),
         "period": period,
         "count": len(rows),
     }
