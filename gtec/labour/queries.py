@@ -5,11 +5,14 @@ secondary suppression so that no secret cell can be recovered by subtraction."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
@@ -28,7 +31,35 @@ TENSION_LABELS = {
     4: "tension forte",
     5: "tension très forte",
 }
+CACHE_SECONDS = 3600
 DECIMALS = {"%": 1, "ratio": 2, "indice": 2, "score": 2}
+
+
+def data_version() -> tuple:
+    """Changes whenever labour data is imported or recomputed (and when a test adds rows): the cache key of
+    the read side. Primary-key maxima are read from the index, so this costs four tiny queries."""
+    from django.db.models import Max
+
+    return tuple(
+        model.objects.aggregate(v=Max("pk"))["v"] or 0
+        for model in (ImportRun, m.Observation, m.DemandeurEmploi, m.Offre)
+    )
+
+
+def cached(fn):
+    """Cache a read-side function of (territory, …) in Django's cache until the data changes."""
+
+    @functools.wraps(fn)
+    def wrapper(territory: Territory, *args, **kwargs):
+        raw = repr((fn.__name__, data_version(), territory.key, args, sorted(kwargs.items())))
+        key = "labour:" + hashlib.sha256(raw.encode()).hexdigest()
+        hit = cache.get(key)
+        if hit is None:
+            hit = fn(territory, *args, **kwargs)
+            cache.set(key, hit, CACHE_SECONDS)
+        return hit
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -115,16 +146,16 @@ def indicator_cell(obs: m.Observation | None) -> Cell:
     return cell(obs.value, obs.status, DECIMALS.get(unit, 2))
 
 
+@cached
 def key_figures(territory: Territory, period: str) -> dict[str, Cell]:
-    """Headline figures of a territory for a year, each with its secrecy."""
+    """Headline figures of a territory for a year, each with its secrecy. The BMO projects are the total of
+    the protected BMO table shown below them, so that both agree."""
 
     def counts_of(indicator: str) -> dict:
         obs = observation(indicator, territory, period, "", "all")
         return (obs.counts or {}) if obs and obs.status != "secret" else {}
 
     ratio = counts_of("offers_demand_ratio")
-    bmo = counts_of("bmo_difficulty_rate")
-    lack = counts_of("lack_of_labour")
     offers = ratio.get("offers")
     entries = ratio.get("entries")
     if not ratio:
@@ -133,11 +164,23 @@ def key_figures(territory: Territory, period: str) -> dict[str, Cell]:
     establishments = m.Etablissement.objects.filter(
         code_insee__in=territory.communes().values("code"), actif=True
     ).count()
+    stocks = (
+        m.DemandeurEmploi.objects.filter(
+            niveau_geo="commune",
+            code_geo__in=territory.communes().values("code"),
+            categorie="A",
+            mois__year=int(period),
+        )
+        .exclude(code_rome="")
+        .aggregate(total=Sum("stock"), months=Count("mois", distinct=True))
+    )
+    stock_a = stocks["total"] / stocks["months"] if stocks["months"] else None
+    bmo = bmo_table(territory, limit=None)
     return {
         "offers": count_cell(offers),
         "entries": count_cell(entries),
-        "stock_a": count_cell(round(lack["stock_a"]) if lack.get("stock_a") is not None else None),
-        "projects": count_cell(round(bmo["projects"]) if bmo.get("projects") is not None else None),
+        "stock_a": count_cell(round(stock_a)) if stock_a is not None else Cell("—", None, "missing"),
+        "projects": bmo["total"] if bmo["total"] is not None else Cell("—", None, "missing"),
         "difficulty": indicator_cell(observation("bmo_difficulty_rate", territory, period, "", "all")),
         "establishments": count_cell(establishments),
     }
@@ -154,6 +197,7 @@ def _rome_sums(territory: Territory, period: str) -> dict:
     return totals
 
 
+@cached
 def tension_table(territory: Territory, period: str, limit: int | None = 20) -> list[dict]:
     """Occupations (FAP-2021) of the territory ranked by composite tension, with its components and status."""
     labels = fap_labels()
@@ -193,6 +237,7 @@ def tension_table(territory: Territory, period: str, limit: int | None = 20) -> 
     return rows[:limit] if limit else rows
 
 
+@cached
 def bmo_table(territory: Territory, limit: int | None = 15) -> dict:
     """BMO projects by métier for the territory (population-weighted bassins), protected with its total."""
     labels = fap_labels()
@@ -266,6 +311,7 @@ def publish_counts(cells: pl.DataFrame, *, rows: str, cols: str | None = None) -
     return display_values(protected, "value")
 
 
+@cached
 def monthly_series(territory: Territory) -> dict:
     """Offers per month and job seekers (ABC, all métiers, end-of-month stock) per month for the territory."""
     communes = territory.communes().values("code")
@@ -315,6 +361,7 @@ def _month(value) -> date:
     )
 
 
+@cached
 def commune_table(territory: Territory, period: str) -> pl.DataFrame:
     """Offers and average category-A job seekers by commune for a year, each protected with its total."""
     communes = {c.code: c for c in territory.communes()}
@@ -698,7 +745,7 @@ def dashboard_figures(territory: Territory, period: str) -> dict[str, Cell]:
         figures["entries"] = missing
         if loaded["offres"]:
             figures["offers"] = missing
-    if observation("lack_of_labour", territory, period, "", "all") is None:
+    if figures["stock_a"].status == "missing":
         figures["stock_a"] = missing
     if observation("bmo_difficulty_rate", territory, period, "", "all") is None:
         figures["projects"] = missing
