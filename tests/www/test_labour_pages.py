@@ -330,6 +330,19 @@ def test_secrecy_nothing_recoverable(client, small_area):
         for f in forbidden:
             assert not re.search(rf"(?<![\d,.]){re.escape(f)}(?![\d])", flat), f"{url} contient {f!r}"
 
+    # 5. the JSON API answers the same rows under the same secrecy
+    for key in [EPCI, PDV]:
+        for name in ["dares_tension", "bmo_difficulty_rate", "bmo_seasonality_rate", "offers_demand_ratio"]:
+            response = client.get(f"/api/indicateurs/{name}?territoire={key}&periode=2024")
+            assert response.status_code == 200
+            payload = response.json()
+            for row in payload["lignes"]:
+                if row["statut"] == "secret":
+                    assert row["valeur"] is None and row["affichage"] == "s" and row["effectifs"] == ""
+            flat = response.content.decode()
+            for f in forbidden:
+                assert not re.search(rf"(?<![\d,.]){re.escape(f)}(?![\d])", flat), f"API {name} {key} : {f!r}"
+
 
 def test_period_selector_and_unknown_period(client, small_area):
     html = get(client, f"/territoires/{EPCI}/marche-du-travail/?periode=1999").content.decode()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("territoires/<str:key>/marche-du-travail/", views.dashboard, name="labour_dashboard"),
     path("territoires/<str:key>/metiers/<str:code_rome>/", views.occupation, name="labour_occupation"),
     path("comparer/", views.compare, name="labour_compare"),
+    path("api/indicateurs/<str:name>", views.indicator_api, name="api_indicator"),
     re_path(
         r"^territoires/(?P<key>[^/]+)/export/(?P<name>[a-z_]+)\.(?P<fmt>csv|xlsx)$",
         views.export,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -392,3 +392,32 @@ def export(request: HttpRequest, key: str, name: str, fmt: str) -> HttpResponse:
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def indicator_api(request: HttpRequest, name: str) -> JsonResponse:
+    """`/api/indicateurs/<name>?territoire=ÉCHELLE:CODE&periode=AAAA`: the published table of an indicator as
+    JSON, the same rows as the CSV export (secret values null, shown « s »)."""
+    if name not in REGISTRY:
+        return JsonResponse(
+            {"erreur": f"indicateur inconnu : {name}", "connus": sorted(REGISTRY)}, status=404
+        )
+    key = request.GET.get("territoire") or settings.GTEC_DEFAULT_TERRITORY
+    territory = tq.territory_get(key)
+    if territory is None:
+        return JsonResponse({"erreur": f"territoire inconnu : {key}"}, status=404)
+    period = request.GET.get("periode") or None
+    table = _without_suppressed_projects(territory, q.indicator_export(name, territory, period))
+    indicator = REGISTRY[name]
+    return JsonResponse(
+        {
+            "indicateur": name,
+            "libelle": indicator.label,
+            "unite": indicator.unit,
+            "territoire": territory.key,
+            "periode": period,
+            "donnees_synthetiques": q.is_synthetic(),
+            "secret_statistique": "« s » : valeur non diffusable (moins de 3 unités, dominance ou secret secondaire)",
+            "lignes": table.to_dicts(),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
