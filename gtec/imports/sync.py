@@ -162,3 +162,126 @@ def sync(
             model.objects.filter(pk__in=gone[start : start + BATCH]).delete()
     counts.deleted = len(gone)
     return counts
+
+
+# --- frame variants, for files too large for one dict per row (STMT, SIRENE at France scale) -------------
+
+FRAME_BATCH = 200_000
+
+
+def insert_frame(model: type[models.Model], frame) -> int:
+    """Bulk INSERT of a polars frame whose columns are attribute names of `model` (the frame twin of
+    `insert_rows`): COPY … (FORMAT csv) fed by polars' CSV writer on PostgreSQL, `executemany` on tuples
+    elsewhere. Columns left out must have a scalar default (or be nullable). Returns the rows inserted."""
+    import polars as pl
+    from django.db import connection
+
+    if frame.is_empty():
+        return 0
+    opts = model._meta
+    by_attname = {f.attname: f for f in opts.concrete_fields}
+    missing = [
+        f
+        for f in opts.concrete_fields
+        if f.attname not in frame.columns and not isinstance(f, models.AutoField)
+    ]
+    extra = []
+    for f in missing:
+        if not f.has_default() and not f.null:
+            raise ValueError(f"{opts.label}.{f.attname}: valeur absente et sans défaut")
+        default = f.get_default() if f.has_default() else None
+        if not isinstance(default, bool | int | float | str | type(None)):
+            raise ValueError(f"{opts.label}.{f.attname}: défaut non scalaire, colonne à fournir")
+        extra.append(pl.lit(default).alias(f.attname))
+    frame = frame.with_columns(extra) if extra else frame
+    names = list(frame.columns)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(by_attname[name].column) for name in names)
+    table = quote(opts.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # polars writes "" for an empty string and nothing for null: exactly COPY's csv convention
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+                for start in range(0, frame.height, FRAME_BATCH):
+                    copy.write(frame.slice(start, FRAME_BATCH).write_csv(include_header=False))
+            return frame.height
+        casts = [
+            pl.col(n).cast(pl.String)
+            if frame.schema[n] in (pl.Date, pl.Datetime)
+            else pl.col(n).cast(pl.Int8)
+            if frame.schema[n] == pl.Boolean
+            else pl.col(n)
+            for n in names
+        ]
+        frame = frame.select(casts)
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(table, columns, ", ".join(["%s"] * len(names)))
+        for start in range(0, frame.height, BATCH * 10):
+            cursor.executemany(sql, frame.slice(start, BATCH * 10).rows())
+    return frame.height
+
+
+def stored_frame(model: type[models.Model], fields: list[str], schema: dict, scope: dict | None = None):
+    """The stored rows of `model` within `scope` as a polars frame of `fields` (attribute names), read through
+    a server-side iterator in chunks of tuples, never one dict per row."""
+    import polars as pl
+
+    queryset = model.objects.filter(**(scope or {})).values_list(*fields)
+    parts = []
+    chunk: list[tuple] = []
+    for record in queryset.iterator(chunk_size=FRAME_BATCH // 10):
+        chunk.append(record)
+        if len(chunk) >= FRAME_BATCH:
+            parts.append(pl.DataFrame(chunk, schema=schema, orient="row"))
+            chunk = []
+    if chunk or not parts:
+        parts.append(pl.DataFrame(chunk, schema=schema, orient="row"))
+    return pl.concat(parts, rechunk=False) if len(parts) > 1 else parts[0]
+
+
+def sync_frame(
+    model: type[models.Model],
+    frame,
+    key: tuple[str, ...],
+    *,
+    scope: dict | None = None,
+    delete_missing: bool = True,
+) -> Counts:
+    """`sync` for a polars frame (columns = attribute names) of a non-versioned model: the same counts and
+    the same outcome, with the diff done by polars joins. When nothing is stored in `scope`, the frame goes
+    straight to `insert_frame` (COPY on PostgreSQL)."""
+    import polars as pl
+
+    if is_versioned(model):
+        raise ValueError(f"{model._meta.label} : modèle versionné, utiliser sync()")
+    counts = Counts()
+    key = list(key)
+    value_fields = [c for c in frame.columns if c not in key]
+    pk_name = model._meta.pk.attname
+    schema = {pk_name: pl.Int64, **{c: frame.schema[c] for c in [*key, *value_fields]}}
+    if not model.objects.filter(**(scope or {})).exists():
+        counts.created = insert_frame(model, frame)
+        return counts
+    stored = stored_frame(model, [pk_name, *key, *value_fields], schema, scope)
+    created = frame.join(stored.select(key), on=key, how="anti")
+    counts.created = insert_frame(model, created)
+    both = frame.join(stored, on=key, how="inner", suffix="__stored")
+    if value_fields:
+        changed = pl.any_horizontal(~pl.col(f).eq_missing(pl.col(f"{f}__stored")) for f in value_fields)
+        updated = both.filter(changed)
+    else:
+        updated = both.clear()
+    counts.unchanged = both.height - updated.height
+    counts.updated = updated.height
+    for start in range(0, updated.height, FRAME_BATCH):
+        part = updated.slice(start, FRAME_BATCH)
+        update_rows(
+            model,
+            value_fields,
+            list(zip(part[pk_name], part.select(value_fields).iter_rows(named=True), strict=True)),
+        )
+    if delete_missing:
+        gone = stored.join(frame.select(key), on=key, how="anti")[pk_name].to_list()
+        for start in range(0, len(gone), BATCH):
+            model.objects.filter(pk__in=gone[start : start + BATCH]).delete()
+        counts.deleted = len(gone)
+    return counts

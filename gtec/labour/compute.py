@@ -14,6 +14,16 @@ bridge of `gtec_core.occupations` (ROME counts are spread with `rome_share`). Ru
 - the composite tension is standardised on the moments of the reference territory's occupations × years (the
   widest territory computed), not on the Dares' unpublished 2014-2018 national moments [P].
 
+Scale (which occupations for which territories): a targeted run (`observations_compute`: one territory and
+those around it, or named territories — a few dozen communes) computes every occupation (FAP-2021 and ROME)
+for every territory, communes included. A national run (`observations_compute_all`, `gtec compute
+--all-territories`) computes the FAP-2021 and ROME indicators for the territories above the commune (EPCI,
+zone d'emploi, bassin, département, région, custom) and only the « tous métiers » indicators
+(`occupation = ""`) for the communes: 35 000 communes × 600 occupations would be hundreds of millions of
+mostly secret cells. Inputs are aggregated in SQL (yearly sums of entries / exits, mean monthly stock, start
+stocks: one row per commune × ROME × year, not per month), read through a cursor in chunks into polars, once;
+territories are then computed in batches of bounded size.
+
 Secrecy (methods.md §6): an input cell built from fewer than `min_units` units (offers, job seekers, projects)
 is secret and every indicator using it inherits the secrecy. Values are stored with their status; pages,
 exports and the API show them only through `gtec.labour.queries`."""
@@ -24,12 +34,13 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from pathlib import Path
 
 import polars as pl
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, Min, Q, Sum
 from django.db.models.functions import ExtractYear
 
 from gtec.imports.models import ImportRun
@@ -41,6 +52,7 @@ from gtec_core import occupations
 from gtec_core.indicators.registry import REGISTRY
 from gtec_core.secrecy import load_rules
 
+CHUNK = 100_000  # rows per fetch when reading query results into polars
 ALL = ""  # occupation code of the « tous métiers » observations
 # indicators computed per occupation, and per territory for all occupations together
 PER_OCCUPATION = [
@@ -97,138 +109,188 @@ def to_fap(frame: pl.DataFrame, values: list[str], by: list[str]) -> pl.DataFram
     )
 
 
-def load_offers(communes: pl.DataFrame, years: list[int]) -> pl.DataFrame:
-    """Offers by commune × ROME × year."""
+FILTER_MAX = 500  # above this many communes, read every commune and keep the wanted ones in polars
+
+
+def query_frame(queryset, schema: dict) -> pl.DataFrame:
+    """Rows of a `values_list` queryset read through a server-side cursor in chunks of tuples, each chunk
+    turned into a polars frame (never one dict per row)."""
+    parts = []
+    rows = queryset.iterator(chunk_size=CHUNK)
+    while block := list(islice(rows, CHUNK)):
+        parts.append(pl.DataFrame(block, schema=schema, orient="row"))
+    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+
+
+def _in_communes(queryset, field: str, communes: list[str] | None):
+    if communes is not None and len(communes) <= FILTER_MAX:
+        return queryset.filter(**{f"{field}__in": communes})
+    return queryset
+
+
+def _keep_communes(frame: pl.DataFrame, communes: list[str] | None) -> pl.DataFrame:
+    if communes is None or len(communes) <= FILTER_MAX:
+        return frame
+    return frame.filter(pl.col("commune").is_in(communes))
+
+
+def load_offers(communes: pl.DataFrame | None, years: list[int]) -> pl.DataFrame:
+    """Offers by commune × ROME × year (counted in SQL), for the communes of `communes` (all when None)."""
+    wanted = None if communes is None else communes["commune"].unique().to_list()
+    queryset = _in_communes(m.Offre.objects.filter(date_creation__year__in=years), "code_insee", wanted)
     rows = (
-        m.Offre.objects.filter(
-            code_insee__in=communes["commune"].unique().to_list(), date_creation__year__in=years
-        )
-        .annotate(year=ExtractYear("date_creation"))
+        queryset.annotate(year=ExtractYear("date_creation"))
         .values("code_insee", "code_rome", "year")
         .annotate(
             offers=Count("id"),
             durable_offers=Count("id", filter=Q(durable=True)),
             full_time_offers=Count("id", filter=Q(temps_plein=True)),
         )
+        .values_list("code_insee", "code_rome", "year", "offers", "durable_offers", "full_time_offers")
     )
-    frame = _frame(
-        (
-            {
-                "commune": r["code_insee"],
-                "rome": r["code_rome"],
-                "period": str(r["year"]),
-                **{k: r[k] for k in ("offers", "durable_offers", "full_time_offers")},
-            }
-            for r in rows
-        ),
+    frame = query_frame(
+        rows,
         {
             "commune": pl.String,
             "rome": pl.String,
-            "period": pl.String,
+            "period": pl.Int64,
             "offers": pl.Float64,
             "durable_offers": pl.Float64,
             "full_time_offers": pl.Float64,
         },
     )
+    frame = _keep_communes(frame, wanted).with_columns(pl.col("period").cast(pl.String))
     return frame.with_columns(pl.col("offers").alias("online_offers"))
 
 
-def load_jobseekers(communes: pl.DataFrame, years: list[int]) -> pl.DataFrame:
-    """Job seekers by commune × ROME × year: entries/exits sums, mean stock of category A, start stocks."""
-    qs = m.DemandeurEmploi.objects.filter(
-        niveau_geo="commune",
-        code_geo__in=communes["commune"].unique().to_list(),
-        categorie__in=["A", "ABC"],
-        mois__year__in=[*years, min(years) - 1],
-    ).exclude(code_rome="")
-    raw = _frame(
-        (
-            {"commune": c, "rome": r, "month": mo, "category": cat, "stock": s, "entries": e, "exits": x}
-            for c, r, mo, cat, s, e, x in qs.values_list(
-                "code_geo", "code_rome", "mois", "categorie", "stock", "entrees", "sorties"
-            ).iterator(chunk_size=20000)
+SEEKER_SCHEMA = {
+    "commune": pl.String,
+    "rome": pl.String,
+    "period": pl.String,
+    **{
+        c: pl.Float64
+        for c in ("entries", "entries_a", "entries_abc", "exits_abc", "stock_a", "stock_abc_start")
+    },
+}
+
+
+def load_jobseekers(communes: pl.DataFrame | None, years: list[int]) -> pl.DataFrame:
+    """Job seekers by commune × ROME × year: entries/exits sums, mean stock of category A, start stocks.
+
+    Aggregated in SQL (one row per commune × ROME × year × category, not per month): the sums of monthly
+    entries and exits (null when one month is secret, from the count of non-null values), the mean of the
+    end-of-month stocks; then the ABC stocks of the Decembers and of the first month loaded, for the stock at
+    the start of each year (end of the previous December, or the first month loaded when no December
+    precedes)."""
+    wanted = None if communes is None else communes["commune"].unique().to_list()
+    base = _in_communes(
+        m.DemandeurEmploi.objects.filter(niveau_geo="commune", categorie__in=["A", "ABC"]).exclude(
+            code_rome=""
         ),
+        "code_geo",
+        wanted,
+    )
+    grouped = (
+        base.filter(mois__year__in=years)
+        .annotate(year=ExtractYear("mois"))
+        .values("code_geo", "code_rome", "year", "categorie")
+        .annotate(
+            n=Count("id"),
+            n_entries=Count("entrees"),
+            n_exits=Count("sorties"),
+            sum_entries=Sum("entrees"),
+            sum_exits=Sum("sorties"),
+            mean_stock=Avg("stock"),
+        )
+        .values_list(
+            "code_geo",
+            "code_rome",
+            "year",
+            "categorie",
+            "n",
+            "n_entries",
+            "n_exits",
+            "sum_entries",
+            "sum_exits",
+            "mean_stock",
+        )
+    )
+    sums = query_frame(
+        grouped,
         {
             "commune": pl.String,
             "rome": pl.String,
-            "month": pl.Date,
+            "year": pl.Int64,
             "category": pl.String,
-            "stock": pl.Float64,
+            "n": pl.Int64,
+            "n_entries": pl.Int64,
+            "n_exits": pl.Int64,
             "entries": pl.Float64,
             "exits": pl.Float64,
+            "stock": pl.Float64,
         },
     )
-    if raw.is_empty():
-        return pl.DataFrame(
-            schema={
-                "commune": pl.String,
-                "rome": pl.String,
-                "period": pl.String,
-                **{
-                    c: pl.Float64
-                    for c in (
-                        "entries",
-                        "entries_a",
-                        "entries_abc",
-                        "exits_abc",
-                        "stock_a",
-                        "stock_abc_start",
-                    )
-                },
-            }
-        )
-    raw = raw.with_columns(pl.col("month").dt.year().alias("year"))
-    keys = ["commune", "rome"]
-    first_month = raw["month"].min()
-    start_stock = raw.filter(
-        (pl.col("category") == "ABC")
-        & ((pl.col("month").dt.month() == 12) | (pl.col("month") == first_month))
-    ).with_columns(
-        pl.when(pl.col("month").dt.month() == 12)
-        .then(pl.col("year") + 1)
-        .otherwise(pl.col("year"))
-        .alias("year")
+    sums = _keep_communes(sums, wanted)
+    if sums.is_empty():
+        return pl.DataFrame(schema=SEEKER_SCHEMA)
+    # a sum stays null when one month is secret (null), as `null_sum` does
+    sums = sums.with_columns(
+        pl.when(pl.col("n_entries") < pl.col("n")).then(None).otherwise(pl.col("entries")).alias("entries"),
+        pl.when(pl.col("n_exits") < pl.col("n")).then(None).otherwise(pl.col("exits")).alias("exits"),
     )
+    first_month = base.filter(mois__year__in=[min(years) - 1, *years]).aggregate(first=Min("mois"))["first"]
+    starts = query_frame(
+        base.filter(categorie="ABC", mois__year__in=[min(years) - 1, *years])
+        .filter(Q(mois__month=12) | Q(mois=first_month))
+        .values_list("code_geo", "code_rome", "mois", "stock"),
+        {"commune": pl.String, "rome": pl.String, "month": pl.Date, "stock": pl.Float64},
+    )
+    starts = _keep_communes(starts, wanted)
+    keys = ["commune", "rome"]
     # a December stock starts the next year; the first month loaded starts its own year when no December precedes
     start_stock = (
-        start_stock.sort("month")
+        starts.with_columns(
+            pl.when(pl.col("month").dt.month() == 12)
+            .then(pl.col("month").dt.year().cast(pl.Int64) + 1)
+            .otherwise(pl.col("month").dt.year().cast(pl.Int64))
+            .alias("year")
+        )
+        .sort("month")
         .group_by(*keys, "year")
         .agg(pl.col("stock").first().alias("stock_abc_start"))
     )
-    current = raw.filter(pl.col("year").is_in(years))
-    a = (
-        current.filter(pl.col("category") == "A")
-        .group_by(*keys, "year")
-        .agg(null_sum("entries").alias("entries_a"), pl.col("stock").mean().alias("stock_a"))
+    a = sums.filter(pl.col("category") == "A").select(
+        *keys, "year", pl.col("entries").alias("entries_a"), pl.col("stock").alias("stock_a")
     )
-    abc = (
-        current.filter(pl.col("category") == "ABC")
-        .group_by(*keys, "year")
-        .agg(null_sum("entries").alias("entries_abc"), null_sum("exits").alias("exits_abc"))
+    abc = sums.filter(pl.col("category") == "ABC").select(
+        *keys, "year", pl.col("entries").alias("entries_abc"), pl.col("exits").alias("exits_abc")
     )
     out = abc.join(a, on=[*keys, "year"], how="full", coalesce=True).join(
         start_stock, on=[*keys, "year"], how="left"
     )
-    return out.with_columns(
+    out = out.with_columns(
         pl.col("year").cast(pl.String).alias("period"),
         pl.col("entries_abc").alias("entries"),
-        *(pl.col(c).fill_null(0.0) for c in ("stock_abc_start",)),
+        pl.col("stock_abc_start").fill_null(0.0),
     ).drop("year")
+    return out.select(list(SEEKER_SCHEMA))
 
 
-def bassin_weights(territory_map: pl.DataFrame) -> pl.DataFrame:
-    """(`bassin`, `territory`, `weight`): share of each BMO bassin's population living in the territory."""
+def bassin_members() -> pl.DataFrame:
+    """(`bassin`, `commune`, `population`, `_bassin_pop`) of every BMO bassin."""
     bassins = Territory.objects.filter(scale="bassin")
-    members = _frame(
-        (
-            {"bassin": b, "commune": c, "population": p}
-            for b, c, p in Membership.objects.filter(territory__in=bassins).values_list(
-                "territory__code", "commune__code", "commune__population"
-            )
+    members = query_frame(
+        Membership.objects.filter(territory__in=bassins).values_list(
+            "territory__code", "commune__code", "commune__population"
         ),
         {"bassin": pl.String, "commune": pl.String, "population": pl.Float64},
     )
-    members = members.with_columns(pl.col("population").sum().over("bassin").alias("_bassin_pop"))
+    return members.with_columns(pl.col("population").sum().over("bassin").alias("_bassin_pop"))
+
+
+def bassin_weights(territory_map: pl.DataFrame, members: pl.DataFrame | None = None) -> pl.DataFrame:
+    """(`bassin`, `territory`, `weight`): share of each BMO bassin's population living in the territory."""
+    members = bassin_members() if members is None else members
     joined = members.join(territory_map, on="commune", how="inner")
     return (
         joined.group_by("bassin", "territory")
@@ -237,23 +299,25 @@ def bassin_weights(territory_map: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def load_bmo(territory_map: pl.DataFrame, year: int) -> pl.DataFrame:
-    weights = bassin_weights(territory_map)
-    raw = _frame(
-        (
-            {"bassin": b, "occupation": o, "projects": p, "difficult": d, "seasonal": s}
-            for b, o, p, d, s in m.BmoProjet.objects.filter(
-                annee=year, code_bassin__in=weights["bassin"].unique().to_list()
-            ).values_list("code_bassin", "code_metier", "projets", "difficiles", "saisonniers")
-        ),
-        {
-            "bassin": pl.String,
-            "occupation": pl.String,
-            "projects": pl.Float64,
-            "difficult": pl.Float64,
-            "seasonal": pl.Float64,
-        },
+BMO_SCHEMA = {
+    "bassin": pl.String,
+    "occupation": pl.String,
+    "projects": pl.Float64,
+    "difficult": pl.Float64,
+    "seasonal": pl.Float64,
+}
+
+
+def bmo_raw(year: int, bassins: list[str] | None = None) -> pl.DataFrame:
+    queryset = m.BmoProjet.objects.filter(annee=year)
+    if bassins is not None:
+        queryset = queryset.filter(code_bassin__in=bassins)
+    return query_frame(
+        queryset.values_list("code_bassin", "code_metier", "projets", "difficiles", "saisonniers"), BMO_SCHEMA
     )
+
+
+def bmo_for(weights: pl.DataFrame, raw: pl.DataFrame, year: int) -> pl.DataFrame:
     joined = raw.join(weights, on="bassin", how="inner")
     values = ["projects", "difficult", "seasonal"]
     out = joined.group_by("territory", "occupation").agg(
@@ -261,6 +325,11 @@ def load_bmo(territory_map: pl.DataFrame, year: int) -> pl.DataFrame:
         for v in values
     )
     return out.with_columns(pl.lit(str(year)).alias("period"))
+
+
+def load_bmo(territory_map: pl.DataFrame, year: int) -> pl.DataFrame:
+    weights = bassin_weights(territory_map)
+    return bmo_for(weights, bmo_raw(year, weights["bassin"].unique().to_list()), year)
 
 
 SCALE_OF_LEVEL = {
@@ -308,30 +377,37 @@ def fap2009_to_fap2021() -> pl.DataFrame:
     return out.with_columns((pl.col("share") / pl.col("share").sum().over("fap2009")).alias("share"))
 
 
-def load_employment(
-    territory_map: pl.DataFrame, years: list[int], territories: list[Territory]
-) -> pl.DataFrame:
-    """Employment by territory × FAP-2021 × year: commune rows summed over each territory, and rows published
-    for a territory itself (zone d'emploi, département…) used as they are; FAP-2009 codes are spread over
-    FAP-2021 codes (`fap2009_to_fap2021`)."""
-    keys = {t.key for t in territories}
-    rows = m.Emploi.objects.filter(annee__in=years).values_list(
-        "niveau_geo", "code_geo", "code_fap", "annee", "effectif"
-    )
-    raw = _frame(
-        (
-            {"level": lvl, "code": c, "occupation": f, "period": str(y), "employment": e}
-            for lvl, c, f, y, e in rows.iterator(chunk_size=20000)
+def employment_raw(years: list[int]) -> pl.DataFrame:
+    raw = query_frame(
+        m.Emploi.objects.filter(annee__in=years).values_list(
+            "niveau_geo", "code_geo", "code_fap", "annee", "effectif"
         ),
         {
             "level": pl.String,
             "code": pl.String,
             "occupation": pl.String,
-            "period": pl.String,
+            "period": pl.Int64,
             "employment": pl.Float64,
         },
     )
-    raw = raw.with_columns(pl.col("level").replace_strict(SCALE_OF_LEVEL, default=None).alias("scale"))
+    return raw.with_columns(
+        pl.col("period").cast(pl.String),
+        pl.col("level").replace_strict(SCALE_OF_LEVEL, default=None).alias("scale"),
+    )
+
+
+def load_employment(
+    territory_map: pl.DataFrame,
+    years: list[int],
+    territories: list[Territory],
+    raw: pl.DataFrame | None = None,
+    keys: set[str] | None = None,
+) -> pl.DataFrame:
+    """Employment by territory × FAP-2021 × year: commune rows summed over each territory, and rows published
+    for a territory itself (zone d'emploi, département…) used as they are; FAP-2009 codes are spread over
+    FAP-2021 codes (`fap2009_to_fap2021`)."""
+    keys = {t.key for t in territories} if keys is None else keys
+    raw = employment_raw(years) if raw is None else raw
     communes = raw.filter(pl.col("scale") == "commune").rename({"code": "commune"})
     from_communes = communes.join(territory_map, on="commune", how="inner").select(
         "territory", "occupation", "period", "employment"
@@ -392,34 +468,56 @@ OFFER_VALUES = ["offers", "online_offers", "durable_offers", "full_time_offers"]
 SEEKER_VALUES = ["entries", "entries_a", "entries_abc", "exits_abc", "stock_a", "stock_abc_start"]
 
 
+@dataclass
+class Loaded:
+    """The commune-level inputs read once from the database (aggregated in SQL), for one or many batches."""
+
+    offers: pl.DataFrame  # commune × ROME × year
+    seekers: pl.DataFrame  # commune × ROME × year
+    bmo: pl.DataFrame  # bassin × FAP-2021 of the BMO year
+    bmo_year: int | None
+    members: pl.DataFrame  # communes of the BMO bassins
+    employment: pl.DataFrame  # as stored, any level
+
+
+def load_all(tmap: pl.DataFrame | None, years: list[int], bmo_year: int | None) -> Loaded:
+    return Loaded(
+        offers=load_offers(tmap, years),
+        seekers=load_jobseekers(tmap, years),
+        bmo=bmo_raw(bmo_year) if bmo_year else pl.DataFrame(schema=BMO_SCHEMA),
+        bmo_year=bmo_year,
+        members=bassin_members(),
+        employment=employment_raw(years),
+    )
+
+
 def build_inputs(territories: list[Territory], years: list[int], bmo_year: int | None) -> Inputs:
-    rules = load_rules()
     tmap = commune_map(territories)
-    offers_c = load_offers(tmap, years)
-    seekers_c = load_jobseekers(tmap, years)
+    return inputs_for(tmap, {t.key for t in territories}, load_all(tmap, years, bmo_year))
+
+
+def inputs_for(
+    tmap: pl.DataFrame, keys: set[str], loaded: Loaded, *, totals_only: Iterable[str] = ()
+) -> Inputs:
+    """The input frames of the territories `keys` (their communes in `tmap`). Territories in `totals_only`
+    (the communes of a national run) keep only their « tous métiers » rows."""
+    rules = load_rules()
+    offers_c = loaded.offers.join(tmap.select("commune").unique(), on="commune", how="semi")
+    seekers_c = loaded.seekers.join(tmap.select("commune").unique(), on="commune", how="semi")
     offers_t = to_territories(offers_c, tmap, OFFER_VALUES)
     seekers_t = to_territories(seekers_c, tmap, SEEKER_VALUES)
-    keys = ["territory", "period"]
-    offers_f = with_all(to_fap(offers_t, OFFER_VALUES, keys), OFFER_VALUES, keys)
-    seekers_f = with_all(to_fap(seekers_t, SEEKER_VALUES, keys), SEEKER_VALUES, keys)
-    bmo = (
-        load_bmo(tmap, bmo_year)
-        if bmo_year
-        else pl.DataFrame(
-            schema={
-                "territory": pl.String,
-                "occupation": pl.String,
-                "projects": pl.Float64,
-                "difficult": pl.Float64,
-                "seasonal": pl.Float64,
-                "period": pl.String,
-            }
-        )
-    )
-    bmo = with_all(bmo, ["projects", "difficult", "seasonal"], keys, published_only=True)
-    employment = load_employment(tmap, years, territories)
+    by = ["territory", "period"]
+    offers_f = with_all(to_fap(offers_t, OFFER_VALUES, by), OFFER_VALUES, by)
+    seekers_f = with_all(to_fap(seekers_t, SEEKER_VALUES, by), SEEKER_VALUES, by)
+    if loaded.bmo_year:
+        bmo = bmo_for(bassin_weights(tmap, loaded.members), loaded.bmo, loaded.bmo_year)
+    else:
+        values = {k: v for k, v in BMO_SCHEMA.items() if k != "bassin"}
+        bmo = pl.DataFrame(schema={"territory": pl.String, **values, "period": pl.String})
+    bmo = with_all(bmo, ["projects", "difficult", "seasonal"], by, published_only=True)
+    employment = load_employment(tmap, [], [], raw=loaded.employment, keys=keys)
     # sub-areas for the geographical mismatch: the communes of each territory
-    sub_o = offers_c.join(tmap, on="commune").with_columns(pl.col("rome"))
+    sub_o = offers_c.join(tmap, on="commune")
     sub_o = to_fap(sub_o, ["offers"], ["territory", "commune", "period"])
     sub_d = seekers_c.join(tmap, on="commune")
     sub_d = to_fap(
@@ -432,6 +530,12 @@ def build_inputs(territories: list[Territory], years: list[int], bmo_year: int |
         ["territory", "commune", "period"],
     )
     sub = sub.rename({"commune": "subarea"})
+    totals_only = list(totals_only)
+    if totals_only:
+        detail = pl.col("territory").is_in(totals_only) & (pl.col("occupation") != ALL)
+        offers_f, seekers_f, bmo, sub = (f.filter(~detail) for f in (offers_f, seekers_f, bmo, sub))
+        offers_t = offers_t.filter(~pl.col("territory").is_in(totals_only))
+        seekers_t = seekers_t.filter(~pl.col("territory").is_in(totals_only))
     frames = {
         "offers": flag_small(offers_f, ["offers"], rules.min_units),
         "jobseekers": flag_small(seekers_f, ["entries", "stock_a"], rules.min_units),
@@ -559,6 +663,48 @@ def _clean(value):
     return value
 
 
+def _years_and_bmo(years: list[int] | None) -> tuple[list[int], int | None]:
+    if years is None:
+        years = sorted(
+            {d.year for d in m.Offre.objects.dates("date_creation", "year")}
+            | {d.year for d in m.DemandeurEmploi.objects.dates("mois", "year")}
+        )
+    bmo_years = list(m.BmoProjet.objects.values_list("annee", flat=True).distinct())
+    return years, (max(bmo_years) if bmo_years else None)
+
+
+def _is_synthetic() -> bool:
+    return ImportRun.objects.filter(
+        source__in=["offres", "stmt", "emploi", "sirene"], synthetic=True
+    ).exists()
+
+
+def _observation_rows(long: pl.DataFrame, ids: dict[str, int], synthetic: bool) -> list[dict]:
+    import json
+
+    if long.is_empty():
+        return []
+    long = long.filter(pl.col("territory").is_in(list(ids)))
+    return [
+        {
+            "indicator": r["indicator"],
+            "territory_id": ids[r["territory"]],
+            "occupation_kind": r["occupation_kind"],
+            "occupation": r["occupation"],
+            "period": r["period"],
+            "value": _clean(r["value"]),
+            "status": r["status"],
+            "category": r["category"],
+            "counts": {k: _clean(v) for k, v in json.loads(r["counts"]).items()},
+            "synthetic": synthetic,
+        }
+        for r in long.iter_rows(named=True)
+    ]
+
+
+OBSERVATION_KEY = ("indicator", "territory_id", "occupation_kind", "occupation", "period")
+
+
 def observations_compute(
     territories: list[Territory],
     *,
@@ -566,16 +712,9 @@ def observations_compute(
     reference: Territory | None = None,
     progress=None,
 ) -> tuple[str, dict[str, Counts]]:
-    """Compute and store the observations of `territories` (all indicators, all occupations, `years`)."""
-    import json
-
-    if years is None:
-        years = sorted(
-            {d.year for d in m.Offre.objects.dates("date_creation", "year")}
-            | {d.year for d in m.DemandeurEmploi.objects.dates("mois", "year")}
-        )
-    bmo_years = list(m.BmoProjet.objects.values_list("annee", flat=True).distinct())
-    bmo_year = max(bmo_years) if bmo_years else None
+    """Compute and store the observations of `territories` (all indicators, all occupations, `years`),
+    communes included at the occupation level."""
+    years, bmo_year = _years_and_bmo(years)
     if not years:
         return "aucune donnée", {"observations": Counts()}
     territories, skipped = covered(territories)
@@ -594,40 +733,118 @@ def observations_compute(
     inputs = build_inputs(territories, years, bmo_year)
     long = run_indicators(inputs, reference.key)
     ids = {t.key: t.pk for t in territories}
-    synthetic = ImportRun.objects.filter(
-        source__in=["offres", "stmt", "emploi", "sirene"], synthetic=True
-    ).exists()
-    rows = (
-        [
-            {
-                "indicator": r["indicator"],
-                "territory_id": ids[r["territory"]],
-                "occupation_kind": r["occupation_kind"],
-                "occupation": r["occupation"],
-                "period": r["period"],
-                "value": _clean(r["value"]),
-                "status": r["status"],
-                "category": r["category"],
-                "counts": {k: _clean(v) for k, v in json.loads(r["counts"]).items()},
-                "synthetic": synthetic,
-            }
-            for r in long.iter_rows(named=True)
-        ]
-        if not long.is_empty()
-        else []
-    )
+    synthetic = _is_synthetic()
+    rows = _observation_rows(long, ids, synthetic)
     if progress:
         progress("observations", len(rows))
     with transaction.atomic():
         counts = {
             "observations": sync(
-                m.Observation,
-                rows,
-                ("indicator", "territory_id", "occupation_kind", "occupation", "period"),
-                scope={"territory_id__in": list(ids.values())},
+                m.Observation, rows, OBSERVATION_KEY, scope={"territory_id__in": list(ids.values())}
             )
         }
         version = f"indicateurs {min(years)}-{max(years)} ({len(territories)} territoires, référence {reference.key})"
+        importrun_record(
+            source="indicateurs", version=version, data_dir="", files={}, counts=counts, synthetic=synthetic
+        )
+    return version, counts
+
+
+BATCH_COMMUNES = 3000  # communes per batch of commune territories
+BATCH_MEMBERS = 12_000  # member communes per batch of wider territories
+BATCH_TERRITORIES = 150  # wider territories per batch
+
+
+def plan_batches(territories: list[Territory], sizes: dict[str, int]) -> list[list[Territory]]:
+    """Batches of territories of one scale each: communes by `BATCH_COMMUNES`, wider territories until their
+    member communes reach `BATCH_MEMBERS` or their number `BATCH_TERRITORIES`."""
+    batches: list[list[Territory]] = []
+    by_scale: dict[str, list[Territory]] = {}
+    for t in sorted(territories, key=lambda t: (t.scale, t.code)):
+        by_scale.setdefault(t.scale, []).append(t)
+    for scale, items in by_scale.items():
+        if scale == "commune":
+            batches += [items[i : i + BATCH_COMMUNES] for i in range(0, len(items), BATCH_COMMUNES)]
+            continue
+        batch: list[Territory] = []
+        members = 0
+        for t in items:
+            if batch and (members + sizes.get(t.key, 0) > BATCH_MEMBERS or len(batch) >= BATCH_TERRITORIES):
+                batches.append(batch)
+                batch, members = [], 0
+            batch.append(t)
+            members += sizes.get(t.key, 0)
+        if batch:
+            batches.append(batch)
+    return batches
+
+
+def observations_compute_all(
+    *,
+    years: list[int] | None = None,
+    reference: Territory | None = None,
+    scales: list[str] | None = None,
+    progress=None,
+) -> tuple[str, dict[str, Counts]]:
+    """Compute every territory the loaded data covers (`covered`), of every scale (or of `scales`), in
+    batches of bounded size: the commune-level inputs are read once (aggregated in SQL), then each batch is
+    aggregated, computed and stored in turn, the reference territory's inputs joining every batch so that
+    the tension's standardisation and the location quotients are the same everywhere. Communes get the
+    « tous métiers » indicators only (see the module docstring). One transaction for the whole run."""
+    years, bmo_year = _years_and_bmo(years)
+    if not years:
+        return "aucune donnée", {"observations": Counts()}
+    candidates = Territory.objects.filter(actif=True).only("pk", "key", "scale", "code", "population")
+    if scales:
+        candidates = candidates.filter(scale__in=scales)
+    territories, skipped = covered(list(candidates))
+    if not territories:
+        raise ValueError(
+            "aucun territoire couvert par les données chargées (demandeurs d'emploi par commune)"
+        )
+    if progress and skipped:
+        progress("territoires ignorés (données partielles)", len(skipped))
+    reference = reference or max(territories, key=lambda t: t.population)
+    tmap = commune_map(territories if reference in territories else [*territories, reference])
+    sizes = dict(tmap.group_by("territory").len().iter_rows())
+    loaded = load_all(None, years, bmo_year)
+    if progress:
+        progress("entrées par commune (offres, demandeurs)", loaded.offers.height + loaded.seekers.height)
+    ref_map = tmap.filter(pl.col("territory") == reference.key)
+    ref_inputs = inputs_for(ref_map, {reference.key}, loaded)
+    synthetic = _is_synthetic()
+    total = Counts()
+    batches = plan_batches(territories, sizes)
+    with transaction.atomic():
+        for number, batch in enumerate(batches, start=1):
+            keys = {t.key for t in batch}
+            communes = [t.key for t in batch if t.scale == "commune"]
+            inputs = inputs_for(
+                tmap.filter(pl.col("territory").is_in(list(keys))), keys, loaded, totals_only=communes
+            )
+            if reference.key not in keys:
+                for name in ("offers", "jobseekers", "bmo", "employment"):
+                    inputs.frames[name] = pl.concat(
+                        [inputs.frames[name], ref_inputs.frames[name].select(inputs.frames[name].columns)],
+                        how="vertical_relaxed",
+                    )
+            long = run_indicators(inputs, reference.key)
+            if communes and not long.is_empty():
+                long = long.filter(~pl.col("territory").is_in(communes) | (pl.col("occupation") == ALL))
+            ids = {t.key: t.pk for t in batch}
+            rows = _observation_rows(long, ids, synthetic)
+            if progress:
+                progress(
+                    f"observations, lot {number}/{len(batches)} ({batch[0].scale}, {len(batch)})", len(rows)
+                )
+            part = sync(m.Observation, rows, OBSERVATION_KEY, scope={"territory_id__in": list(ids.values())})
+            for field in ("created", "updated", "deleted", "unchanged"):
+                setattr(total, field, getattr(total, field) + getattr(part, field))
+        counts = {"observations": total}
+        version = (
+            f"indicateurs {min(years)}-{max(years)} ({len(territories)} territoires couverts, "
+            f"référence {reference.key})"
+        )
         importrun_record(
             source="indicateurs", version=version, data_dir="", files={}, counts=counts, synthetic=synthetic
         )
@@ -640,13 +857,24 @@ MIN_COVERAGE = 0.95
 def covered(territories: list[Territory]) -> tuple[list[Territory], list[Territory]]:
     """Split territories into those whose population lives at least 95 % in communes with loaded commune data
     (job seekers or offers) and the others: an indicator of a département computed from a few of its communes
-    would be wrong, so it is not computed."""
+    would be wrong, so it is not computed. Memberships are read in bulk (one query per 1 000 territories)."""
     with_data = set(
         m.DemandeurEmploi.objects.filter(niveau_geo="commune").values_list("code_geo", flat=True).distinct()
     ) | set(m.Offre.objects.values_list("code_insee", flat=True).distinct())
+    members: dict[int, list[tuple[str, int]]] = {
+        t.pk: [(t.code, t.population)] for t in territories if t.scale == "commune"
+    }
+    wider = [t.pk for t in territories if t.scale != "commune"]
+    for start in range(0, len(wider), 1000):
+        # (the scale is tested here: as a SQL filter it makes SQLite pick a plan a hundred times slower)
+        for territory_id, code, population, scale in Membership.objects.filter(
+            territory_id__in=wider[start : start + 1000]
+        ).values_list("territory_id", "commune__code", "commune__population", "commune__scale"):
+            if scale == "commune":
+                members.setdefault(territory_id, []).append((code, population))
     keep, skip = [], []
     for t in territories:
-        communes = list(t.communes().values_list("code", "population"))
+        communes = members.get(t.pk, [])
         total = sum(p for _, p in communes) or 1
         inside = sum(p for c, p in communes if c in with_data)
         (keep if communes and inside / total >= MIN_COVERAGE else skip).append(t)

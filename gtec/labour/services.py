@@ -9,13 +9,14 @@ establishments of the communes it covers; employment replaces the years it conta
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import polars as pl
 from django.db import transaction
 
 from gtec.imports.services import importrun_record
-from gtec.imports.sync import Counts, sync
+from gtec.imports.sync import Counts, sync, sync_frame
 from gtec.labour import models as m
 from gtec_core.errors import SourceError
 from gtec_core.sources import bmo as bmo_source
@@ -185,35 +186,54 @@ def dares_import(data_dir: Path, *, progress=None) -> tuple[str, dict[str, Count
     return version, counts
 
 
-def stmt_import(path: Path, *, synthetic: bool = False, progress=None) -> tuple[str, dict[str, Counts]]:
-    """Job seekers in the STMT layout; replaces the months the file covers."""
+STMT_KEY = ("mois", "categorie", "niveau_geo", "code_geo", "code_rome")
+BIG_FILE = 64 << 20  # above this size, STMT and SIRENE files are read by the streaming (polars) path
+OFFER_CHUNK = 100_000
+ID_BATCH = 5000
+
+
+def _add(total: Counts, part: Counts) -> None:
+    for field in ("created", "updated", "deleted", "unchanged"):
+        setattr(total, field, getattr(total, field) + getattr(part, field))
+
+
+def _stmt_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.select(
+        pl.col("month").alias("mois"),
+        pl.col("category").alias("categorie"),
+        pl.col("geo_level").alias("niveau_geo"),
+        pl.col("geo_code").alias("code_geo"),
+        pl.col("rome").fill_null("").alias("code_rome"),
+        pl.col("stock"),
+        pl.col("entries").alias("entrees"),
+        pl.col("exits").alias("sorties"),
+    )
+
+
+def stmt_import(
+    path: Path, *, synthetic: bool = False, progress=None, big_file: int = BIG_FILE
+) -> tuple[str, dict[str, Counts]]:
+    """Job seekers in the STMT layout; replaces the months the file covers, one month at a time (each month
+    is diffed within `mois = month`; a month with nothing stored goes straight to a bulk insert — COPY on
+    PostgreSQL). A file larger than `big_file` bytes is read by the streaming reader
+    (`stmt.iter_stmt_months`: one checked pass, then one month in memory at a time); a smaller one by
+    `read_stmt`. Either way the whole file is checked before the first month is written, except duplicate
+    keys, found month by month — the single transaction then stores nothing."""
     path = Path(path)
-    frame = stmt_source.read_stmt(path)
-    rows = [
-        {
-            "mois": r["month"],
-            "categorie": r["category"],
-            "niveau_geo": r["geo_level"],
-            "code_geo": r["geo_code"],
-            "code_rome": r["rome"] or "",
-            "stock": r["stock"],
-            "entrees": r["entries"],
-            "sorties": r["exits"],
-        }
-        for r in frame.drop("secret", "_line").iter_rows(named=True)
-    ]
-    months = sorted({r["mois"] for r in rows})
-    if progress:
-        progress("demandeurs", len(rows))
-    with transaction.atomic():
-        counts = {
-            "demandeurs": sync(
-                m.DemandeurEmploi,
-                rows,
-                ("mois", "categorie", "niveau_geo", "code_geo", "code_rome"),
-                scope={"mois__in": months},
-            )
-        }
+    total = Counts()
+    with tempfile.TemporaryDirectory(prefix="gtec-stmt-") as workdir, transaction.atomic():
+        if path.stat().st_size > big_file:
+            months, frames = stmt_source.iter_stmt_months(path, Path(workdir))
+        else:
+            whole = stmt_source.read_stmt(path)
+            months = sorted(whole["month"].unique().to_list())
+            frames = (whole.filter(pl.col("month") == month) for month in months)
+        for month, frame in zip(months, frames, strict=True):
+            rows = _stmt_rows(frame)
+            if progress:
+                progress(f"demandeurs {month:%Y-%m}", rows.height)
+            _add(total, sync_frame(m.DemandeurEmploi, rows, STMT_KEY, scope={"mois": month}))
+        counts = {"demandeurs": total}
         version = f"STMT {months[0]:%Y-%m} à {months[-1]:%Y-%m}" if months else "STMT (vide)"
         importrun_record(
             source="stmt",
@@ -264,33 +284,62 @@ def offer_rows(frame: pl.DataFrame) -> list[dict]:
     return rows
 
 
+def _offers_stored_elsewhere(ids: list[str], low, high) -> set[str]:
+    """Ids of a chunk already stored with a creation date outside the chunk's range (a copy met in an earlier
+    chunk or file, or an offer whose date changed): they are synced on their own, scoped by id."""
+    found: set[str] = set()
+    for start in range(0, len(ids), ID_BATCH):
+        found.update(
+            m.Offre.objects.filter(identifiant__in=ids[start : start + ID_BATCH])
+            .exclude(date_creation__gte=low, date_creation__lte=high)
+            .values_list("identifiant", flat=True)
+        )
+    return found
+
+
 def offers_import(
-    paths: list[Path], *, synthetic: bool = False, progress=None
+    paths: list[Path], *, synthetic: bool = False, progress=None, chunk_size: int = OFFER_CHUNK
 ) -> tuple[str, dict[str, Counts]]:
     """Job offers (API v2 JSON / JSON lines), one transaction for all the files given. An offer already
-    stored is updated when it changed; none is deleted."""
+    stored is updated when it changed; none is deleted. Files are streamed in chunks of `chunk_size`
+    records, each synced within its creation-date range; the first bad record (its number and line) stops
+    the import and the transaction stores nothing. Two copies of one id in different chunks: the later one
+    in the file wins (within a chunk, the one updated last)."""
     paths = [Path(p) for p in paths]
     counts = {"offres": Counts()}
     dates = []
     with transaction.atomic():
         for path in paths:
-            frame = offers_source.read_offers(path)
-            rows = offer_rows(frame)
-            if not rows:
-                continue
-            if progress:
-                progress(f"offres {path.name}", len(rows))
-            low, high = min(r["date_creation"] for r in rows), max(r["date_creation"] for r in rows)
-            dates += [low, high]
-            part = sync(
-                m.Offre,
-                rows,
-                ("identifiant",),
-                scope={"date_creation__gte": low, "date_creation__lte": high},
-                delete_missing=False,
-            )
-            for field in ("created", "updated", "unchanged"):
-                setattr(counts["offres"], field, getattr(counts["offres"], field) + getattr(part, field))
+            for frame in offers_source.iter_offers(path, chunk_size=chunk_size):
+                rows = offer_rows(frame)
+                if not rows:
+                    continue
+                if progress:
+                    progress(f"offres {path.name}", len(rows))
+                low, high = frame["date"].min(), frame["date"].max()
+                dates += [low, high]
+                elsewhere = _offers_stored_elsewhere(frame["id"].to_list(), low, high)
+                inside = [r for r in rows if r["identifiant"] not in elsewhere]
+                outside = [r for r in rows if r["identifiant"] in elsewhere]
+                _add(
+                    counts["offres"],
+                    sync(
+                        m.Offre,
+                        inside,
+                        ("identifiant",),
+                        scope={"date_creation__gte": low, "date_creation__lte": high},
+                        delete_missing=False,
+                    ),
+                )
+                if outside:
+                    part = sync(
+                        m.Offre,
+                        outside,
+                        ("identifiant",),
+                        scope={"identifiant__in": sorted(elsewhere)},
+                        delete_missing=False,
+                    )
+                    _add(counts["offres"], part)
         version = f"offres {min(dates):%Y-%m} à {max(dates):%Y-%m}" if dates else "offres (vide)"
         importrun_record(
             source="offres",
@@ -303,11 +352,85 @@ def offers_import(
     return version, counts
 
 
+def _establishment_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.select(
+        "siret",
+        "siren",
+        pl.col("naf").fill_null(""),
+        pl.col("headcount_band").fill_null("").alias("tranche_effectifs"),
+        pl.col("commune").fill_null("").alias("code_insee"),
+        pl.col("active").fill_null(False).alias("actif"),
+        pl.col("created").alias("date_creation"),
+    )
+
+
+def _moved_establishments(sirets: list[str], communes: set[str]) -> list[int]:
+    """Stored establishments of a chunk's SIRETs filed under a commune outside the chunk (they moved)."""
+    moved: list[int] = []
+    for start in range(0, len(sirets), ID_BATCH):
+        moved += [
+            pk
+            for pk, commune in m.Etablissement.objects.filter(
+                siret__in=sirets[start : start + ID_BATCH]
+            ).values_list("pk", "code_insee")
+            if commune not in communes
+        ]
+    return moved
+
+
 def sirene_import(
-    path: Path, communes: list[str] | None = None, *, synthetic: bool = False, progress=None
+    path: Path,
+    communes: list[str] | None = None,
+    *,
+    synthetic: bool = False,
+    progress=None,
+    big_file: int = BIG_FILE,
+    rows_per_chunk: int = 1_000_000,
 ) -> tuple[str, dict[str, Counts]]:
-    """SIRENE establishments of `communes` (all the file's communes when None)."""
+    """SIRENE establishments of `communes` (all the file's communes when None), replacing the stored
+    establishments of those communes. A file larger than `big_file` bytes is read by groups of communes
+    (`sirene.establishment_chunks`, about `rows_per_chunk` establishments each), each group synced within
+    its communes (`code_insee__in`, at most 2000 per list); an establishment that moved to a commune of
+    another group is deleted there and created here. One transaction for the whole file."""
+    from django.db import connection
+
     path = Path(path)
+    if path.stat().st_size <= big_file if path.is_file() else True:
+        return _sirene_small(path, communes, synthetic=synthetic, progress=progress)
+    total = Counts()
+    covered: list[str] = []
+    max_communes = min(2000, (connection.features.max_query_params or 65535) - 100)
+    with transaction.atomic():
+        first_import = not m.Etablissement.objects.exists()
+        for members, frame in sirene_source.establishment_chunks(
+            path, communes, rows_per_chunk=rows_per_chunk, max_communes=max_communes
+        ):
+            rows = _establishment_rows(frame)
+            covered += members
+            if progress:
+                progress(f"etablissements ({len(covered)} communes)", rows.height)
+            if not first_import:
+                moved = _moved_establishments(rows["siret"].to_list(), set(members))
+                for start in range(0, len(moved), ID_BATCH):
+                    m.Etablissement.objects.filter(pk__in=moved[start : start + ID_BATCH]).delete()
+                total.deleted += len(moved)
+            _add(total, sync_frame(m.Etablissement, rows, ("siret",), scope={"code_insee__in": members}))
+        counts = {"etablissements": total}
+        version = f"SIRENE {len(covered)} communes"
+        importrun_record(
+            source="sirene",
+            version=version,
+            data_dir=path.parent,
+            files=_files(path),
+            counts=counts,
+            synthetic=synthetic,
+        )
+    return version, counts
+
+
+def _sirene_small(
+    path: Path, communes: list[str] | None, *, synthetic: bool, progress
+) -> tuple[str, dict[str, Counts]]:
     frame = sirene_source.read_establishments(path, communes)
     rows = [
         {

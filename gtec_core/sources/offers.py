@@ -182,14 +182,53 @@ def _records(path: Path) -> Iterator[tuple[int, int | None, Any]]:
         yield number, None, offer
 
 
-def read_offers(path: Path, *, rejected: list[SourceError] | None = None) -> pl.DataFrame:
-    """Read offers (array, `resultats` page or JSON lines) into a frame: `id`, `title`, `date` (of creation),
-    `created_at`, `updated_at`, `commune`, `place`, `rome_code`, `appellation`, `contract_type`,
-    `contract_nature`, `working_time`, `qualification_code`, `naf_code`, `positions`, `lacks_candidates`,
-    `skills` (list of competence codes) and `_record` (record number in the file), one row per id."""
+def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    frame = pl.DataFrame(rows, schema=SCHEMA)
+    # the same offer seen twice: keep the copy updated last (the later record on a tie)
+    return (
+        frame.sort(["updated_at", RECORD]).unique(subset="id", keep="last", maintain_order=True).sort(RECORD)
+    )
+
+
+def _winners(path: Path) -> dict[str, int]:
+    """For JSON lines, the record kept for each id seen more than once in the file (updated last, the later
+    record on a tie), found by a light first pass (polars reads only `id` and the two dates), so that chunks
+    never disagree. Empty when the file is not plain JSON lines (then errors come from the main pass)."""
+    try:
+        frame = (
+            pl.scan_ndjson(
+                path,
+                schema={"id": pl.String, "dateCreation": pl.String, "dateActualisation": pl.String},
+                ignore_errors=False,
+            )
+            .with_row_index(RECORD, offset=1)
+            .filter(pl.col("id").is_duplicated())
+            .collect()
+        )
+    except (pl.exceptions.PolarsError, OSError, ValueError):
+        return {}
+    best: dict[str, tuple[datetime, int]] = {}
+    for ident, created, updated, number in frame.select(
+        pl.col("id").str.strip_chars(), "dateCreation", "dateActualisation", RECORD
+    ).iter_rows():
+        stamp = _timestamp(updated) or _timestamp(created)
+        if stamp is None:
+            continue
+        if ident not in best or (stamp, number) >= best[ident]:
+            best[ident] = (stamp, number)
+    return {ident: number for ident, (_, number) in best.items()}
+
+
+def iter_offers(
+    path: Path, *, chunk_size: int = 100_000, rejected: list[SourceError] | None = None
+) -> Iterator[pl.DataFrame]:
+    """Read offers as a stream of frames of at most `chunk_size` records each (the layout of `read_offers`),
+    so that a file of millions of offers never sits in memory at once. Copies of one id are merged within a
+    chunk only; the first rejected record raises (unless `rejected` is given) when its chunk is read."""
     path = Path(path)
     if not path.is_file():
         raise SourceError(path, "fichier introuvable")
+    winners = _winners(path)
     rows: list[dict[str, Any]] = []
     for number, line, offer in _records(path):
         if isinstance(offer, SourceError):
@@ -206,11 +245,20 @@ def read_offers(path: Path, *, rejected: list[SourceError] | None = None) -> pl.
             return None
 
         row = _flatten(offer, fail)
-        if row is not None:
+        if row is not None and winners.get(row["id"], number) == number:
             row[RECORD] = number
             rows.append(row)
-    frame = pl.DataFrame(rows, schema=SCHEMA)
-    # the same offer seen twice: keep the copy updated last (the later record on a tie)
-    return (
-        frame.sort(["updated_at", RECORD]).unique(subset="id", keep="last", maintain_order=True).sort(RECORD)
-    )
+            if len(rows) >= chunk_size:
+                yield _frame(rows)
+                rows = []
+    if rows:
+        yield _frame(rows)
+
+
+def read_offers(path: Path, *, rejected: list[SourceError] | None = None) -> pl.DataFrame:
+    """Read offers (array, `resultats` page or JSON lines) into a frame: `id`, `title`, `date` (of creation),
+    `created_at`, `updated_at`, `commune`, `place`, `rome_code`, `appellation`, `contract_type`,
+    `contract_nature`, `working_time`, `qualification_code`, `naf_code`, `positions`, `lacks_candidates`,
+    `skills` (list of competence codes) and `_record` (record number in the file), one row per id."""
+    chunks = list(iter_offers(path, chunk_size=1 << 62, rejected=rejected))
+    return _frame([]) if not chunks else chunks[0]

@@ -20,7 +20,7 @@ of the SIRET is a multiple of 5. A La Poste SIRET is accepted when it passes eit
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import polars as pl
@@ -119,6 +119,11 @@ def read_establishments(path: Path, communes: Iterable[str] | None = None) -> pl
         raw = scan_establishments(path, communes).collect()
     except pl.exceptions.PolarsError as exc:
         raise SourceError(path, f"fichier CSV illisible ({str(exc).splitlines()[0]})") from None
+    return check_establishments(path, raw)
+
+
+def check_establishments(path: Path, raw: pl.DataFrame) -> pl.DataFrame:
+    """The checks and typing of `read_establishments` on rows already scanned (`scan_establishments`)."""
     raw = raw.with_columns(
         pl.when(pl.col(alias).str.strip_chars().is_in(["", NOT_DIFFUSED]))
         .then(None)
@@ -171,3 +176,62 @@ def read_establishments(path: Path, communes: Iterable[str] | None = None) -> pl
         created.alias("created"),
         LINE,
     )
+
+
+def establishment_chunks(
+    path: Path,
+    communes: Iterable[str] | None = None,
+    *,
+    rows_per_chunk: int = 1_000_000,
+    max_communes: int = 2000,
+) -> Iterator[tuple[list[str], pl.DataFrame]]:
+    """Read a large stock by groups of communes of about `rows_per_chunk` establishments each: yield
+    (communes of the group, checked frame of `read_establishments`). A first streaming pass over three
+    columns finds the communes and the SIRETs repeated across groups (the SIRET as a 64-bit integer, so that
+    ten million of them fit in about 100 MB); each group is then read with the communes filter pushed down
+    to the scan; a group holds at most `max_communes` communes (the IN lists of the database stay under
+    SQLite's limit on SQL variables). Establishments without a commune (abroad) are not read, as with an explicit commune list."""
+    path = Path(path)
+    lazy = scan_establishments(path, communes)
+    digits = pl.col("siret").str.strip_chars()
+    try:
+        index = (
+            lazy.select(
+                LINE,
+                pl.when(digits.str.contains(r"^\d{14}$"))
+                .then(digits)
+                .cast(pl.Int64, strict=False)
+                .alias("_n"),
+                pl.col("commune"),
+            )
+            .filter(pl.col("commune").is_not_null() & (pl.col("commune") != ""))
+            .collect(engine="streaming")
+            .sort(LINE)
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise SourceError(path, f"fichier CSV illisible ({str(exc).splitlines()[0]})") from None
+    repeated = index.filter(pl.col("_n").is_not_null() & ~pl.col("_n").is_first_distinct())
+    if repeated.height:
+        first = repeated.sort(LINE).row(0, named=True)
+        raise SourceError(
+            path, f"SIRET « {first['_n']:014d} » en double", line=int(first[LINE]), column="siret"
+        )
+    sizes = index.group_by("commune").len().sort("commune")
+    del index
+    group: list[str] = []
+    size = 0
+    groups: list[list[str]] = []
+    for commune, n in sizes.iter_rows():
+        group.append(commune)
+        size += n
+        if size >= rows_per_chunk or len(group) >= max_communes:
+            groups.append(group)
+            group, size = [], 0
+    if group:
+        groups.append(group)
+    for members in groups:
+        try:
+            raw = scan_establishments(path, members).collect()
+        except pl.exceptions.PolarsError as exc:
+            raise SourceError(path, f"fichier CSV illisible ({str(exc).splitlines()[0]})") from None
+        yield members, check_establishments(path, raw)

@@ -25,6 +25,7 @@ Two layouts:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -107,21 +108,7 @@ def read_stmt(path: Path, *, encoding: str = "utf-8") -> pl.DataFrame:
     spec = replace(STMT_SPEC, name=path.name, encoding=encoding)
     raw = read_table(path, spec)
     _geo_check(path, raw)
-    counts = []
-    for name, alias in MEASURES.items():
-        value = pl.col(name).str.strip_chars()
-        counts.append(pl.when(value == "*").then(None).otherwise(value).cast(pl.Int64).alias(alias))
-    secret = pl.any_horizontal(*(pl.col(name).str.strip_chars() == "*" for name in MEASURES))
-    return raw.select(
-        (pl.col("periode") + "-01").str.to_date("%Y-%m-%d").alias("month"),
-        pl.col("categorie").alias("category"),
-        pl.col("niveau_geo").alias("geo_level"),
-        pl.col("code_geo").alias("geo_code"),
-        pl.when(pl.col("code_rome") == "").then(None).otherwise(pl.col("code_rome")).alias("rome"),
-        *counts,
-        secret.alias("secret"),
-        LINE,
-    )
+    return _typed(raw)
 
 
 def read_commune_series(path: Path) -> pl.DataFrame:
@@ -162,3 +149,127 @@ def read_commune_series(path: Path) -> pl.DataFrame:
         )
         .sort("level", "code", "month")
     )
+
+
+# --- large files: a lazy polars scan, checked batch by batch, handed out one month at a time -----------------
+
+BATCH_ROWS = 1_000_000
+
+
+def _typed(raw: pl.DataFrame) -> pl.DataFrame:
+    """The frame of `read_stmt` from checked text columns."""
+    counts = []
+    for name, alias in MEASURES.items():
+        value = pl.col(name).str.strip_chars()
+        counts.append(pl.when(value == "*").then(None).otherwise(value).cast(pl.Int64).alias(alias))
+    secret = pl.any_horizontal(*(pl.col(name).str.strip_chars() == "*" for name in MEASURES))
+    return raw.select(
+        (pl.col("periode") + "-01").str.to_date("%Y-%m-%d").alias("month"),
+        pl.col("categorie").alias("category"),
+        pl.col("niveau_geo").alias("geo_level"),
+        pl.col("code_geo").alias("geo_code"),
+        pl.when(pl.col("code_rome") == "").then(None).otherwise(pl.col("code_rome")).alias("rome"),
+        *counts,
+        secret.alias("secret"),
+        LINE,
+    )
+
+
+def _first_error(path: Path, raw: pl.DataFrame) -> None:
+    """All the checks of `read_stmt` as vectorised masks; raise on the lowest offending line (its first
+    failing column, in file order)."""
+    problems: list[tuple[pl.Expr, str, str]] = []
+    for col in STMT_SPEC.columns:
+        value = pl.col(col.name)
+        if col.required:
+            problems.append((value == "", col.name, "valeur obligatoire manquante"))
+        problems.append(
+            (
+                (value != "") & ~value.str.contains(f"^(?:{col.pattern})$"),
+                col.name,
+                "valeur « {value} » ne respecte pas le format attendu",
+            )
+        )
+    expected = {"commune": INSEE, "departement": DEPARTEMENT, "region": r"\d{2}", "ze": r"\d{4}"}
+    for level, pattern in expected.items():
+        problems.append(
+            (
+                (pl.col("niveau_geo") == level) & ~pl.col("code_geo").str.contains(f"^(?:{pattern})$"),
+                "code_geo",
+                f"code « {{value}} » invalide pour le niveau « {level} »",
+            )
+        )
+    flags = raw.select(LINE, *(mask.alias(f"_bad{i}") for i, (mask, _, _) in enumerate(problems)))
+    bad = flags.filter(pl.any_horizontal(pl.exclude(LINE)))
+    if bad.is_empty():
+        return
+    first = bad.sort(LINE).row(0, named=True)
+    index = next(i for i in range(len(problems)) if first[f"_bad{i}"])
+    _, column, message = problems[index]
+    value = raw.filter(pl.col(LINE) == first[LINE])[column][0]
+    raise SourceError(path, message.format(value=value), line=int(first[LINE]), column=column)
+
+
+def scan_stmt(path: Path) -> pl.LazyFrame:
+    """Lazy scan of a (UTF-8) STMT file: the declared columns as text (empty string for an empty field) and
+    `_line`. Line numbers assume one physical line per record (no quoted line break), as in the published
+    exports; a blank line is skipped."""
+    path = Path(path)
+    if not path.is_file():
+        raise SourceError(path, "fichier introuvable")
+    lazy = pl.scan_csv(
+        path, separator=";", infer_schema=False, row_index_name=LINE, row_index_offset=2, encoding="utf8"
+    )
+    try:
+        header = [name.strip() for name in lazy.collect_schema().names()]
+    except pl.exceptions.PolarsError as exc:
+        raise SourceError(path, f"en-tête illisible ({exc})", line=1) from None
+    for name in STMT_SPEC.column_names:
+        if name not in header:
+            raise SourceError(path, "colonne obligatoire absente de l'en-tête", line=1, column=name)
+    names = STMT_SPEC.column_names
+    lazy = lazy.select(pl.col(LINE).cast(pl.Int64), *(pl.col(n).str.strip_chars() for n in names))
+    blank = pl.all_horizontal(pl.col(n).is_null() for n in names)
+    return lazy.filter(~blank).with_columns(pl.col(n).fill_null("") for n in names)
+
+
+def iter_stmt_months(
+    path: Path, workdir: Path, *, batch_rows: int = BATCH_ROWS
+) -> tuple[list, Iterator[pl.DataFrame]]:
+    """Check a large STMT file in one streaming pass (batches of `batch_rows`, vectorised checks, the first
+    bad line and column raised as a SourceError) while spilling it month by month to Parquet files under
+    `workdir`; return the months found and an iterator of the `read_stmt` frame of each month (checked for
+    duplicate keys within the month). Memory is bounded by one batch and one month."""
+    path = Path(path)
+    lazy = scan_stmt(path)
+    parts: dict[str, int] = {}
+    try:
+        for raw in lazy.collect_batches(chunk_size=batch_rows):
+            if raw.is_empty():
+                continue
+            _first_error(path, raw)
+            for (period,), group in raw.partition_by("periode", as_dict=True, maintain_order=True).items():
+                number = parts.get(period, 0)
+                folder = Path(workdir) / period
+                folder.mkdir(parents=True, exist_ok=True)
+                group.write_parquet(folder / f"{number:05d}.parquet")
+                parts[period] = number + 1
+    except pl.exceptions.PolarsError as exc:
+        raise SourceError(path, f"fichier CSV illisible ({str(exc).splitlines()[0]})") from None
+    if not parts:
+        raise SourceError(path, "fichier vide : aucune ligne de données après l'en-tête", line=2)
+    periods = sorted(parts)
+
+    def months() -> Iterator[pl.DataFrame]:
+        for period in periods:
+            raw = pl.read_parquet(Path(workdir) / period / "*.parquet").sort(LINE)
+            repeated = raw.filter(~pl.struct(list(STMT_SPEC.key)).is_first_distinct())
+            if not repeated.is_empty():
+                row = repeated.row(0, named=True)
+                label = ", ".join(f"{k}={row[k]}" for k in STMT_SPEC.key)
+                raise SourceError(path, f"clé en double ({label})", line=int(row[LINE]), column="periode")
+            yield _typed(raw)
+
+    from datetime import date
+
+    return [date(int(p[:4]), int(p[5:7]), 1) for p in periods], months()
