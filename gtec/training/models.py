@@ -3,9 +3,21 @@
 
 LHEO identifiers (`numero`) are the keys: a re-import of an export updates in place and removes what
 disappeared from it. `flux` names the export (one Carif-Oref feed, the demo…) so that two feeds never
-delete each other's records."""
+delete each other's records.
 
+Manual records: a training body edits or adds its offer through a form. Such a formation carries
+`origine="manuel"` and is outside the LHEO sync scope: a later import of its feed neither updates nor deletes
+it, and says so in its summary (`kept_manual`). Formations added by hand live in the feed `manuel`. Every
+manual save keeps the previous state in `FormationVersion`, and a save based on an older version than the
+stored one is refused (never a silent overwrite)."""
+
+from django.conf import settings
 from django.db import models
+
+ORIGINE_LHEO = "lheo"
+ORIGINE_MANUEL = "manuel"
+ORIGINES = [(ORIGINE_LHEO, "import LHEO"), (ORIGINE_MANUEL, "saisie par l'organisme")]
+MANUAL_FLUX = "manuel"
 
 ROUTES = [
     ("lheo", "code ROME déclaré dans l'offre"),
@@ -69,6 +81,14 @@ class Organisme(models.Model):
     numero_activite = models.CharField("numéro de déclaration d'activité", max_length=20, blank=True)
     code_insee = models.CharField(max_length=5, blank=True)
     ville = models.CharField(max_length=120, blank=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organismes_formation",
+        help_text="organisation GTEC qui gère cette offre (sinon : celle de même SIRET)",
+    )
 
     class Meta:
         ordering = ["nom"]
@@ -97,6 +117,12 @@ class Formation(models.Model):
     url = models.CharField(max_length=500, blank=True)
     organisme = models.ForeignKey(Organisme, on_delete=models.PROTECT, related_name="formations")
     synthetic = models.BooleanField("données synthétiques", default=False)
+    origine = models.CharField(max_length=8, choices=ORIGINES, default=ORIGINE_LHEO)
+    version = models.PositiveIntegerField("version", default=1)
+    modifie_le = models.DateTimeField("modifiée le", null=True, blank=True)
+    modifie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["intitule"]
@@ -160,3 +186,20 @@ class ActionFiche(models.Model):
     class Meta:
         ordering = ["-confidence"]
         constraints = [models.UniqueConstraint(fields=["action", "fiche"], name="uniq_action_fiche")]
+
+
+class FormationVersion(models.Model):
+    """The state of a formation before a manual save (its fields, actions and sessions, as JSON)."""
+
+    formation = models.ForeignKey(Formation, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    origine = models.CharField(max_length=8, choices=ORIGINES)
+    data = models.JSONField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["formation", "-number"]
+        constraints = [models.UniqueConstraint(fields=["formation", "number"], name="uniq_formation_version")]

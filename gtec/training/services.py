@@ -16,10 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from gtec.imports.services import importrun_record
-from gtec.imports.sync import Counts, sync
+from gtec.imports.sync import Counts, insert_rows, sync
 from gtec.referentials.models import Appellation, Fiche
 from gtec.territories.models import Territory
 from gtec.training import models as m
@@ -162,6 +162,7 @@ class LheoResult:
     counts: dict[str, Counts] = field(default_factory=lambda: {name: Counts() for name in TABLES})
     problems: lheo_source.ProblemLog | None = None
     run_id: int | None = None
+    kept_manual: list[str] = field(default_factory=list)  # LHEO numbers edited by hand: left as they are
 
     def summary(self) -> dict:
         return {
@@ -174,6 +175,8 @@ class LheoResult:
             "version": self.version,
             "changes": {name: c.as_dict() for name, c in self.counts.items()},
             "import_run": self.run_id,
+            "kept_manual": self.kept_manual[:1000],
+            "kept_manual_count": len(self.kept_manual),
         }
 
 
@@ -182,6 +185,59 @@ def add_counts(total: Counts, more: Counts) -> None:
     total.updated += more.updated
     total.deleted += more.deleted
     total.unchanged += more.unchanged
+
+
+PASS_THROUGH = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.FloatField,
+    models.ForeignKey,
+)
+
+
+def fast_insert(model, rows: list[dict]) -> None:
+    """Bulk INSERT of new rows. On SQLite, values of plain fields (text, numbers, booleans, foreign keys)
+    go to `executemany` as they are, and only the others (dates, JSON) through the field's preparation with
+    the real connection object: preparing every value through the `django.db.connection` proxy was the
+    largest cost of a first import. Other databases use `gtec.imports.sync.insert_rows` (COPY on
+    PostgreSQL)."""
+    if not rows:
+        return
+    fields = list(rows[0])
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "sqlite":
+        insert_rows(model, fields, rows)
+        return
+    opts = model._meta
+    by_attname = {f.attname: f for f in opts.concrete_fields}
+    columns = [by_attname[name] for name in fields]
+    missing = [
+        f for f in opts.concrete_fields if f.attname not in fields and not isinstance(f, models.AutoField)
+    ]
+    for f in missing:
+        if not f.has_default() and not f.null:
+            raise ValueError(f"{opts.label}.{f.attname}: valeur absente et sans défaut")
+    defaults = [f.get_db_prep_save(f.get_default(), connection) for f in missing]
+    plain = [isinstance(f, PASS_THROUGH) and not isinstance(f, models.JSONField) for f in columns]
+    prepare = [None if p else f.get_db_prep_save for f, p in zip(columns, plain, strict=True)]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(opts.db_table),
+        ", ".join(quote(f.column) for f in columns + missing),
+        ", ".join(["%s"] * (len(columns) + len(missing))),
+    )
+    params = []
+    for row in rows:
+        values = [row[name] for name in fields]
+        for i, fn in enumerate(prepare):
+            if fn is not None:
+                values[i] = fn(values[i], connection)
+        params.append(values + defaults)
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 5000):
+            cursor.executemany(sql, params[start : start + 5000])
 
 
 def delete_pks(model, pks: list[int]) -> int:
@@ -224,36 +280,146 @@ class BatchWriter:
             self.organismes_seen.update(r["key"] for r in new)
         return dict(m.Organisme.objects.filter(key__in=list(rows)).values_list("key", "pk"))
 
+    def formation_row(self, r: lheo_source.FormationRecord, organisme_id: int) -> dict:
+        return {
+            "flux": self.flux,
+            "numero": r.numero,
+            "intitule": r.intitule,
+            "objectif": r.objectif,
+            "resultats": r.resultats,
+            "contenu": r.contenu,
+            "certifiante": r.certifiante,
+            "niveau_entree": r.niveau_entree[:4],
+            "niveau_sortie": r.niveau_sortie[:4],
+            "formacodes": r.formacodes,
+            "nsf": r.nsf,
+            "romes": r.romes,
+            "certifications": r.certifications,
+            "certifinfo": r.certifinfo,
+            "url": r.url,
+            "organisme_id": organisme_id,
+            "synthetic": r.synthetic,
+        }
+
+    def action_row(self, fid: int, a: lheo_source.ActionRecord) -> dict:
+        place = self.places.complete(a.place)
+        return {
+            "formation_id": fid,
+            "numero": a.numero,
+            "rythme": a.rythme,
+            "modalites_enseignement": a.modalites_enseignement,
+            "alternance": a.alternance,
+            "prise_en_charge": a.prise_en_charge,
+            "code_insee": place.code_insee,
+            "codepostal": place.codepostal[:10],
+            "ville": place.ville[:120],
+            "latitude": place.latitude,
+            "longitude": place.longitude,
+            "financeurs": "|" + "|".join(a.financeurs) + "|" if a.financeurs else "",
+            "nb_places_financees": a.nb_places_financees,
+            "nombre_heures": a.nombre_heures,
+            "prix_total": a.prix_total,
+            "duree_indicative": a.duree_indicative,
+            "url": a.url,
+        }
+
+    @staticmethod
+    def session_row(aid: int, s: lheo_source.SessionRecord) -> dict:
+        return {
+            "action_id": aid,
+            "numero": s.numero,
+            "debut": s.debut,
+            "fin": s.fin,
+            "nb_places": s.nb_places,
+            "etat_recrutement": s.etat_recrutement[:4],
+        }
+
+    def links_for(self, r: lheo_source.FormationRecord) -> list[tuple[str, str, float]]:
+        return self.linker.links(
+            romes=r.romes, certifications=r.certifications, intitule=r.intitule, formacodes=r.formacodes
+        )
+
     def write(self, records: list[lheo_source.FormationRecord]) -> None:
         if not records:
             return
-        counts = self.result.counts
+        stored: dict[str, int] = {}
+        manual: set[str] = set()
+        for numero, pk, origine in m.Formation.objects.filter(
+            flux=self.flux, numero__in=[r.numero for r in records]
+        ).values_list("numero", "pk", "origine"):
+            stored[numero] = pk
+            if origine == m.ORIGINE_MANUEL:
+                manual.add(numero)
+        if manual:  # edited by its training body: outside the sync scope, reported, never overwritten
+            self.formations_seen.update(manual)
+            self.result.kept_manual += sorted(manual)
+            records = [r for r in records if r.numero not in manual]
+            if not records:
+                return
         organisme_ids = self.organismes(records)
-        formation_rows = []
         for r in records:
             self.formations_seen.add(r.numero)
             self.synthetic |= r.synthetic
-            formation_rows.append(
-                {
-                    "flux": self.flux,
-                    "numero": r.numero,
-                    "intitule": r.intitule,
-                    "objectif": r.objectif,
-                    "resultats": r.resultats,
-                    "contenu": r.contenu,
-                    "certifiante": r.certifiante,
-                    "niveau_entree": r.niveau_entree[:4],
-                    "niveau_sortie": r.niveau_sortie[:4],
-                    "formacodes": r.formacodes,
-                    "nsf": r.nsf,
-                    "romes": r.romes,
-                    "certifications": r.certifications,
-                    "certifinfo": r.certifinfo,
-                    "url": r.url,
-                    "organisme_id": organisme_ids[r.organisme.key],
-                    "synthetic": r.synthetic,
-                }
+        new = [r for r in records if r.numero not in stored]
+        if new:
+            self.insert_new(new, organisme_ids)
+        known = [r for r in records if r.numero in stored]
+        if known:
+            self.sync_known(known, organisme_ids)
+
+    def insert_new(self, records: list[lheo_source.FormationRecord], organisme_ids: dict[str, int]) -> None:
+        """Formations not stored yet (a first import, new offers): plain bulk INSERTs, no diff — nothing of
+        them exists to compare with, and their actions and sessions are new too."""
+        counts = self.result.counts
+        rows = [self.formation_row(r, organisme_ids[r.organisme.key]) for r in records]
+        fast_insert(m.Formation, rows)
+        counts["formations"].created += len(rows)
+        formation_ids = dict(
+            m.Formation.objects.filter(flux=self.flux, numero__in=[r.numero for r in records]).values_list(
+                "numero", "pk"
             )
+        )
+        action_rows, links_of = [], {}
+        for r in records:
+            fid = formation_ids[r.numero]
+            links_of[fid] = self.links_for(r)
+            action_rows += [self.action_row(fid, a) for a in r.actions]
+        if action_rows:
+            fast_insert(m.Action, action_rows)
+        counts["actions"].created += len(action_rows)
+        wanted = set(formation_ids.values())
+        # a pk range instead of a long IN list; rows of other formations in the range are skipped
+        action_ids = {
+            (fid, numero): pk
+            for pk, fid, numero in m.Action.objects.filter(
+                formation_id__gte=min(wanted), formation_id__lte=max(wanted)
+            ).values_list("pk", "formation_id", "numero")
+            if fid in wanted
+        }
+        session_rows, link_rows = [], []
+        for r in records:
+            fid = formation_ids[r.numero]
+            for a in r.actions:
+                aid = action_ids[(fid, a.numero)]
+                session_rows += [self.session_row(aid, s) for s in a.sessions]
+                link_rows += [
+                    {"action_id": aid, "fiche_id": code, "route": route, "confidence": confidence}
+                    for code, route, confidence in links_of[fid]
+                ]
+        if session_rows:
+            fast_insert(m.Session, session_rows)
+        if link_rows:
+            fast_insert(m.ActionFiche, link_rows)
+        counts["sessions"].created += len(session_rows)
+        counts["liens_rome"].created += len(link_rows)
+        self.result.formations += len(records)
+        self.result.actions += len(action_rows)
+        self.result.sessions += len(session_rows)
+
+    def sync_known(self, records: list[lheo_source.FormationRecord], organisme_ids: dict[str, int]) -> None:
+        """Formations already stored: diff them, their actions and sessions against the file."""
+        counts = self.result.counts
+        formation_rows = [self.formation_row(r, organisme_ids[r.organisme.key]) for r in records]
         numeros = [r.numero for r in records]
         add_counts(
             counts["formations"],
@@ -272,34 +438,11 @@ class BatchWriter:
         links_of: dict[tuple[int, str], list[tuple[str, str, float]]] = {}
         for r in records:
             fid = formation_ids[r.numero]
-            links = self.linker.links(
-                romes=r.romes, certifications=r.certifications, intitule=r.intitule, formacodes=r.formacodes
-            )
+            links = self.links_for(r)
             for a in r.actions:
-                place = self.places.complete(a.place)
                 wanted_actions.add((fid, a.numero))
                 links_of[(fid, a.numero)] = links
-                action_rows.append(
-                    {
-                        "formation_id": fid,
-                        "numero": a.numero,
-                        "rythme": a.rythme,
-                        "modalites_enseignement": a.modalites_enseignement,
-                        "alternance": a.alternance,
-                        "prise_en_charge": a.prise_en_charge,
-                        "code_insee": place.code_insee,
-                        "codepostal": place.codepostal[:10],
-                        "ville": place.ville[:120],
-                        "latitude": place.latitude,
-                        "longitude": place.longitude,
-                        "financeurs": "|" + "|".join(a.financeurs) + "|" if a.financeurs else "",
-                        "nb_places_financees": a.nb_places_financees,
-                        "nombre_heures": a.nombre_heures,
-                        "prix_total": a.prix_total,
-                        "duree_indicative": a.duree_indicative,
-                        "url": a.url,
-                    }
-                )
+                action_rows.append(self.action_row(fid, a))
         fids = list(formation_ids.values())
         action_counts = sync(
             m.Action,
@@ -328,16 +471,7 @@ class BatchWriter:
                 aid = action_ids[(fid, a.numero)]
                 for s in a.sessions:
                     wanted_sessions.add((aid, s.numero))
-                    session_rows.append(
-                        {
-                            "action_id": aid,
-                            "numero": s.numero,
-                            "debut": s.debut,
-                            "fin": s.fin,
-                            "nb_places": s.nb_places,
-                            "etat_recrutement": s.etat_recrutement[:4],
-                        }
-                    )
+                    session_rows.append(self.session_row(aid, s))
                 for code, route, confidence in links_of[(fid, a.numero)]:
                     link_rows.append(
                         {"action_id": aid, "fiche_id": code, "route": route, "confidence": confidence}
@@ -377,12 +511,17 @@ class BatchWriter:
         gone = [
             pk
             for pk, numero in m.Formation.objects.filter(flux=self.flux)
+            .exclude(origine=m.ORIGINE_MANUEL)  # a manual edit is never deleted by an import
             .values_list("pk", "numero")
             .iterator()
             if numero not in keep
         ]
         self.result.counts["formations"].deleted += delete_pks(m.Formation, gone)
-        orphans = list(m.Organisme.objects.filter(formations__isnull=True).values_list("pk", flat=True))
+        orphans = list(  # an organisme linked to a GTEC organisation stays, to hold its manual offer
+            m.Organisme.objects.filter(formations__isnull=True, organisation__isnull=True).values_list(
+                "pk", flat=True
+            )
+        )
         self.result.counts["organismes"].deleted += delete_pks(m.Organisme, orphans)
         self.result.organismes = len(self.organismes_seen)
 
@@ -419,7 +558,8 @@ def lheo_import(
             files={path.name: sha256_file(path)},
             counts=result.counts,
             synthetic=writer.synthetic,
-            notes=f"{reader.problems.count} enregistrement(s) rejeté(s)",
+            notes=f"{reader.problems.count} enregistrement(s) rejeté(s) ; "
+            f"{len(result.kept_manual)} formation(s) modifiée(s) par leur organisme conservée(s)",
         )
         result.run_id = run.pk
     return result

@@ -8,6 +8,10 @@
   category ≥ 4" flags a training priority (§7.4, demand-side check).
 - `tension_without_training`: occupations in tension with no local training within a distance.
 - `uncovered_skills`: skills cited by companies that no local training covers.
+- `needs_by_rome`, `main_category`, `gap_table`: the « formations manquantes » assembly — positions to fill
+  per FAP-2021 métier spread over ROME fiches, the tension category of each fiche's main FAP, and the gaps
+  ranked. Secrecy is carried, never broken: a fiche fed by a secret FAP cell is secret, and so is every
+  figure derived from it (coverage, unfilled positions, the under-coverage flag itself).
 
 Geometry helpers (`centroid`, `haversine_km`) serve the distance rules.
 """
@@ -163,6 +167,123 @@ def uncovered_skills(cited: pl.DataFrame, covered: pl.DataFrame) -> pl.DataFrame
     """
     return cited.join(covered.select("code_ogr").unique(), on="code_ogr", how="anti").sort(
         ["companies", "code_ogr"], descending=[True, False]
+    )
+
+
+def needs_by_rome(needs: pl.DataFrame, bridge: pl.DataFrame) -> pl.DataFrame:
+    """Positions to fill per FAP-2021 métier spread over ROME fiches by the bridge `weight`.
+
+    needs: code_fap2021, positions (null when secret), secret (bool).
+    bridge: code_fap2021, code_rome, weight (as `gtec_core.occupations.fap2021_rome_bridge`).
+    Returns code_rome, positions (null when secret), secret: a fiche is secret as soon as one of the FAP
+    cells it draws from is (its value would otherwise be a published part of a secret cell).
+    """
+    joined = needs.join(
+        bridge.select("code_fap2021", "code_rome", "weight").filter(pl.col("weight") > 0),
+        on="code_fap2021",
+        how="inner",
+    )
+    out = joined.group_by("code_rome").agg(
+        (pl.col("positions").cast(pl.Float64) * pl.col("weight")).sum().alias("positions"),
+        (pl.col("secret") | pl.col("positions").is_null()).any().alias("secret"),
+    )
+    return out.with_columns(
+        pl.when(pl.col("secret")).then(None).otherwise(pl.col("positions")).alias("positions")
+    ).sort("code_rome")
+
+
+def main_category(tension: pl.DataFrame, bridge: pl.DataFrame) -> pl.DataFrame:
+    """Tension category of each fiche's main FAP-2021 family (largest `rome_share`, then code).
+
+    tension: code_fap2021, category (null when secret or unknown), secret (bool).
+    Returns code_rome, code_fap2021, category, tension_secret.
+    """
+    main = (
+        bridge.sort(["code_rome", "rome_share", "code_fap2021"], descending=[False, True, False])
+        .unique("code_rome", keep="first", maintain_order=True)
+        .select("code_rome", "code_fap2021")
+    )
+    return main.join(
+        tension.select("code_fap2021", "category", "secret"), on="code_fap2021", how="left"
+    ).select(
+        "code_rome",
+        "code_fap2021",
+        pl.when(pl.col("secret").fill_null(False)).then(None).otherwise(pl.col("category")).alias("category"),
+        pl.col("secret").fill_null(False).alias("tension_secret"),
+    )
+
+
+def gap_table(
+    needs: pl.DataFrame,
+    supply: pl.DataFrame,
+    tension: pl.DataFrame,
+    nearest: pl.DataFrame,
+    *,
+    max_km: float,
+    priority_category: int = 4,
+    horizon_years: float = 1.0,
+) -> pl.DataFrame:
+    """The gaps between local training and needs, one row per fiche with a need or in tension, ranked.
+
+    needs: code_rome, positions (over `horizon_years`, null when secret), secret.
+    supply: code_rome, places (local annual places). tension: code_rome, category (null when secret or
+    unknown). nearest: code_rome, nearest_km (nearest training anywhere, null when none).
+    Returns code_rome, positions_per_year, secret, places, coverage, unfilled (positions − places, ≥ 0),
+    under_covered, category, nearest_km, no_training_near (none within `max_km`), priority, and sorts
+    priorities first, then the largest published unfilled needs, then the highest tension. Secret rows have
+    null positions, coverage, unfilled and under_covered: they are ranked after the published rows of their
+    priority group, never by their value.
+    """
+    if horizon_years <= 0:
+        raise ValueError("horizon_years doit être positif")
+    frame = (
+        needs.select("code_rome", (pl.col("positions") / horizon_years).alias("positions_per_year"), "secret")
+        .join(supply.select("code_rome", "places"), on="code_rome", how="full", coalesce=True)
+        .join(tension.select("code_rome", "category"), on="code_rome", how="full", coalesce=True)
+        .join(nearest.select("code_rome", "nearest_km"), on="code_rome", how="left")
+        .with_columns(pl.col("places").fill_null(0.0), pl.col("secret").fill_null(False))
+        .with_columns(
+            pl.when(pl.col("secret"))
+            .then(None)
+            .otherwise(pl.col("positions_per_year").fill_null(0.0))
+            .alias("positions_per_year")
+        )
+    )
+    frame = frame.with_columns(
+        pl.when(pl.col("positions_per_year") > 0)
+        .then(pl.col("places") / pl.col("positions_per_year"))
+        .otherwise(None)
+        .alias("coverage"),
+        (pl.col("positions_per_year") - pl.col("places")).clip(lower_bound=0).alias("unfilled"),
+        pl.when(pl.col("secret"))
+        .then(None)
+        .otherwise(pl.col("positions_per_year") > pl.col("places"))
+        .alias("under_covered"),
+        (pl.col("nearest_km").is_null() | (pl.col("nearest_km") > max_km)).alias("no_training_near"),
+    )
+    in_tension = pl.col("category").fill_null(0) >= priority_category
+    frame = frame.with_columns(
+        (in_tension & (pl.col("under_covered").fill_null(False) | pl.col("no_training_near"))).alias(
+            "priority"
+        )
+    )
+    frame = frame.filter((pl.col("positions_per_year") > 0) | pl.col("secret") | in_tension)
+    return frame.select(
+        "code_rome",
+        "positions_per_year",
+        "secret",
+        "places",
+        "coverage",
+        "unfilled",
+        "under_covered",
+        "category",
+        "nearest_km",
+        "no_training_near",
+        "priority",
+    ).sort(
+        ["priority", "unfilled", "category", "code_rome"],
+        descending=[True, True, True, False],
+        nulls_last=True,
     )
 
 

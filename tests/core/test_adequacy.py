@@ -10,7 +10,10 @@ import pytest
 from gtec_core.indicators.adequacy import (
     centroid,
     coverage,
+    gap_table,
     haversine_km,
+    main_category,
+    needs_by_rome,
     places_per_year,
     tension_without_training,
     uncovered_skills,
@@ -103,3 +106,92 @@ def test_geometry_helpers():
     }
     lat, lon = centroid(multi)
     assert lon == pytest.approx((4 * 1 + 1 * 10.5) / 5) and lat == pytest.approx((4 * 1 + 1 * 0.5) / 5)
+
+
+BRIDGE = pl.DataFrame(
+    {
+        "code_fap2021": ["V5X80", "V5X80", "S1X40", "S1X40", "T4X60"],
+        "code_rome": ["J1501", "K1302", "G1602", "G1603", "K1302"],
+        "weight": [0.75, 0.25, 0.5, 0.5, 1.0],
+        "rome_share": [1.0, 0.2, 1.0, 1.0, 0.8],
+    }
+)
+
+
+def test_needs_spread_over_fiches_and_secrecy_is_inherited():
+    needs = pl.DataFrame(
+        {
+            "code_fap2021": ["V5X80", "S1X40", "T4X60"],
+            "positions": [40.0, 30.0, None],
+            "secret": [False, False, True],
+        }
+    )
+    out = {r["code_rome"]: r for r in needs_by_rome(needs, BRIDGE).iter_rows(named=True)}
+    assert out["J1501"] == {"code_rome": "J1501", "positions": 30.0, "secret": False}
+    assert out["G1602"]["positions"] == out["G1603"]["positions"] == 15.0
+    # K1302 draws 10 from a published cell and the rest from a secret one: secret, no value at all
+    assert out["K1302"] == {"code_rome": "K1302", "positions": None, "secret": True}
+
+
+def test_main_category_is_the_category_of_the_fiche_main_fap():
+    tension = pl.DataFrame(
+        {"code_fap2021": ["V5X80", "T4X60", "S1X40"], "category": [5, 2, 4], "secret": [False, False, True]}
+    )
+    out = {r["code_rome"]: r for r in main_category(tension, BRIDGE).iter_rows(named=True)}
+    assert out["K1302"]["code_fap2021"] == "T4X60" and out["K1302"]["category"] == 2  # share 0.8 > 0.2
+    assert out["J1501"]["category"] == 5
+    assert out["G1602"]["category"] is None and out["G1602"]["tension_secret"] is True
+
+
+GAP_CASES = [
+    # positions, secret, places, category, nearest_km → coverage, unfilled, under_covered, far, priority
+    ((100.0, False, 68.0, 5, 4.0), (0.68, 32.0, True, False, True)),  # the §7.4 worked example
+    ((100.0, False, 120.0, 5, 4.0), (1.2, 0.0, False, False, False)),  # covered, training nearby
+    ((10.0, False, 0.0, 4, 80.0), (0.0, 10.0, True, True, True)),
+    ((10.0, False, 0.0, 3, None), (0.0, 10.0, True, True, False)),  # under-covered but not in tension
+    ((None, True, 5.0, 4, 12.0), (None, None, None, False, False)),  # secret: nothing derived
+    ((None, True, 0.0, 5, None), (None, None, None, True, True)),  # secret, but no training at all
+    ((0.0, False, 0.0, 5, None), (None, 0.0, False, True, True)),  # tension without any need reported
+]
+
+
+@pytest.mark.parametrize(("given", "expected"), GAP_CASES)
+def test_gap_table_rows(given, expected):
+    positions, secret, places, category, km = given
+    out = gap_table(
+        pl.DataFrame({"code_rome": ["J1501"], "positions": [positions], "secret": [secret]}),
+        pl.DataFrame({"code_rome": ["J1501"], "places": [places]}),
+        pl.DataFrame({"code_rome": ["J1501"], "category": [category]}),
+        pl.DataFrame(
+            {"code_rome": ["J1501"], "nearest_km": [km]},
+            schema={"code_rome": pl.String, "nearest_km": pl.Float64},
+        ),
+        max_km=30,
+    ).row(0, named=True)
+    cov = out["coverage"] if out["coverage"] is None else round(out["coverage"], 2)
+    assert (cov, out["unfilled"], out["under_covered"], out["no_training_near"], out["priority"]) == expected
+    if secret:
+        assert out["positions_per_year"] is None
+
+
+def test_gap_table_ranks_priorities_then_published_unfilled_never_secret_values():
+    needs = pl.DataFrame(
+        {
+            "code_rome": ["A1101", "B1101", "C1101", "D1101", "E1101"],
+            "positions": [50.0, 200.0, None, 20.0, 5.0],
+            "secret": [False, False, True, False, False],
+        }
+    )
+    supply = pl.DataFrame({"code_rome": ["A1101", "B1101", "E1101"], "places": [10.0, 190.0, 10.0]})
+    tension = pl.DataFrame(
+        {"code_rome": ["A1101", "B1101", "C1101", "D1101", "F1101"], "category": [4, 2, 5, 5, 1]}
+    )
+    nearest = pl.DataFrame(
+        {"code_rome": ["A1101", "B1101", "C1101", "D1101", "E1101"], "nearest_km": [5.0] * 5}
+    )
+    out = gap_table(needs, supply, tension, nearest, max_km=30)
+    # F1101: no need, not in tension → not listed; E1101 covered (coverage 2) but listed (has a need)
+    assert out["code_rome"].to_list() == ["A1101", "D1101", "B1101", "E1101", "C1101"]
+    assert out["priority"].to_list() == [True, True, False, False, False]
+    with pytest.raises(ValueError):
+        gap_table(needs, supply, tension, nearest, max_km=30, horizon_years=0)

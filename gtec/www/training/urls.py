@@ -6,5 +6,8 @@ from gtec.www.training import views
 
 urlpatterns = [
     path("formations/", views.catalogue, name="training_catalogue"),
+    path("formations/manquantes/", views.gaps, name="training_gaps"),
+    path("formations/nouvelle/", views.offer_new, name="training_offer_new"),
     path("formations/<int:pk>/", views.formation, name="training_formation"),
+    path("formations/<int:pk>/modifier/", views.offer_edit, name="training_offer_edit"),
 ]

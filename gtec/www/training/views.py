@@ -6,14 +6,21 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from gtec.imports.models import ImportRun
+from gtec.labour.exports import write_table
 from gtec.territories import queries as tq
+from gtec.training import adequacy, editing, perms
 from gtec.training import queries as q
 from gtec.training.services import formacode_labels
+from gtec.www.training.forms import OfferForm
 from gtec_core.svgmap import Shape, project
 
 PER_PAGE = 25
@@ -101,6 +108,133 @@ def formation(request: HttpRequest, pk: int) -> HttpResponse:
             "d": detail,
             "f": f,
             "niveau_sortie": q.niveau_label(f.niveau_sortie) if f.niveau_sortie else "",
+            "can_edit": perms.can_edit_formation(request.user, f),
             "nav": "formations",
         },
+    )
+
+
+MAX_KM_CHOICES = (10, 20, 30, 50, 100)
+
+
+def gaps_params(request: HttpRequest):
+    key = request.GET.get("territoire", "").strip()[:60] or settings.GTEC_DEFAULT_TERRITORY
+    territory = tq.territory_get(key)
+    if territory is None:
+        raise Http404("Territoire inconnu")
+    try:
+        year = int(request.GET.get("annee", ""))
+    except ValueError:
+        year = None
+    try:
+        km = float(request.GET.get("km", ""))
+    except ValueError:
+        km = adequacy.DEFAULT_MAX_KM
+    km = min(max(km, 1.0), 500.0)
+    return territory, year, km
+
+
+def gaps(request: HttpRequest) -> HttpResponse:
+    """« Formations manquantes »: the territory's needs against its training places, gaps ranked."""
+    territory, year, km = gaps_params(request)
+    report = adequacy.gap_report(territory, year=year, max_km=km)
+    fmt = request.GET.get("format", "")
+    if fmt in {"csv", "xlsx"}:
+        table = adequacy.export_table(report)
+        title = (
+            f"Formations manquantes — {territory.display_name}, places {report.year}, BMO {report.bmo_period}"
+        )
+        note = "Données de démonstration synthétiques." if report.synthetic else ""
+        body = write_table(table, fmt, title=title, note=note)
+        content_type = (
+            "text/csv; charset=utf-8"
+            if fmt == "csv"
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response = HttpResponse(body, content_type=content_type)
+        name = f"formations-manquantes-{territory.key.replace(':', '-')}-{report.year}.{fmt}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    params = {"territoire": territory.key, "annee": report.year or "", "km": f"{km:g}"}
+    return render(
+        request,
+        "www/training/gaps.html",
+        {
+            "report": report,
+            "rows": report.rows[:60],
+            "hidden_rows": max(0, len(report.rows) - 60),
+            "territories": tq.featured_territories(),
+            "km_choices": MAX_KM_CHOICES,
+            "km": km,
+            "params": urlencode(params),
+            "nav": "formations",
+        },
+    )
+
+
+login = login_required(login_url="login")
+
+
+@login
+@require_http_methods(["GET", "POST"])
+def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    formation = q.m.Formation.objects.select_related("organisme").filter(pk=pk).first()
+    if formation is None:
+        raise Http404("Formation inconnue")
+    if not perms.can_edit_formation(request.user, formation):
+        raise PermissionDenied("Seul l'organisme de formation modifie son offre.")
+    action = formation.actions.order_by("pk").first()
+    if request.method == "POST":
+        form = OfferForm(request.POST)
+        if form.is_valid():
+            try:
+                editing.update_formation(
+                    formation.pk, form.offer(), request.user, based_on=form.cleaned_data["version"] or 0
+                )
+            except editing.Conflict as exc:
+                form.add_error(
+                    None, f"Enregistrement refusé : {exc}. Rechargez la page pour voir la version actuelle."
+                )
+            else:
+                messages.success(request, "Formation enregistrée.")
+                return redirect("training_formation", pk=formation.pk)
+    else:
+        form = OfferForm(
+            initial={
+                "intitule": formation.intitule,
+                "objectif": formation.objectif,
+                "contenu": formation.contenu,
+                "certifiante": formation.certifiante,
+                "romes": " ".join(formation.romes),
+                "certifications": " ".join(formation.certifications),
+                "url": formation.url,
+                "commune": action.code_insee if action else "",
+                "version": formation.version,
+            }
+        )
+    return render(
+        request,
+        "www/training/offer_form.html",
+        {
+            "form": form,
+            "formation": formation,
+            "versions": formation.versions.all()[:10],
+            "nav": "formations",
+        },
+    )
+
+
+@login
+@require_http_methods(["GET", "POST"])
+def offer_new(request: HttpRequest) -> HttpResponse:
+    organisations = perms.editor_organisations(request.user)
+    if not organisations.exists():
+        raise PermissionDenied("Réservé aux administrateurs et contributeurs d'un organisme de formation.")
+    form = OfferForm(request.POST or None, organisations=organisations, require_place=True)
+    if request.method == "POST" and form.is_valid():
+        formation = editing.create_formation(form.cleaned_data["organisation"], form.offer(), request.user)
+        messages.success(request, "Formation ajoutée.")
+        return redirect("training_formation", pk=formation.pk)
+    return render(
+        request, "www/training/offer_form.html", {"form": form, "formation": None, "nav": "formations"}
     )

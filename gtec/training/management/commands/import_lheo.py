@@ -54,6 +54,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.WARNING(f"  rejeté : {where}{line} — {problem['field']} : {problem['message']}")
             )
+        if result.kept_manual:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"  {len(result.kept_manual)} formation(s) modifiée(s) par leur organisme dans GTEC "
+                    f"conservée(s) telles quelles (non mises à jour par ce fichier) : "
+                    + ", ".join(result.kept_manual[:20])
+                )
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"LHEO {result.version} ({flux}) : {result.formations} formations, {result.actions} actions, "

@@ -1,0 +1,102 @@
+"""The training body's offer form (checked here; saved by gtec.training.editing)."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+
+from gtec.referentials.models import Fiche
+from gtec.territories.models import Territory
+from gtec.training.editing import OfferInput
+
+SPLIT = re.compile(r"[\s,;]+")
+ROME = re.compile(r"^[A-N]\d{4}$")
+CERT = re.compile(r"^(RNCP|RS)(\d{1,6})$")
+
+
+class OfferForm(forms.Form):
+    intitule = forms.CharField(label="Intitulé de la formation", max_length=255)
+    objectif = forms.CharField(label="Objectif", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    contenu = forms.CharField(label="Contenu", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    certifiante = forms.BooleanField(label="Formation certifiante", required=False)
+    romes = forms.CharField(
+        label="Métiers visés (codes ROME, séparés par des espaces)", required=False, max_length=200
+    )
+    certifications = forms.CharField(
+        label="Certifications (RNCP12345, RS1234…)", required=False, max_length=200
+    )
+    url = forms.URLField(label="Page web", required=False, max_length=500, assume_scheme="https")
+    commune = forms.CharField(label="Commune du lieu de formation (code INSEE)", max_length=5, required=False)
+    debut = forms.DateField(
+        label="Nouvelle session : début", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    fin = forms.DateField(label="Fin", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    nb_places = forms.IntegerField(label="Places", required=False, min_value=0, max_value=100000)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, organisations=None, require_place: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"] = forms.ModelChoiceField(
+                queryset=organisations, label="Organisme (votre organisation)", empty_label=None
+            )
+            self.order_fields(["organisation"])
+        if require_place:
+            self.fields["commune"].required = True
+            self.fields["debut"].required = True
+
+    def clean_romes(self) -> list[str]:
+        codes = [c.upper() for c in SPLIT.split(self.cleaned_data["romes"]) if c]
+        bad = [c for c in codes if not ROME.match(c)]
+        if bad:
+            raise forms.ValidationError(f"code ROME invalide : {', '.join(bad)} (une lettre et 4 chiffres)")
+        known = set(Fiche.objects.filter(code_rome__in=codes).values_list("code_rome", flat=True))
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise forms.ValidationError(f"fiche ROME inconnue : {', '.join(unknown)}")
+        return list(dict.fromkeys(codes))
+
+    def clean_certifications(self) -> list[str]:
+        out = []
+        for code in SPLIT.split(self.cleaned_data["certifications"].upper()):
+            if not code:
+                continue
+            match = CERT.match(code)
+            if not match:
+                raise forms.ValidationError(f"code de certification invalide : {code} (RNCP12345 ou RS1234)")
+            out.append(f"{match.group(1)}{int(match.group(2))}")
+        return list(dict.fromkeys(out))
+
+    def clean_commune(self) -> str:
+        code = self.cleaned_data["commune"].strip()
+        if code and not Territory.objects.filter(scale="commune", code=code).exists():
+            raise forms.ValidationError(f"commune inconnue : {code}")
+        return code
+
+    def clean(self):
+        data = super().clean()
+        debut, fin = data.get("debut"), data.get("fin")
+        if fin and not debut:
+            self.add_error("debut", "date de début manquante")
+        if debut and fin and fin < debut:
+            self.add_error("fin", "la fin précède le début")
+        if debut and not data.get("commune") and "commune" in self.fields and self.fields["commune"].required:
+            self.add_error("commune", "lieu de formation requis")
+        return data
+
+    def offer(self) -> OfferInput:
+        d = self.cleaned_data
+        return OfferInput(
+            intitule=d["intitule"].strip(),
+            objectif=d["objectif"].strip(),
+            contenu=d["contenu"].strip(),
+            certifiante=d["certifiante"],
+            romes=tuple(d["romes"]),
+            certifications=tuple(d["certifications"]),
+            url=d["url"],
+            commune=d["commune"],
+            debut=d["debut"],
+            fin=d["fin"],
+            nb_places=d["nb_places"],
+        )
