@@ -37,3 +37,13 @@ def rome_copy(tmp_path, data_dir) -> Path:
     for src in (data_dir / "rome4").iterdir():
         (folder / src.name).symlink_to(src)
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: a rolled-back transaction can reuse primary keys on SQLite, so a
+    cached read (keyed on the data's version) must not outlive the test that filled it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
