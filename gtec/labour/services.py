@@ -390,7 +390,7 @@ def sirene_import(
     """SIRENE establishments of `communes` (all the file's communes when None), replacing the stored
     establishments of those communes. A file larger than `big_file` bytes is read by groups of communes
     (`sirene.establishment_chunks`, about `rows_per_chunk` establishments each), each group synced within
-    its communes (`code_insee__in`, at most 2000 per list); an establishment that moved to a commune of
+    its communes (`code_insee__in`, at most 5000 per list, 899 on SQLite); an establishment that moved to a commune of
     another group is deleted there and created here. One transaction for the whole file."""
     from django.db import connection
 
@@ -399,7 +399,7 @@ def sirene_import(
         return _sirene_small(path, communes, synthetic=synthetic, progress=progress)
     total = Counts()
     covered: list[str] = []
-    max_communes = min(2000, (connection.features.max_query_params or 65535) - 100)
+    max_communes = min(5000, (connection.features.max_query_params or 65535) - 100)
     with transaction.atomic():
         first_import = not m.Etablissement.objects.exists()
         for members, frame in sirene_source.establishment_chunks(
@@ -473,7 +473,7 @@ def employment_import(path: Path, *, synthetic: bool = False, progress=None) -> 
         {
             "annee": r["year"],
             "niveau_geo": r["geo_level"],
-            "code_geo": r["geo_code"],
+            "code_geo": r["geo_code"] or "",
             "code_fap": r["fap"],
             "tranche_age": r["age_band"],
             "effectif": _int(r["employment"]),

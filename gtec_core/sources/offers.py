@@ -15,6 +15,7 @@ collect the errors and keep the valid offers. The same `id` seen twice keeps the
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -190,33 +191,51 @@ def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
     )
 
 
+WINNERS_BLOCK = 32 << 20  # bytes of JSON lines parsed at once by the first pass
+
+
 def _winners(path: Path) -> dict[str, int]:
     """For JSON lines, the record kept for each id seen more than once in the file (updated last, the later
-    record on a tie), found by a light first pass (polars reads only `id` and the two dates), so that chunks
-    never disagree. Empty when the file is not plain JSON lines (then errors come from the main pass)."""
+    record on a tie), so that chunks never disagree. A light first pass: polars parses blocks of lines for
+    `id` only (memory: one block, plus ids and record numbers); the dates of the repeated ids alone are then
+    read. Empty when the file is not plain JSON lines (errors then come from the main pass)."""
+    parts = []
+    number = 0
     try:
-        frame = (
-            pl.scan_ndjson(
-                path,
-                schema={"id": pl.String, "dateCreation": pl.String, "dateActualisation": pl.String},
-                ignore_errors=False,
-            )
-            .with_row_index(RECORD, offset=1)
-            .filter(pl.col("id").is_duplicated())
-            .collect()
-        )
+        with open(path, "rb") as handle:
+            while lines := handle.readlines(WINNERS_BLOCK):
+                if number == 0 and lines[0].startswith(b"\xef\xbb\xbf"):
+                    lines[0] = lines[0][3:]
+                lines = [text for text in lines if text.strip()]
+                if not lines:
+                    continue
+                block = pl.read_ndjson(io.BytesIO(b"".join(lines)), schema={"id": pl.String})
+                parts.append(block.with_row_index(RECORD, offset=number + 1).cast({RECORD: pl.Int64}))
+                number += len(lines)
     except (pl.exceptions.PolarsError, OSError, ValueError):
         return {}
+    if not parts:
+        return {}
+    ids = pl.concat(parts).with_columns(pl.col("id").str.strip_chars())
+    repeated = ids.filter(pl.col("id").is_not_null() & pl.col("id").is_duplicated())
+    if repeated.is_empty():
+        return {}
+    wanted = dict(zip(repeated[RECORD].to_list(), repeated["id"].to_list(), strict=True))
     best: dict[str, tuple[datetime, int]] = {}
-    for ident, created, updated, number in frame.select(
-        pl.col("id").str.strip_chars(), "dateCreation", "dateActualisation", RECORD
-    ).iter_rows():
-        stamp = _timestamp(updated) or _timestamp(created)
-        if stamp is None:
-            continue
-        if ident not in best or (stamp, number) >= best[ident]:
-            best[ident] = (stamp, number)
-    return {ident: number for ident, (_, number) in best.items()}
+    with open(path, encoding="utf-8-sig") as handle:
+        texts = (text for text in handle if text.strip())
+        for record, text in enumerate(texts, start=1):
+            if record in wanted:
+                offer = json.loads(text)
+                if isinstance(offer, dict):
+                    _keep_best(best, wanted[record], offer, record)
+    return {ident: record for ident, (_, record) in best.items()}
+
+
+def _keep_best(best: dict, ident: str, offer: dict, record: int) -> None:
+    stamp = _timestamp(offer.get("dateActualisation")) or _timestamp(offer.get("dateCreation"))
+    if stamp is not None and (ident not in best or (stamp, record) >= best[ident]):
+        best[ident] = (stamp, record)
 
 
 def iter_offers(
