@@ -50,7 +50,8 @@ from gtec.labour import models as m
 from gtec.territories.models import Membership, Territory
 from gtec_core import occupations
 from gtec_core.indicators.registry import REGISTRY
-from gtec_core.secrecy import load_rules
+from gtec_core.secrecy import SECRET, load_rules, secondary_suppression
+from gtec_core.secrecy import TOTAL as TOTAL_ROW
 
 CHUNK = 100_000  # rows per fetch when reading query results into polars
 ALL = ""  # occupation code of the « tous métiers » observations
@@ -445,6 +446,39 @@ def flag_small(frame: pl.DataFrame, counts: list[str], min_units: int) -> pl.Dat
     return frame.with_columns(small.alias("secret"))
 
 
+def protect_with_totals(frame: pl.DataFrame, counts: list[str], min_units: int) -> pl.DataFrame:
+    """The primary frequency rule (`flag_small`), then secondary suppression (`gtec_core.secrecy`) within each
+    territory × year for each count, the « tous métiers » row being the published total: a cell published
+    next to a secret one in the same total would give it away by subtraction, so it becomes secret too, here,
+    once, and every indicator built on it inherits the secrecy — on every page, export and API answer.
+    Cells secret at source (null) are outside the totals and outside this table."""
+    frame = flag_small(frame, counts, min_units)
+    detail = frame.filter((pl.col("occupation") != ALL) & pl.col("secret"))
+    if detail.is_empty():
+        return frame
+    groups = detail.select("territory", "period").unique()
+    cells = frame.join(groups, on=["territory", "period"], how="semi").filter(pl.col("occupation") != ALL)
+    hidden: list[tuple[str, str, str]] = []
+    for (territory, period), group in cells.group_by(["territory", "period"]):
+        for count in counts:
+            table = group.select(
+                "occupation", pl.col(count).alias("value"), pl.col("secret").alias(SECRET)
+            ).drop_nulls("value")
+            if not table[SECRET].any():
+                continue
+            out = secondary_suppression(table, rows="occupation", value="value", total=TOTAL_ROW)
+            added = out.filter(pl.col(SECRET) & (pl.col("occupation") != TOTAL_ROW))["occupation"]
+            hidden += [(territory, period, o) for o in added]
+    if not hidden:
+        return frame
+    marks = pl.DataFrame(hidden, schema=["territory", "period", "occupation"], orient="row").unique()
+    marks = marks.with_columns(pl.lit(True).alias("_hidden"))
+    out = frame.join(marks, on=["territory", "period", "occupation"], how="left")
+    return out.with_columns((pl.col("secret") | pl.col("_hidden").fill_null(False)).alias("secret")).drop(
+        "_hidden"
+    )
+
+
 def with_all(
     frame: pl.DataFrame, values: list[str], keys: list[str], *, published_only: bool = False
 ) -> pl.DataFrame:
@@ -537,15 +571,15 @@ def inputs_for(
         offers_t = offers_t.filter(~pl.col("territory").is_in(totals_only))
         seekers_t = seekers_t.filter(~pl.col("territory").is_in(totals_only))
     frames = {
-        "offers": flag_small(offers_f, ["offers"], rules.min_units),
-        "jobseekers": flag_small(seekers_f, ["entries", "stock_a"], rules.min_units),
-        "bmo": flag_small(bmo, ["projects"], rules.min_units),
+        "offers": protect_with_totals(offers_f, ["offers"], rules.min_units),
+        "jobseekers": protect_with_totals(seekers_f, ["entries", "stock_a"], rules.min_units),
+        "bmo": protect_with_totals(bmo, ["projects"], rules.min_units),
         "employment": employment,
         "subareas": sub,
     }
     rome_frames = {
-        "offers": flag_small(offers_t.rename({"rome": "occupation"}), ["offers"], rules.min_units),
-        "jobseekers": flag_small(
+        "offers": protect_with_totals(offers_t.rename({"rome": "occupation"}), ["offers"], rules.min_units),
+        "jobseekers": protect_with_totals(
             seekers_t.rename({"rome": "occupation"}), ["entries", "stock_a"], rules.min_units
         ),
     }

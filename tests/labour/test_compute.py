@@ -146,3 +146,24 @@ def test_a_territory_without_data_is_not_computed():
     empty = Territory.objects.get(key="dep:56")
     with pytest.raises(ValueError, match="aucun territoire couvert"):
         observations_compute([empty], years=[2024])
+
+
+def test_a_lone_secret_cell_takes_a_complementary_one_with_it():
+    """Offers by occupation are published with their « tous métiers » total: one secret cell alone would be
+    the total minus the others, so the smallest other cell of the same territory and year is suppressed too."""
+    import polars as pl
+
+    from gtec.labour.compute import ALL, protect_with_totals
+
+    frame = pl.DataFrame(
+        {
+            "territory": ["t"] * 5 + ["u"] * 3,
+            "period": ["2024"] * 8,
+            "occupation": ["A", "B", "C", "D", ALL, "A", "B", ALL],
+            "offers": [1.0, 40.0, 12.0, 30.0, 83.0, 50.0, 60.0, 110.0],
+        }
+    )
+    out = protect_with_totals(frame, ["offers"], 3)
+    secret = {(r["territory"], r["occupation"]) for r in out.iter_rows(named=True) if r["secret"]}
+    assert secret == {("t", "A"), ("t", "C")}  # C, the smallest other cell, protects A; u has nothing secret
+    assert out.height == frame.height
