@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 EPCI = "epci:245614383"  # CC Questembert Communauté
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def labour_rows(django_db_setup, django_db_blocker):
     """Committed rows (the server is another process): one secret commune, a monthly series, a tension."""
     from gtec.labour import models as m

@@ -23,7 +23,7 @@ CELLS = {
 }
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def gaps_data(django_db_setup, django_db_blocker, tmp_path_factory, data_dir):
     load_training_data(django_db_blocker, tmp_path_factory.mktemp("demo-training-gaps"), data_dir)
     from gtec.labour.models import Observation
@@ -31,7 +31,7 @@ def gaps_data(django_db_setup, django_db_blocker, tmp_path_factory, data_dir):
 
     with django_db_blocker.unblock():
         territory = Territory.objects.create(
-            key=KEY, scale="custom", code="test-manques", name="Test manques"
+            key=KEY, scale="custom", code="test-manques", name="Test manques", editable=True
         )
         for code in ("56260", "56003", "56206", "56158"):  # Vannes, Arradon, Saint-Avé, Ploeren
             commune = Territory.objects.filter(scale="commune", code=code).first()
