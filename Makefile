@@ -56,8 +56,16 @@ test-sqlite: install
 test-postgres: install
 	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
 
+# Performance figures, printed (never asserted in tests). BENCH_FRANCE=1 adds the France scale on PostgreSQL
+# (1 month generated, about 6 minutes; the 24-month figure is extrapolated and labelled so).
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/labour.py --scale pays-de-vannes --reimport
+	$(if $(BENCH_FRANCE),$(BIN)/python bench/labour.py --scale france --months 1 --db postgres)
+	$(BIN)/python bench/lheo.py --sizes 10,100
+	DJANGO_SETTINGS_MODULE=config.settings.test GTEC_TEST_DB=bench-needs $(BIN)/python bench/surveys.py
+	$(BIN)/python bench/eval_paths.py
+	$(BIN)/python bench/eval_matching.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -105,6 +105,9 @@ def main() -> None:
             seconds, peak = run(label, command, env, log)
             results.append((label, seconds, peak, target))
             print(f"  {label:30s} {seconds:8.1f} s {peak:8.0f} Mo", flush=True)
+        if args.scale == "pays-de-vannes":
+            # page latency on the database just computed (target: dashboard p95 under 300 ms)
+            subprocess.run([sys.executable, str(ROOT / "bench" / "dashboard.py")], env=env, check=True)
     finally:
         if not args.keep:
             shutil.rmtree(out, ignore_errors=True)
