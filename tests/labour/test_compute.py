@@ -35,7 +35,8 @@ def seekers(rome: str, category: str, month: int, stock: int, entries: int, exit
 
 @pytest.fixture
 def vannes_inputs():
-    """J1501 (aide-soignant): 12 offers, 10 entries a month in ABC; K2204 (nettoyage): 1 offer only."""
+    """J1501 (aide-soignant): 12 offers, 10 entries a month in ABC; K2204 (nettoyage): 1 offer only;
+    A1416 (polyculture): 5 offers — the smallest other cell, suppressed to protect K2204 in the total."""
     rows = []
     for month in range(1, 13):
         rows += [seekers("J1501", "A", month, 30, 8, 6), seekers("J1501", "ABC", month, 50, 10, 9)]
@@ -54,6 +55,10 @@ def vannes_inputs():
             for i in range(12)
         ]
         + [m.Offre(identifiant="K1", date_creation=date(2024, 5, 2), code_insee=VANNES, code_rome="K2204")]
+        + [
+            m.Offre(identifiant=f"A{i}", date_creation=date(2024, 6, 2), code_insee=VANNES, code_rome="A1416")
+            for i in range(5)
+        ]
     )
     return Territory.objects.get(key=f"commune:{VANNES}")
 
@@ -70,6 +75,11 @@ def test_offers_demand_ratio_by_rome_and_secrecy_of_small_cells(vannes_inputs):
         indicator="offers_demand_ratio", territory=vannes_inputs, occupation="K2204"
     )
     assert small.status == "secret"  # one offer: fewer than 3 units
+    # secondary: the offers total would give K2204 away; A1416, the smallest other cell, is suppressed too
+    other = m.Observation.objects.get(
+        indicator="offers_demand_ratio", territory=vannes_inputs, occupation="A1416"
+    )
+    assert other.status == "secret"
 
 
 def test_rerunning_the_computation_changes_nothing(vannes_inputs):
@@ -136,7 +146,7 @@ def test_exports_never_show_a_secret_value(vannes_inputs, tmp_path):
 def test_key_figures_and_local_demand(vannes_inputs):
     observations_compute([vannes_inputs], years=[2024])
     figures = key_figures(vannes_inputs, "2024")
-    assert figures["offers"].display == "13" and figures["entries"].value == 180
+    assert figures["offers"].display == "18" and figures["entries"].value == 180
     demand = local_demand(vannes_inputs.key, ["J1501", "K2204"])
     assert demand["J1501"]["offers"] == 12
     assert demand["K2204"]["offers"] == "s"  # one offer: the count is never given

@@ -32,6 +32,9 @@ PUBLISHED = {"V5X80": (40, "ok", 5), "S1X40": (30, "ok", 4), "T4X60": (20, "ok",
 @pytest.fixture
 def territory(monkeypatch):
     cache.clear()  # labour read-side queries are cached per territory key and data version
+    # other test modules commit the demo LHEO offer for the session (browser tests): this test's own sessions
+    # must be the only ones (the deletion is rolled back with the test)
+    m.Formation.objects.all().delete()
     monkeypatch.setattr(adequacy, "fap_bridge", lambda: BRIDGE)
     t = Territory.objects.create(
         key="custom:test-gaps", scale="custom", code="test-gaps", name="Test manques"
