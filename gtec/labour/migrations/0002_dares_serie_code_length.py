@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('labour', '0001_initial'),
+        ("labour", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='daresserie',
-            name='code_fap',
-            field=models.CharField(db_index=True, max_length=10, verbose_name='FAP 2009'),
+            model_name="daresserie",
+            name="code_fap",
+            field=models.CharField(db_index=True, max_length=10, verbose_name="FAP 2009"),
         ),
     ]
