@@ -20,7 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-DEFAULT_DATA = Path(os.environ.get("GTEC_DATA_DIR") or Path(__file__).resolve().parents[2] / "shared" / "data")
+DEFAULT_DATA = Path(
+    os.environ.get("GTEC_DATA_DIR") or Path(__file__).resolve().parents[2] / "shared" / "data"
+)
 
 
 def run_one(scale: str, months: int, data_dir: Path, out: Path) -> None:
@@ -32,7 +34,9 @@ def run_one(scale: str, months: int, data_dir: Path, out: Path) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     files = {f["kind"]: f["rows"] for f in result.manifest["files"]}
     sizes = {f["name"]: (out / f["name"]).stat().st_size for f in result.manifest["files"]}
-    print(json.dumps({"total": total, "steps": result.seconds, "rows": files, "bytes": sizes, "peak_mb": peak}))
+    print(
+        json.dumps({"total": total, "steps": result.seconds, "rows": files, "bytes": sizes, "peak_mb": peak})
+    )
 
 
 def main() -> None:
@@ -54,7 +58,9 @@ def main() -> None:
         factor = 24 / args.months
         monthly = report["steps"]["jobseekers"] + report["steps"]["offers"]
         fixed = report["total"] - monthly
-        print(f"{scale} ({args.months} mois) : {report['total']:.1f} s, pic mémoire {report['peak_mb']:.0f} Mo")
+        print(
+            f"{scale} ({args.months} mois) : {report['total']:.1f} s, pic mémoire {report['peak_mb']:.0f} Mo"
+        )
         for name, seconds in report["steps"].items():
             print(f"  {name:22s} {seconds:7.1f} s")
         for kind, rows in report["rows"].items():
