@@ -651,7 +651,9 @@ def local_demand(territory_key: str, codes_rome: list[str]) -> dict[str, dict]:
     )
 
     def plain(c: Cell):
-        return symbol if c.secret else c.value
+        if c.secret:
+            return symbol
+        return round(c.value) if isinstance(c.value, float) else c.value
 
     out: dict[str, dict] = {}
     for code in codes_rome:

@@ -843,8 +843,12 @@ def lines_escape(text: str) -> str:
     return escape(escape(text))
 
 
+FIRST_YEAR = 2025  # sessions run over FIRST_YEAR and the year after
+
+
 class Writer:
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, first_year: int = FIRST_YEAR):
+        self.first_year = first_year
         self.rng = rng
 
     def adresse(self, commune: Commune, ligne: str, indent: str = "") -> str:
@@ -865,11 +869,15 @@ class Writer:
         weeks = max(1, round(template.hours / 35))
         for n in range(count):
             if template.long:
-                start = dt.date(2025 + (n % 2), 9, rng.choice((1, 2, 8, 15)))
+                start = dt.date(self.first_year + (n % 2), 9, rng.choice((1, 2, 8, 15)))
                 years = max(1, round(template.hours / 700))
                 end = dt.date(start.year + years, 6 if rng.random() < 0.5 else 8, 30)
             else:
-                start = dt.date(rng.choice((2025, 2026)), rng.choice(START_MONTHS), rng.randint(1, 28))
+                start = dt.date(
+                    rng.choice((self.first_year, self.first_year + 1)),
+                    rng.choice(START_MONTHS),
+                    rng.randint(1, 28),
+                )
                 end = start + dt.timedelta(weeks=weeks + rng.randint(0, 6))
             places = rng.randint(*FINANCEUR_PLACES.get(financeurs[0], (8, 14)))
             out.append(
@@ -968,11 +976,12 @@ def plan(rng: random.Random, count: int) -> list[tuple[Template, Body]]:
     return out
 
 
-def write_lheo(path: Path, *, seed: int = 5318, scale: float = 1.0) -> dict:
-    """Write the LHEO 2.3 file; return its counts."""
+def write_lheo(path: Path, *, seed: int = 5318, scale: float = 1.0, first_year: int = FIRST_YEAR) -> dict:
+    """Write the LHEO 2.3 file; return its counts. Sessions start in `first_year` or the year after (the demo
+    load passes the current year, so that the catalogue shows sessions to come)."""
     rng = random.Random(seed)
     count = max(1, round(300 * scale))
-    writer = Writer(rng)
+    writer = Writer(rng, first_year)
     actions = sessions = 0
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<lheo xmlns="{NS}">\n<offres>\n')
@@ -1029,12 +1038,12 @@ def write_rncp(folder: Path, certs: list[str] | None = None) -> dict[str, Path]:
     return paths
 
 
-def generate(out: Path, *, seed: int = 5318, scale: float = 1.0) -> dict:
+def generate(out: Path, *, seed: int = 5318, scale: float = 1.0, first_year: int = FIRST_YEAR) -> dict:
     """Write `out/lheo/<LHEO_FILE>` and `out/rncp/export_fiches_CSV_*.csv`; return counts and paths."""
     out = Path(out)
     (out / "lheo").mkdir(parents=True, exist_ok=True)
     lheo_path = out / "lheo" / LHEO_FILE
-    counts = write_lheo(lheo_path, seed=seed, scale=scale)
+    counts = write_lheo(lheo_path, seed=seed, scale=scale, first_year=first_year)
     rncp = write_rncp(out / "rncp", sorted({t.cert for t in TEMPLATES if t.cert}))
     return {**counts, "lheo": lheo_path, "rncp": rncp}
 

@@ -11,6 +11,7 @@ The generators are `gtec_core.demo` (pure); this command only parses the options
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -49,7 +50,10 @@ class Command(BaseCommand):
         out: Path = options["out"]
         data_dir = options["data_dir"] or Path(settings.GTEC_DATA_DIR)
         call_command("import_data", "demo", str(out), stdout=self.stdout)
-        training = lheo.generate(out / "formation", seed=options["seed"])
+        # training sessions over this year and the next, so that the catalogue has sessions to come
+        training = lheo.generate(
+            out / "formation", seed=options["seed"], first_year=datetime.date.today().year
+        )
         self.stdout.write(f"Offre de formation de démonstration : {training['lheo']}")
         call_command("import_rncp", str(out / "formation" / "rncp"), stdout=self.stdout)
         if (data_dir / "rncp").is_dir():
