@@ -41,7 +41,7 @@ import polars as pl
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Avg, Count, Min, Q, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import ExtractYear, Substr
 
 from gtec.imports.models import ImportRun
 from gtec.imports.services import importrun_record
@@ -397,6 +397,123 @@ def employment_raw(years: list[int]) -> pl.DataFrame:
     )
 
 
+ALLOCATION_MIN_SHARE = 0.5
+
+
+# Employees of an establishment estimated by the middle of its SIRENE headcount band (`NN` / empty: none).
+BAND_MIDPOINTS = {
+    "00": 0.0, "01": 1.5, "02": 4.0, "03": 7.5, "11": 14.5, "12": 34.5, "21": 74.5, "22": 149.5,
+    "31": 224.5, "32": 374.5, "41": 749.5, "42": 1499.5, "51": 3499.5, "52": 7499.5, "53": 10000.0,
+}  # fmt: skip
+
+
+def exposure_sector(division: str) -> str:
+    """The five sectors of the Insee activity-loss scenario (`structure.yaml`) from a NAF division."""
+    d = int(division) if division.isdigit() else -1
+    if 1 <= d <= 3 or 10 <= d <= 12:
+        return "agri_iaa"
+    if 5 <= d <= 39:
+        return "industry"
+    if 41 <= d <= 43:
+        return "construction"
+    if 84 <= d <= 88:
+        return "non_market_services"
+    return "market_services"
+
+
+def load_sector_employment(communes: pl.DataFrame | None) -> pl.DataFrame:
+    """Estimated employees of the active SIRENE establishments by commune × exposure sector, for the
+    sectoral-shock exposure (France Stratégie form) [P: employees from headcount-band midpoints]."""
+    wanted = communes["commune"].unique().to_list() if communes is not None else None
+    qs = _in_communes(m.Etablissement.objects.filter(actif=True), "code_insee", wanted)
+    rows = (
+        qs.annotate(division=Substr("naf", 1, 2))
+        .values_list("code_insee", "division", "tranche_effectifs")
+        .annotate(n=Count("id"))
+    )
+    raw = query_frame(
+        rows.values_list("code_insee", "division", "tranche_effectifs", "n"),
+        {"commune": pl.String, "division": pl.String, "band": pl.String, "n": pl.Float64},
+    )
+    raw = _keep_communes(raw, wanted)
+    return (
+        raw.with_columns(
+            pl.col("division").map_elements(exposure_sector, return_dtype=pl.String).alias("sector"),
+            (
+                pl.col("band").replace_strict(BAND_MIDPOINTS, default=0.0, return_dtype=pl.Float64)
+                * pl.col("n")
+            ).alias("employment"),
+        )
+        .group_by("commune", "sector")
+        .agg(pl.col("employment").sum(), pl.col("n").sum().alias("establishments"))
+    )
+
+
+def commune_populations(codes: list[str]) -> pl.DataFrame:
+    return _frame(
+        (
+            {"commune": c, "population": p}
+            for c, p in Territory.objects.filter(scale="commune", code__in=codes).values_list(
+                "code", "population"
+            )
+        ),
+        {"commune": pl.String, "population": pl.Float64},
+    )
+
+
+def allocated(territory_map: pl.DataFrame, direct: pl.DataFrame, keys: set[str]) -> pl.DataFrame:
+    """Employment for the territories that have none published (a project territory, a large EPCI) from a
+    published territory that holds at least 95 % of their population and of which they are at least half,
+    in proportion of the population they share with it [P] — e.g. the Pays de Vannes from its zone d'emploi.
+    Smaller territories (communes) get none: a copy of the zone's structure would make their location
+    quotients 1 and their specialisation 0, which would be read as facts."""
+    empty = pl.DataFrame(
+        schema={
+            "territory": pl.String,
+            "occupation": pl.String,
+            "period": pl.String,
+            "employment": pl.Float64,
+        }
+    )
+    published = set(direct["territory"].unique().to_list()) if not direct.is_empty() else set()
+    sources = [k for k in published if k in set(territory_map["territory"].unique().to_list())]
+    wanting = [k for k in keys if k not in published]
+    if not sources or not wanting:
+        return empty
+    tmap = territory_map.filter(pl.col("territory").is_in(sources + wanting))
+    pops = commune_populations(tmap["commune"].unique().to_list())
+    tmap = tmap.join(pops, on="commune", how="left").with_columns(pl.col("population").fill_null(0.0))
+    totals = dict(tmap.group_by("territory").agg(pl.col("population").sum()).iter_rows())
+    source_communes = tmap.filter(pl.col("territory").is_in(sources)).rename({"territory": "source"})
+    overlap = (
+        tmap.filter(pl.col("territory").is_in(wanting))
+        .join(source_communes.select("source", "commune"), on="commune", how="inner")
+        .group_by("territory", "source")
+        .agg(pl.col("population").sum().alias("shared"))
+    )
+    parts = []
+    for territory, source, shared in overlap.iter_rows():
+        if not totals.get(territory) or shared / totals[territory] < MIN_COVERAGE or not totals.get(source):
+            continue
+        if shared / totals[source] < ALLOCATION_MIN_SHARE:
+            continue
+        weight = shared / totals[source]
+        rows = direct.filter(pl.col("territory") == source).with_columns(
+            pl.lit(territory).alias("territory"), pl.col("employment") * weight
+        )
+        parts.append(rows.select(empty.columns))
+        # one source is enough: the first that covers the territory
+        wanting = [w for w in wanting if w != territory]
+    seen: set[str] = set()
+    kept = []
+    for part in parts:
+        key = part["territory"][0] if part.height else None
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(part)
+    return pl.concat(kept) if kept else empty
+
+
 def load_employment(
     territory_map: pl.DataFrame,
     years: list[int],
@@ -419,7 +536,7 @@ def load_employment(
         .filter(pl.col("territory").is_in(list(keys)))
         .select("territory", "occupation", "period", "employment")
     )
-    both = pl.concat([from_communes, direct])
+    both = pl.concat([from_communes, direct, allocated(territory_map, direct, keys)])
     both = both.group_by("territory", "occupation", "period").agg(null_sum("employment"))
     known21 = set(bridge()["code_fap2021"].unique().to_list())
     is21 = pl.col("occupation").is_in(list(known21))
@@ -512,6 +629,7 @@ class Loaded:
     bmo_year: int | None
     members: pl.DataFrame  # communes of the BMO bassins
     employment: pl.DataFrame  # as stored, any level
+    sectors: pl.DataFrame = None  # commune × exposure sector: estimated employees (SIRENE)
 
 
 def load_all(tmap: pl.DataFrame | None, years: list[int], bmo_year: int | None) -> Loaded:
@@ -522,6 +640,7 @@ def load_all(tmap: pl.DataFrame | None, years: list[int], bmo_year: int | None) 
         bmo_year=bmo_year,
         members=bassin_members(),
         employment=employment_raw(years),
+        sectors=load_sector_employment(tmap),
     )
 
 
@@ -577,6 +696,11 @@ def inputs_for(
         "employment": employment,
         "subareas": sub,
     }
+    if loaded.sectors is not None and not loaded.sectors.is_empty():
+        sectors = loaded.sectors.join(tmap, on="commune", how="inner")
+        frames["sectors"] = sectors.group_by("territory", "sector").agg(
+            pl.col("employment").sum(), pl.col("establishments").sum()
+        )
     rome_frames = {
         "offers": protect_with_totals(offers_t.rename({"rome": "occupation"}), ["offers"], rules.min_units),
         "jobseekers": protect_with_totals(
@@ -662,6 +786,26 @@ def run_indicators(inputs: Inputs, reference_key: str) -> pl.DataFrame:
             }
             out = indicator.run({k: local[k] for k in indicator.inputs})
             results.append(_long(name, out.with_columns(pl.lit(ALL).alias("occupation")), "all"))
+    sectors = frames.get("sectors")
+    if sectors is not None and not sectors.is_empty():
+        # establishments are a stock: the exposure is dated by the latest year computed
+        latest = max(
+            frames["offers"]["period"].unique().to_list()
+            or frames["jobseekers"]["period"].unique().to_list()
+            or ["0"]
+        )
+        out = REGISTRY["covid_exposure"].run({"employment": sectors.drop("establishments")})
+        # a territory's exposure built on fewer than 3 establishments would describe them: secret (§6)
+        few = sectors.group_by("territory").agg(pl.col("establishments").sum() < load_rules().min_units)
+        out = (
+            out.join(few.rename({"establishments": "_few"}), on="territory", how="left")
+            .with_columns(
+                pl.when(pl.col("_few")).then(pl.lit("secret")).otherwise(pl.col("status")).alias("status")
+            )
+            .drop("_few")
+        )
+        out = out.with_columns(pl.lit(ALL).alias("occupation"), pl.lit(latest).alias("period"))
+        results.append(_long("covid_exposure", out, "all"))
     return (
         pl.concat([r for r in results if r is not None], how="diagonal_relaxed")
         if results

@@ -551,6 +551,7 @@ def comparison(a: Territory, b: Territory, period: str) -> dict:
         "krugman_specialisation",
         "herfindahl",
         "shannon_normalised",
+        "covid_exposure",
     ]:
         rows.append(
             {

@@ -177,3 +177,60 @@ def test_a_lone_secret_cell_takes_a_complementary_one_with_it():
     secret = {(r["territory"], r["occupation"]) for r in out.iter_rows(named=True) if r["secret"]}
     assert secret == {("t", "A"), ("t", "C")}  # C, the smallest other cell, protects A; u has nothing secret
     assert out.height == frame.height
+
+
+def test_employment_of_a_project_territory_comes_from_its_zone_by_population():
+    """A territory with no employment published gets its zone's, in proportion of the shared population,
+    when the zone holds it (≥ 95 %) and it is at least half the zone; a small commune gets none."""
+    import polars as pl
+
+    from gtec.labour.compute import allocated
+
+    codes = {"56260": "Vannes", "56243": "Séné", "56003": "Arradon"}
+    pops = dict(Territory.objects.filter(scale="commune", code__in=codes).values_list("code", "population"))
+    tmap = pl.DataFrame(
+        {
+            "commune": [*codes, "56260", "56243", "56003"],
+            "territory": ["ze:x"] * 3 + ["custom:y", "custom:y", "commune:56003"],
+        }
+    )
+    direct = pl.DataFrame(
+        {
+            "territory": ["ze:x", "ze:x"],
+            "occupation": ["A0X40", "J0X33"],
+            "period": ["2024", "2024"],
+            "employment": [1000.0, 500.0],
+        }
+    )
+    out = allocated(tmap, direct, {"ze:x", "custom:y", "commune:56003"})
+    share = (pops["56260"] + pops["56243"]) / sum(pops.values())
+    assert set(out["territory"]) == {"custom:y"}
+    assert out.sort("occupation")["employment"].to_list() == pytest.approx([1000 * share, 500 * share])
+
+
+def test_sectoral_shock_exposure_from_establishments(vannes_inputs):
+    """Employees estimated from SIRENE headcount bands, weighted by the Insee loss of each sector."""
+    from gtec_core.indicators.base import load_parameters
+
+    m.Etablissement.objects.bulk_create(
+        [
+            m.Etablissement(
+                siret="1" * 14, siren="1" * 9, naf="43.21A", tranche_effectifs="12", code_insee=VANNES
+            ),
+            m.Etablissement(
+                siret="2" * 14, siren="2" * 9, naf="25.62B", tranche_effectifs="11", code_insee=VANNES
+            ),
+            m.Etablissement(
+                siret="3" * 14, siren="3" * 9, naf="56.10A", tranche_effectifs="03", code_insee=VANNES
+            ),
+            m.Etablissement(
+                siret="4" * 14, siren="4" * 9, naf="86.21Z", tranche_effectifs="NN", code_insee=VANNES
+            ),
+        ]
+    )
+    observations_compute([vannes_inputs], years=[2024])
+    obs = m.Observation.objects.get(indicator="covid_exposure", territory=vannes_inputs)
+    loss = load_parameters("structure.covid_exposure")["scenarios"]["insee-2020-03-26"]
+    expected = (34.5 * loss["construction"] + 14.5 * loss["industry"] + 7.5 * loss["market_services"]) / 56.5
+    assert obs.status == "ok" and obs.period == "2024"
+    assert obs.value == pytest.approx(expected, abs=1e-9)
