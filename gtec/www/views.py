@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from gtec.imports.models import ImportRun
+from gtec.labour import queries as lq
 from gtec.referentials import queries as rq
 from gtec.referentials.search import appellation_index, appellation_search
 from gtec.territories import queries as tq
@@ -75,6 +76,13 @@ def territory_page(request: HttpRequest, key: str) -> HttpResponse:
         "geo_run": ImportRun.objects.filter(source="geo").first(),
         "nav": "territoire",
     }
+    years = lq.periods(territory)
+    if years:
+        context.update(
+            labour=lq.dashboard_figures(territory, years[0]),
+            labour_period=years[0],
+            labour_synthetic=lq.is_synthetic(),
+        )
     return render(request, "www/territory.html", context)
 
 
