@@ -156,3 +156,31 @@ def test_switcher_names_the_territory_on_show(client):
     select = html.split('id="territoire-select"')[1].split("</select>")[0]
     assert '<option value="commune:56260" selected>Vannes</option>' in select
     assert select.count(" selected") == 1
+
+
+def test_territory_page_opens_on_its_labour_figures_and_the_four_areas(client):
+    from gtec.imports.models import ImportRun
+    from gtec.labour.models import Observation, Offre
+
+    territory = Territory.objects.get(key="custom:pays-de-vannes")
+    html = client.get("/").content.decode()
+    assert "offres d'emploi" not in html  # nothing computed yet: no figure is invented
+    for name in ("labour_dashboard",):
+        assert reverse(name, args=[territory.key]) in html
+    for name in ("training_gaps", "careers_start", "needs_home"):
+        assert reverse(name) in html
+    Observation.objects.create(
+        indicator="offers_demand_ratio",
+        territory=territory,
+        occupation_kind="all",
+        occupation="",
+        period="2024",
+        value=0.5,
+        status="ok",
+        counts={"offers": 4321.0, "entries": 8642.0},
+    )
+    ImportRun.objects.create(source="offres", version="offres 2024", synthetic=True)
+    Offre.objects.create(identifiant="X1", date_creation="2024-03-01", code_insee="56260", code_rome="J1501")
+    html = client.get("/").content.decode()
+    assert "4\u202f321" in html and "offres d'emploi" in html
+    assert "données synthétiques" in html
