@@ -72,6 +72,15 @@ PER_TERRITORY = ["krugman_specialisation", "herfindahl", "shannon", "shannon_nor
 
 @cache
 def bridge() -> pl.DataFrame:
+    """The FAP-2021 ↔ ROME bridge as stored by `gtec import passerelle` (part of `gtec import all`), or built
+    from the data folder when it was not imported."""
+    columns = ["code_fap2021", "code_rome", "weight", "rome_share", "route", "confidence"]
+    rows = list(m.PasserelleFapRome.objects.order_by("code_fap2021", "code_rome").values_list(*columns))
+    if rows:
+        schema = {
+            c: (pl.Float64 if c in {"weight", "rome_share", "confidence"} else pl.String) for c in columns
+        }
+        return pl.DataFrame(rows, schema=schema, orient="row")
     return occupations.fap2021_rome_bridge(Path(settings.GTEC_DATA_DIR))
 
 

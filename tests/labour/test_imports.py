@@ -224,3 +224,25 @@ def test_import_command_routes_files_and_reports_errors(tmp_path):
         call_command("import_data", "stmt", str(tmp_path / "absent.csv"))
     with pytest.raises(CommandError, match="manifeste absent"):
         call_command("import_data", "demo", str(tmp_path))
+
+
+def test_the_occupation_bridge_is_stored_and_read_back(data_dir):
+    """`gtec import all` stores the FAP-2021 ↔ ROME bridge; the computation reads it from the database, equal
+    to the one built from the files; re-importing changes nothing."""
+    from gtec.labour.compute import bridge
+    from gtec.labour.services import bridge_import
+    from gtec_core.occupations import fap2021_rome_bridge
+
+    stored = m.PasserelleFapRome.objects.count()
+    built = fap2021_rome_bridge(data_dir)
+    assert stored == built.height > 2000
+    bridge.cache_clear()
+    read = bridge()
+    assert read.height == built.height
+    assert set(zip(read["code_fap2021"], read["code_rome"])) == set(
+        zip(built["code_fap2021"], built["code_rome"])
+    )
+    per_fap = read.group_by("code_fap2021").agg(pl.col("weight").sum())
+    assert per_fap["weight"].to_list() == pytest.approx([1.0] * per_fap.height)
+    _, counts = bridge_import(data_dir)
+    assert not counts["passerelle"].changed

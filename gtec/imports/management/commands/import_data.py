@@ -1,7 +1,7 @@
 """`gtec import SOURCE [FILE ...] [--data-dir DIR]` — load official data into the database.
 
-Referentials and national tables, read from the data folder (GTEC_DATA_DIR): `rome`, `fap`, `geo`, `bmo`,
-`dares`, or `all` of them in that order. Territory files, given as paths: `stmt FILE`, `offres FILE...`,
+Referentials and national tables, read from the data folder (GTEC_DATA_DIR): `rome`, `fap`, `passerelle`
+(the FAP-2021 ↔ ROME bridge built from both), `geo`, `bmo`, `dares`, or `all` of them in that order. Territory files, given as paths: `stmt FILE`, `offres FILE...`,
 `sirene FILE`, `emploi FILE`, `lheo FILE` (training offer), and `demo DIR` for a folder written by
 `gtec demo generate` (every file it lists, marked synthetic)."""
 
@@ -17,15 +17,15 @@ from django.core.management.base import BaseCommand, CommandError
 from gtec.imports.sync import Counts
 from gtec_core.errors import SourceError
 
-SOURCES = ["rome", "fap", "geo", "bmo", "dares"]
+SOURCES = ["rome", "fap", "passerelle", "geo", "bmo", "dares"]
 FILE_SOURCES = ["stmt", "offres", "sirene", "emploi", "demo", "lheo"]
-FOLDERS = {"rome": "rome4", "fap": "fap_rome", "geo": ".", "bmo": "bmo", "dares": "."}
+FOLDERS = {"rome": "rome4", "fap": "fap_rome", "passerelle": ".", "geo": ".", "bmo": "bmo", "dares": "."}
 # demo manifest kind -> importer, in dependency order
 DEMO_KINDS = {"establishments": "sirene", "jobseekers": "stmt", "offers": "offres", "employment": "emploi"}
 
 
 def run_source(source: str, data_dir: Path, progress):
-    from gtec.labour.services import bmo_import, dares_import
+    from gtec.labour.services import bmo_import, bridge_import, dares_import
     from gtec.referentials.services import fap_import, rome_import
     from gtec.territories.services import geo_import
 
@@ -33,6 +33,7 @@ def run_source(source: str, data_dir: Path, progress):
     importer = {
         "rome": rome_import,
         "fap": fap_import,
+        "passerelle": bridge_import,
         "geo": geo_import,
         "bmo": bmo_import,
         "dares": dares_import,
