@@ -522,6 +522,7 @@ def occupation_detail(territory: Territory, fiche: Fiche, period: str) -> dict:
         else Cell("0", 0),
         "faps": fap_rows,
         "official": official_tension(territory, fiche_fap2009(fiche)),
+        "portrait": national_portrait(fiche_fap2009(fiche)),
     }
 
 
@@ -986,4 +987,54 @@ def establishments_for_fiches(
         if origin is None:
             items.sort(key=lambda i: -i["count"])
         out[code] = items[:limit]
+    return out
+
+
+def national_portrait(faps2009: list[str]) -> list[dict]:
+    """The Dares « portraits statistiques des métiers » of the fiche's FAP-2009 families (national, published):
+    employment of the latest year, share of workers aged 50 or more (2017-2019, the departures to come), and
+    registered job seekers in categories A and ABC — the official references beside the local figures. A
+    FAP-225 family without its own series falls back on its FAP-87 family, and says so."""
+    out = []
+    for fap in faps2009:
+        row = {"fap": fap, "label": "", "employment": None, "employment_year": "", "senior_share": None}
+        for code in (fap, fap[:3]):
+            effectifs = (
+                m.DaresSerie.objects.filter(tableau="effectifs", code_fap=code, valeur__isnull=False)
+                .order_by("-periode")
+                .first()
+            )
+            ages = dict(
+                m.DaresSerie.objects.filter(tableau="age", code_fap=code).values_list("modalite", "valeur")
+            )
+            seekers = {
+                modalite: (periode, valeur)
+                for periode, modalite, valeur in m.DaresSerie.objects.filter(
+                    tableau="demandeurs", code_fap=code, valeur__isnull=False
+                )
+                .order_by("periode")
+                .values_list("periode", "modalite", "valeur")
+            }
+            if effectifs or ages or seekers:
+                row["level"] = "FAP 225" if code == fap else "FAP 87 (famille agrégée)"
+                row["source_code"] = code
+                break
+        else:
+            continue
+        if effectifs:
+            row["employment"] = format_fr(effectifs.valeur * 1000, 0)
+            row["employment_year"] = effectifs.periode
+        total = sum(v for v in ages.values() if v is not None)
+        senior = sum(v or 0 for k, v in ages.items() if k.startswith(("50", "55", "60")))
+        if total:
+            row["senior_share"] = format_fr(100 * senior / total, 1) + " %"
+        for modalite in ("A", "ABC"):
+            if modalite in seekers:
+                periode, valeur = seekers[modalite]
+                row[f"seekers_{modalite.lower()}"] = format_fr(valeur * 1000, 0)
+                row["seekers_year"] = periode
+        row["label"] = (
+            Fap.objects.filter(nomenclature=2009, code=fap).values_list("libelle", flat=True).first() or fap
+        )
+        out.append(row)
     return out

@@ -246,3 +246,19 @@ def test_the_occupation_bridge_is_stored_and_read_back(data_dir):
     assert per_fap["weight"].to_list() == pytest.approx([1.0] * per_fap.height)
     _, counts = bridge_import(data_dir)
     assert not counts["passerelle"].changed
+
+
+def test_national_portrait_of_a_fiche_from_the_real_dares_series(client):
+    """The occupation page shows the Dares portrait of the fiche's FAP-2009 family beside the local figures."""
+    from gtec.labour.queries import national_portrait
+
+    (row,) = national_portrait(["V0Z60"])  # aides-soignants, the family of fiche J1501
+    assert row["employment"] == "726\u202f952" and row["employment_year"] == "2018"
+    assert row["seekers_a"] == "44\u202f300" and row["seekers_year"] == "2020"
+    ages = dict(
+        m.DaresSerie.objects.filter(tableau="age", code_fap="V0Z60").values_list("modalite", "valeur")
+    )
+    senior = sum(v for k, v in ages.items() if k[:2] in {"50", "55", "60"}) / sum(ages.values())
+    assert row["senior_share"] == f"{100 * senior:.1f} %".replace(".", ",")
+    html = client.get("/territoires/custom:pays-de-vannes/metiers/J1501/").content.decode()
+    assert "Portrait national du métier" in html and "726\u202f952" in html

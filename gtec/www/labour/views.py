@@ -246,6 +246,12 @@ def occupation(request: HttpRequest, key: str, code_rome: str) -> HttpResponse:
     years = q.periods(territory)
     period = _period(request, years)
     context = {**_common(territory), "fiche": fiche, "years": years, "period": period}
+    # the official national references are shown even where no local figure is computed
+    faps2009 = q.fiche_fap2009(fiche)
+    context["d"] = {
+        "official": q.official_tension(territory, faps2009),
+        "portrait": q.national_portrait(faps2009),
+    }
     if period is not None:
         detail = q.occupation_detail(territory, fiche, period)
         unavailable = q.Cell(q.UNAVAILABLE, None, "missing")
