@@ -239,8 +239,8 @@ def test_the_occupation_bridge_is_stored_and_read_back(data_dir):
     bridge.cache_clear()
     read = bridge()
     assert read.height == built.height
-    assert set(zip(read["code_fap2021"], read["code_rome"])) == set(
-        zip(built["code_fap2021"], built["code_rome"])
+    assert set(zip(read["code_fap2021"], read["code_rome"], strict=True)) == set(
+        zip(built["code_fap2021"], built["code_rome"], strict=True)
     )
     per_fap = read.group_by("code_fap2021").agg(pl.col("weight").sum())
     assert per_fap["weight"].to_list() == pytest.approx([1.0] * per_fap.height)
