@@ -14,7 +14,7 @@ from datetime import date
 import polars as pl
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Substr, TruncMonth
 
 from gtec.imports.models import ImportRun
 from gtec.labour import models as m
@@ -920,13 +920,15 @@ def establishments_for_fiches(
     codes_rome: list[str], *, commune: str | None = None, max_km: float | None = None, limit: int = 3
 ) -> dict[str, list[dict]]:
     """For the career explorer: where the establishments of the sectors that employ each fiche are (its ROME
-    NAF divisions), as counts of active SIRENE establishments per commune of the territory, nearest first
-    when a commune is given (commune centroids), else largest first. SIRENE is a public register: the counts
-    are not subject to statistical secrecy; no establishment is named."""
-    import json
+    NAF divisions), as counts of active SIRENE establishments per commune, nearest first when a commune is
+    given (commune centroids), else largest first. The search covers the département(s) of the commune, or
+    the default territory. SIRENE is a public register: the counts are not subject to statistical secrecy;
+    no establishment is named."""
+    from django.conf import settings
 
     from gtec.referentials.models import FicheClassement
-    from gtec_core.indicators.adequacy import centroid, haversine_km
+    from gtec.territories.queries import commune_point, commune_points
+    from gtec_core.indicators.adequacy import haversine_km
 
     divisions: dict[str, dict[str, str]] = defaultdict(dict)
     for code, naf, label in FicheClassement.objects.filter(
@@ -936,40 +938,44 @@ def establishments_for_fiches(
     wanted = sorted({d for per in divisions.values() for d in per})
     if not wanted:
         return {code: [] for code in codes_rome}
-    by_place: dict[tuple[str, str], int] = defaultdict(int)
+    if commune:
+        area = Territory.objects.filter(
+            scale="commune",
+            member_of__territory__in=Territory.objects.filter(
+                scale="dep", memberships__commune__code=commune
+            ),
+        )
+    else:
+        area = Territory.objects.filter(
+            scale="commune", member_of__territory__key=settings.GTEC_DEFAULT_TERRITORY
+        )
     query = Q()
     for division in wanted:
         query |= Q(naf__startswith=division)
-    for code_insee, naf, n in (
-        m.Etablissement.objects.filter(query, actif=True)
-        .values_list("code_insee", "naf")
+    by_place: dict[tuple[str, str], int] = defaultdict(int)
+    for code_insee, division, n in (
+        m.Etablissement.objects.filter(query, actif=True, code_insee__in=area.values("code"))
+        .annotate(division=Substr("naf", 1, 2))
+        .values_list("code_insee", "division")
         .annotate(n=Count("id"))
-        .values_list("code_insee", "naf", "n")
+        .values_list("code_insee", "division", "n")
     ):
-        by_place[(code_insee, naf[:2])] += n
+        by_place[(code_insee, division)] += n
     places = {code for code, _ in by_place}
-    shapes = dict(Territory.objects.filter(scale="commune", code__in=places).values_list("code", "geometry"))
     names = dict(Territory.objects.filter(scale="commune", code__in=places).values_list("code", "name"))
-    origin = None
-    if commune:
-        geometry = (
-            Territory.objects.filter(scale="commune", code=commune).values_list("geometry", flat=True).first()
-        )
-        origin = centroid(json.loads(geometry)) if geometry else None
-
-    def distance(code: str) -> float | None:
-        if origin is None or not shapes.get(code):
-            return None
-        point = centroid(json.loads(shapes[code]))
-        return round(haversine_km(origin[0], origin[1], point[0], point[1]), 1) if point else None
-
+    origin = commune_point(commune) if commune else None
+    points = commune_points(places) if origin else {}
+    distances = {
+        place: round(haversine_km(*origin, *points[place]), 1) if origin and place in points else None
+        for place in places
+    }
     out: dict[str, list[dict]] = {}
     for code in codes_rome:
         items = []
         for (place, division), n in by_place.items():
             if division not in divisions.get(code, {}):
                 continue
-            km = distance(place)
+            km = distances[place]
             if max_km is not None and km is not None and km > max_km:
                 continue
             items.append(
@@ -981,11 +987,15 @@ def establishments_for_fiches(
                     "count": n,
                 }
             )
-        items.sort(
-            key=lambda i: (i["distance_km"] if i["distance_km"] is not None else float("inf"), -i["count"])
-        )
         if origin is None:
             items.sort(key=lambda i: -i["count"])
+        else:
+            items.sort(
+                key=lambda i: (
+                    i["distance_km"] if i["distance_km"] is not None else float("inf"),
+                    -i["count"],
+                )
+            )
         out[code] = items[:limit]
     return out
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db.models import Q, QuerySet
 
 from gtec.territories.models import Membership, Territory
+from gtec_core.indicators.adequacy import centroid
 
 
 def territory_get(key: str) -> Territory | None:
@@ -52,3 +55,19 @@ def featured_territories() -> QuerySet[Territory]:
             ]
         )
     ).order_by("scale", "name")
+
+
+def commune_points(codes) -> dict[str, tuple[float, float]]:
+    """(latitude, longitude) of the centroid of each commune's contour (communes carry no coordinates, only
+    their GeoJSON geometry), for the communes that have one; read in one query."""
+    shapes = Territory.objects.filter(scale="commune", code__in=list(codes)).exclude(geometry="")
+    out = {}
+    for code, geometry in shapes.values_list("code", "geometry"):
+        point = centroid(json.loads(geometry))
+        if point:
+            out[code] = point
+    return out
+
+
+def commune_point(code_insee: str) -> tuple[float, float] | None:
+    return commune_points([code_insee]).get(code_insee)

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from gtec.organisations.models import Organisation
 from gtec.territories.models import Territory
+from gtec.territories.queries import commune_point
 from gtec.training import models as m
-from gtec.training.queries import commune_point
 
 FIELDS = ("intitule", "objectif", "contenu", "certifiante", "romes", "certifications", "url")
 

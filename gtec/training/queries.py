@@ -5,7 +5,6 @@ adequacy indicators (gtec_core.indicators.adequacy) take."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -14,8 +13,9 @@ from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 
 from gtec.referentials.models import Fiche, FicheCompetence
 from gtec.territories.models import Territory
+from gtec.territories.queries import commune_point
 from gtec.training import models as m
-from gtec_core.indicators.adequacy import centroid, haversine_km
+from gtec_core.indicators.adequacy import haversine_km
 from gtec_core.sources.lheo import FINANCEURS, MODALITES, NIVEAUX
 
 
@@ -179,14 +179,6 @@ def formation_detail(pk: int, formacode_labels: dict[str, str] | None = None) ->
         skills=skills,
         formacodes=[(c, (formacode_labels or {}).get(c, "")) for c in formation.formacodes],
     )
-
-
-def commune_point(code_insee: str) -> tuple[float, float] | None:
-    """Centroid of a commune's contour (communes carry no coordinates, only their GeoJSON geometry)."""
-    geometry = (
-        Territory.objects.filter(scale="commune", code=code_insee).values_list("geometry", flat=True).first()
-    )
-    return centroid(json.loads(geometry)) if geometry else None
 
 
 @dataclass(frozen=True)

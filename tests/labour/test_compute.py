@@ -234,3 +234,21 @@ def test_sectoral_shock_exposure_from_establishments(vannes_inputs):
     expected = (34.5 * loss["construction"] + 14.5 * loss["industry"] + 7.5 * loss["market_services"]) / 56.5
     assert obs.status == "ok" and obs.period == "2024"
     assert obs.value == pytest.approx(expected, abs=1e-9)
+
+
+def test_establishments_of_the_fiche_sectors_nearest_first():
+    """J1501's ROME sector is NAF division 86: its active establishments, counted by commune, nearest first;
+    a closed one or one of another division does not count, and `max_km` drops the far ones."""
+    from gtec.labour.queries import establishments_for_fiches
+
+    rows = [("56260", "86.10Z", True), ("56260", "86.22C", True), ("56260", "86.10Z", False)]
+    rows += [("56243", "86.90A", True), ("56260", "43.21A", True), ("56121", "86.10Z", True)]  # Séné; Lorient
+    m.Etablissement.objects.bulk_create(
+        m.Etablissement(siret=f"{i:014d}", siren=f"{i:09d}", naf=naf, code_insee=c, actif=a)
+        for i, (c, naf, a) in enumerate(rows, start=1)
+    )
+    found = establishments_for_fiches(["J1501"], commune="56260", max_km=20)["J1501"]
+    assert [(e["commune"], e["count"], e["naf"]) for e in found] == [("Vannes", 2, "86"), ("Séné", 1, "86")]
+    assert found[0]["distance_km"] == 0.0 and 0 < found[1]["distance_km"] < 20
+    wider = establishments_for_fiches(["J1501"], commune="56260", max_km=100)["J1501"]
+    assert "Lorient" in [e["commune"] for e in wider]
