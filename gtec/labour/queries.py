@@ -466,11 +466,13 @@ def official_tension(territory: Territory, faps2009: list[str]) -> list[dict]:
 
 
 def occupation_detail(territory: Territory, fiche: Fiche, period: str) -> dict:
-    """Local figures of one ROME fiche in a territory, with the FAP-level indicators and the official values."""
+    """Local figures of one ROME fiche in a territory, with the FAP-level indicators behind them (the official
+    national references are `official_tension` and `national_portrait`)."""
     ratio = observation("offers_demand_ratio", territory, period, fiche.code_rome, "rome")
     counts = (ratio.counts or {}) if ratio and ratio.status != "secret" else {}
     faps = fiche_faps(fiche.code_rome)
     labels = fap_labels()
+    hidden = hidden_projects(territory)
     fap_rows = []
     for code in faps[:3]:
         per = {
@@ -489,7 +491,8 @@ def occupation_detail(territory: Territory, fiche: Fiche, period: str) -> dict:
                         "label": REGISTRY[name].label,
                         "cell": indicator_cell(per.get(name)),
                         "obs": per.get(name),
-                        "counts": _shown_counts(per.get(name)),
+                        "counts": _shown_counts(per.get(name), hidden),
+                        "counts_hidden": counts_hidden(per.get(name), hidden),
                         "approx": not REGISTRY[name].official_formula_public,
                     }
                     for name in [
@@ -521,13 +524,24 @@ def occupation_detail(territory: Territory, fiche: Fiche, period: str) -> dict:
         if ratio and ratio.status == "secret"
         else Cell("0", 0),
         "faps": fap_rows,
-        "official": official_tension(territory, fiche_fap2009(fiche)),
-        "portrait": national_portrait(fiche_fap2009(fiche)),
     }
 
 
-def _shown_counts(obs: m.Observation | None) -> str:
-    if obs is None or obs.status == "secret":
+def hidden_projects(territory: Territory) -> set[tuple[str, str]]:
+    """(year, FAP) cells whose BMO projects are « s » in the territory's protected BMO table, primary or
+    complementary: their project counts must not be shown beside another indicator either."""
+    year, codes = bmo_suppressed(territory)
+    return {(year, code) for code in codes}
+
+
+def counts_hidden(obs: m.Observation | None, hidden: set[tuple[str, str]]) -> bool:
+    return obs is not None and (obs.period, obs.occupation) in hidden and "projects" in (obs.counts or {})
+
+
+def _shown_counts(obs: m.Observation | None, hidden: set[tuple[str, str]] = frozenset()) -> str:
+    """The counts behind a published value, as text; none for a secret value or one whose BMO projects are
+    suppressed in the BMO table."""
+    if obs is None or obs.status == "secret" or counts_hidden(obs, hidden):
         return ""
     parts = []
     for k, v in (obs.counts or {}).items():
@@ -566,8 +580,9 @@ def comparison(a: Territory, b: Territory, period: str) -> dict:
 
 
 def indicator_export(indicator: str, territory: Territory, period: str | None) -> pl.DataFrame:
-    """The table of one indicator for one territory (all occupations) as published: secret values and their
-    counts blanked and shown « s »."""
+    """The table of one indicator for one territory (all occupations) as published — the one table behind the
+    page export, `gtec export` and the API: secret values and their counts blanked and shown « s », and no
+    BMO project count that the BMO table suppresses."""
     if indicator not in REGISTRY:
         raise KeyError(indicator)
     qs = m.Observation.objects.filter(indicator=indicator, territory=territory)
@@ -581,6 +596,7 @@ def indicator_export(indicator: str, territory: Territory, period: str | None) -
     )
     unit = REGISTRY[indicator].unit
     rules = load_rules()
+    hidden = hidden_projects(territory)
     rows = []
     for o in qs.order_by("period", "occupation_kind", "occupation"):
         secret = o.status == "secret"
@@ -600,7 +616,7 @@ def indicator_export(indicator: str, territory: Territory, period: str | None) -
                 "unite": unit,
                 "statut": o.status,
                 "categorie": None if secret else o.category,
-                "effectifs": "" if secret else _shown_counts(o),
+                "effectifs": _shown_counts(o, hidden),
                 "symbole_secret": rules.symbol if secret else "",
             }
         )

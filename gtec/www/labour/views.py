@@ -264,13 +264,7 @@ def occupation(request: HttpRequest, key: str, code_rome: str) -> HttpResponse:
                 detail["offers"] = unavailable
             if not loaded["stmt"] or not computed:
                 detail["entries"] = unavailable
-        bmo_year, hidden = q.bmo_suppressed(territory)
         for fap in detail["faps"]:
-            if period == bmo_year and fap["code"] in hidden:
-                for ind in fap["indicators"]:
-                    if "projects" in ind["counts"]:
-                        ind["counts"] = ""
-                        ind["counts_hidden"] = True
             fap["category_label"] = q.TENSION_LABELS.get(fap["category"], "") if fap["category"] else ""
             for ind in fap["indicators"]:
                 spec = REGISTRY[ind["name"]]
@@ -279,7 +273,7 @@ def occupation(request: HttpRequest, key: str, code_rome: str) -> HttpResponse:
                 ind["reference_url"] = spec.reference_url
                 ind["documentation"] = spec.documentation
                 ind["counts"] = _counts_fr(ind["counts"])
-        context["d"] = detail
+        context["d"] = {**context["d"], **detail}
     return render(request, "www/labour/occupation.html", context)
 
 
@@ -357,21 +351,6 @@ FIGURE_LABELS = [
 ]
 
 
-def _without_suppressed_projects(territory, table: pl.DataFrame) -> pl.DataFrame:
-    """Blank the counts behind an indicator where they hold BMO projects suppressed in the BMO table."""
-    year, hidden = q.bmo_suppressed(territory)
-    if not hidden or table.is_empty():
-        return table
-    hide = (
-        (pl.col("periode") == year)
-        & pl.col("metier").is_in(list(hidden))
-        & pl.col("effectifs").str.contains("projects", literal=True)
-    )
-    return table.with_columns(
-        pl.when(hide).then(pl.lit("")).otherwise(pl.col("effectifs")).alias("effectifs")
-    )
-
-
 def export(request: HttpRequest, key: str, name: str, fmt: str) -> HttpResponse:
     territory = _territory(key)
     if fmt not in CONTENT_TYPES:
@@ -388,7 +367,7 @@ def export(request: HttpRequest, key: str, name: str, fmt: str) -> HttpResponse:
         table = q.commune_export(territory, period)
         title = f"Offres et demandeurs d'emploi par commune, {period} — {territory.display_name}"
     elif name in REGISTRY:
-        table = _without_suppressed_projects(territory, q.indicator_export(name, territory, period))
+        table = q.indicator_export(name, territory, period)
         title = f"{REGISTRY[name].label} — {territory.display_name}"
     else:
         raise Http404("Indicateur inconnu")
@@ -412,7 +391,7 @@ def indicator_api(request: HttpRequest, name: str) -> JsonResponse:
     if territory is None:
         return JsonResponse({"erreur": f"territoire inconnu : {key}"}, status=404)
     period = request.GET.get("periode") or None
-    table = _without_suppressed_projects(territory, q.indicator_export(name, territory, period))
+    table = q.indicator_export(name, territory, period)
     indicator = REGISTRY[name]
     return JsonResponse(
         {
