@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import transaction
 
 from gtec.imports.services import importrun_record
 from gtec.imports.sync import Counts, insert_rows, sync
@@ -187,59 +187,6 @@ def add_counts(total: Counts, more: Counts) -> None:
     total.unchanged += more.unchanged
 
 
-PASS_THROUGH = (
-    models.CharField,
-    models.TextField,
-    models.IntegerField,
-    models.BooleanField,
-    models.FloatField,
-    models.ForeignKey,
-)
-
-
-def fast_insert(model, rows: list[dict]) -> None:
-    """Bulk INSERT of new rows. On SQLite, values of plain fields (text, numbers, booleans, foreign keys)
-    go to `executemany` as they are, and only the others (dates, JSON) through the field's preparation with
-    the real connection object: preparing every value through the `django.db.connection` proxy was the
-    largest cost of a first import. Other databases use `gtec.imports.sync.insert_rows` (COPY on
-    PostgreSQL)."""
-    if not rows:
-        return
-    fields = list(rows[0])
-    connection = connections[DEFAULT_DB_ALIAS]
-    if connection.vendor != "sqlite":
-        insert_rows(model, fields, rows)
-        return
-    opts = model._meta
-    by_attname = {f.attname: f for f in opts.concrete_fields}
-    columns = [by_attname[name] for name in fields]
-    missing = [
-        f for f in opts.concrete_fields if f.attname not in fields and not isinstance(f, models.AutoField)
-    ]
-    for f in missing:
-        if not f.has_default() and not f.null:
-            raise ValueError(f"{opts.label}.{f.attname}: valeur absente et sans défaut")
-    defaults = [f.get_db_prep_save(f.get_default(), connection) for f in missing]
-    plain = [isinstance(f, PASS_THROUGH) and not isinstance(f, models.JSONField) for f in columns]
-    prepare = [None if p else f.get_db_prep_save for f, p in zip(columns, plain, strict=True)]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(opts.db_table),
-        ", ".join(quote(f.column) for f in columns + missing),
-        ", ".join(["%s"] * (len(columns) + len(missing))),
-    )
-    params = []
-    for row in rows:
-        values = [row[name] for name in fields]
-        for i, fn in enumerate(prepare):
-            if fn is not None:
-                values[i] = fn(values[i], connection)
-        params.append(values + defaults)
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), 5000):
-            cursor.executemany(sql, params[start : start + 5000])
-
-
 def delete_pks(model, pks: list[int]) -> int:
     for start in range(0, len(pks), 1000):
         model.objects.filter(pk__in=pks[start : start + 1000]).delete()
@@ -372,7 +319,7 @@ class BatchWriter:
         them exists to compare with, and their actions and sessions are new too."""
         counts = self.result.counts
         rows = [self.formation_row(r, organisme_ids[r.organisme.key]) for r in records]
-        fast_insert(m.Formation, rows)
+        insert_rows(m.Formation, list(rows[0]) if rows else [], rows)
         counts["formations"].created += len(rows)
         formation_ids = dict(
             m.Formation.objects.filter(flux=self.flux, numero__in=[r.numero for r in records]).values_list(
@@ -385,7 +332,7 @@ class BatchWriter:
             links_of[fid] = self.links_for(r)
             action_rows += [self.action_row(fid, a) for a in r.actions]
         if action_rows:
-            fast_insert(m.Action, action_rows)
+            insert_rows(m.Action, list(action_rows[0]) if action_rows else [], action_rows)
         counts["actions"].created += len(action_rows)
         wanted = set(formation_ids.values())
         # a pk range instead of a long IN list; rows of other formations in the range are skipped
@@ -407,9 +354,9 @@ class BatchWriter:
                     for code, route, confidence in links_of[fid]
                 ]
         if session_rows:
-            fast_insert(m.Session, session_rows)
+            insert_rows(m.Session, list(session_rows[0]) if session_rows else [], session_rows)
         if link_rows:
-            fast_insert(m.ActionFiche, link_rows)
+            insert_rows(m.ActionFiche, list(link_rows[0]) if link_rows else [], link_rows)
         counts["sessions"].created += len(session_rows)
         counts["liens_rome"].created += len(link_rows)
         self.result.formations += len(records)
