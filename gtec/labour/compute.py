@@ -270,14 +270,33 @@ def load_jobseekers(communes: pl.DataFrame | None, years: list[int]) -> pl.DataF
         .agg(pl.col("stock").first().alias("stock_abc_start"))
     )
     a = sums.filter(pl.col("category") == "A").select(
-        *keys, "year", pl.col("entries").alias("entries_a"), pl.col("stock").alias("stock_a")
+        *keys,
+        "year",
+        pl.col("entries").alias("entries_a"),
+        pl.col("stock").alias("stock_a"),
+        pl.lit(True).alias("_a"),
     )
     abc = sums.filter(pl.col("category") == "ABC").select(
-        *keys, "year", pl.col("entries").alias("entries_abc"), pl.col("exits").alias("exits_abc")
+        *keys,
+        "year",
+        pl.col("entries").alias("entries_abc"),
+        pl.col("exits").alias("exits_abc"),
+        pl.lit(True).alias("_abc"),
     )
     out = abc.join(a, on=[*keys, "year"], how="full", coalesce=True).join(
         start_stock, on=[*keys, "year"], how="left"
     )
+    # a category with no row for a commune × ROME × year counts 0 (missing row = 0); only a `*` stays null
+    out = out.with_columns(
+        *(
+            pl.when(pl.col("_a").is_null()).then(0.0).otherwise(pl.col(c)).alias(c)
+            for c in ("entries_a", "stock_a")
+        ),
+        *(
+            pl.when(pl.col("_abc").is_null()).then(0.0).otherwise(pl.col(c)).alias(c)
+            for c in ("entries_abc", "exits_abc")
+        ),
+    ).drop("_a", "_abc")
     out = out.with_columns(
         pl.col("year").cast(pl.String).alias("period"),
         pl.col("entries_abc").alias("entries"),
@@ -759,6 +778,10 @@ def run_indicators(inputs: Inputs, reference_key: str) -> pl.DataFrame:
                     ),
                 },
             }
+        if name in ("hiring_intensity", "lack_of_labour") and not frames["employment"].is_empty():
+            # these relate flows to employment for « tous métiers » too (the structure indicators must not
+            # see a total row among the occupations)
+            local["employment"] = with_all(frames["employment"], ["employment"], ["territory", "period"])
         if name == "location_quotient":
             emp = frames["employment"]
             if emp.is_empty():

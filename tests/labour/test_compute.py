@@ -252,3 +252,19 @@ def test_establishments_of_the_fiche_sectors_nearest_first():
     assert found[0]["distance_km"] == 0.0 and 0 < found[1]["distance_km"] < 20
     wider = establishments_for_fiches(["J1501"], commune="56260", max_km=100)["J1501"]
     assert "Lorient" in [e["commune"] for e in wider]
+
+
+def test_a_category_without_rows_counts_zero_not_secret():
+    """A ROME with job seekers in ABC but no row in category A has 0 in A (a missing row is 0); only a `*`
+    (null) would make the cell secret."""
+    from gtec.labour.compute import load_jobseekers
+
+    m.DemandeurEmploi.objects.bulk_create(
+        [seekers("A1416", "ABC", month, 6, 2, 1) for month in (1, 2)]
+        + [seekers("J1501", "A", 1, 4, 1, None), seekers("J1501", "ABC", 1, 9, 3, 2)]
+    )
+    frame = load_jobseekers(None, [2024])
+    only_abc = frame.filter(frame["rome"] == "A1416").row(0, named=True)
+    assert (only_abc["entries_a"], only_abc["stock_a"], only_abc["entries_abc"]) == (0.0, 0.0, 4.0)
+    both = frame.filter(frame["rome"] == "J1501").row(0, named=True)
+    assert both["entries_a"] == 1.0 and both["exits_abc"] == 2.0
