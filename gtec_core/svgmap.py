@@ -39,9 +39,11 @@ def rings(geometry: dict) -> list[list[list[float]]]:
 
 
 def project(
-    shapes: Sequence[Shape], width: int = 640, height: int = 480, margin: int = 8
+    shapes: Sequence[Shape], width: int = 640, height: int = 480, margin: int = 8, min_step: float = 0.0
 ) -> tuple[list[MapPath], str]:
-    """Return the SVG paths of the shapes fitted in a width × height box, and the viewBox."""
+    """Return the SVG paths of the shapes fitted in a width × height box, and the viewBox. With `min_step`
+    (px), a ring keeps only the points at least that far from the previous kept point (lighter drawings for
+    print; 0 keeps every point)."""
     parsed = [(shape, rings(json.loads(shape.geometry))) for shape in shapes if shape.geometry]
     points = [pt for _, rs in parsed for ring in rs for pt in ring]
     if not points:
@@ -59,8 +61,19 @@ def project(
     def xy(pt: list[float]) -> str:
         return f"{margin + (pt[0] - x0) * kx * scale:.1f},{margin + (y1 - pt[1]) * scale:.1f}"
 
+    def thin(ring: list[list[float]]) -> list[list[float]]:
+        if min_step <= 0:
+            return ring
+        step = min_step / scale
+        kept = [ring[0]]
+        for pt in ring[1:]:
+            if abs(pt[0] - kept[-1][0]) * kx >= step or abs(pt[1] - kept[-1][1]) >= step:
+                kept.append(pt)
+        return kept
+
     paths = []
     for shape, rs in parsed:
+        rs = [thin(ring) for ring in rs]
         d = " ".join("M" + " L".join(xy(pt) for pt in ring) + " Z" for ring in rs if len(ring) >= 3)
         paths.append(
             MapPath(shape.key, shape.label, d, shape.css_class, shape.href, shape.title or shape.label)

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "gtec.organisations",
     "gtec.surveys",
     "gtec.careers",
+    "gtec.diagnostics",
+    "gtec.actions",
     "gtec.www",
 ]
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from django.conf import settings
 
 from gtec.careers.models import SavedPath
-from gtec.referentials.models import Appellation, FicheClassement
+from gtec.referentials.models import Appellation, Fiche, FicheClassement
 from gtec.territories.models import Territory
 
 
@@ -53,3 +53,70 @@ def sectors_of(codes_rome: list[str]) -> dict[str, list[str]]:
     for link in links:
         out[link.fiche_id].append(link.classement.libelle)
     return dict(out)
+
+
+def transitions(origins: list[str], targets: set[str], limit: int = 3) -> dict[str, list[dict]]:
+    """For each origin fiche, the target fiches most reachable from it, best first: the person is presumed
+    to hold the origin fiche's skills, and the official ROME mobilities of the fiche count (the ranking of
+    `gtec_core.paths` with the engine's weights, without the local factors). The coverage of a fiche depends
+    only on its own skills, so the matrix is built on the fiches involved alone (milliseconds instead of the
+    seconds of the whole engine). Used by the diagnostic for its « passerelles »."""
+    from gtec.referentials.models import Competence, FicheCompetence, FicheSavoir, Mobilite, Savoir
+    from gtec_core.paths.matrix import Link, SkillInfo, SkillMatrix
+    from gtec_core.paths.ranker import load_params, rank_paths
+
+    params = load_params()
+    codes = set(origins) | set(targets)
+    comp_links = list(
+        FicheCompetence.objects.filter(fiche_id__in=codes).values_list(
+            "fiche_id", "competence_id", "savoir_etre", "coeur_metier"
+        )
+    )
+    savoir_links = list(
+        FicheSavoir.objects.filter(fiche_id__in=codes).values_list("fiche_id", "savoir_id", "coeur_metier")
+    )
+    infos = {
+        code: SkillInfo(
+            code,
+            label,
+            "macro" if macro else ("savoir_etre" if "être" in (cat or "") else "savoir_faire"),
+            None if macro else parent,
+        )
+        for code, label, macro, parent, cat in Competence.objects.filter(
+            code_ogr__in={c for _, c, _, _ in comp_links}
+        ).values_list("code_ogr", "libelle", "macro", "parent_id", "categorie")
+    }
+    infos.update(
+        {
+            code: SkillInfo(code, label, "savoir")
+            for code, label in Savoir.objects.filter(code_ogr__in={s for _, s, _ in savoir_links}).values_list(
+                "code_ogr", "libelle"
+            )
+        }
+    )
+    links = [Link(f, c, "savoir_etre" if se else "savoir_faire", coeur) for f, c, se, coeur in comp_links]
+    links += [Link(f, s, "savoir", coeur) for f, s, coeur in savoir_links]
+    fiches = dict(Fiche.objects.filter(code_rome__in=codes).values_list("code_rome", "libelle"))
+    matrix = SkillMatrix(links, infos, fiches, params.skill_weights)
+    mobilities: dict[str, dict[str, int]] = {}
+    for src, dst, rang in Mobilite.objects.filter(source_id__in=origins).values_list("source_id", "cible_id", "rang"):
+        mobilities.setdefault(src, {})[dst] = rang
+    out: dict[str, list[dict]] = {}
+    for code in origins:
+        skills = matrix.fiche_skills(code)
+        if not skills:
+            out[code] = []
+            continue
+        ranked = rank_paths(matrix, skills, params, origins=[code], mobility=mobilities, limit=len(matrix) + 1)
+        out[code] = [
+            {
+                "code_rome": p.code_rome,
+                "label": p.label,
+                "coverage": p.coverage,
+                "band": p.band,
+                "mobility_rank": p.mobility_rank,
+            }
+            for p in ranked
+            if p.code_rome in targets
+        ][:limit]
+    return out

@@ -95,3 +95,11 @@ def fiche_detail(code_rome: str) -> FicheDetail | None:
     detail.coeur_count = sum(1 for link in all_links if link.coeur_metier == "Principale")
     detail.emergent_count = sum(1 for link in all_links if link.coeur_metier == "Émergente")
     return detail
+
+
+def fap_codes(nomenclature: int, niveau: int | None = None) -> list[str]:
+    """Codes of the FAP families of a nomenclature (2009 or 2021), optionally of one level, in code order."""
+    qs = Fap.objects.filter(nomenclature=nomenclature)
+    if niveau is not None:
+        qs = qs.filter(niveau=niveau)
+    return list(qs.order_by("code").values_list("code", flat=True))

@@ -360,3 +360,13 @@ def skill_suggestions(text: str, code_rome: str = "", limit: int = 5) -> list[di
             if score >= 70 and code not in own
         ][: limit - len(out)]
     return out
+
+
+def latest_campaign(territory) -> Campaign | None:
+    """The territory's most recent campaign that has submitted answers (what a diagnostic reports on)."""
+    return (
+        Campaign.objects.filter(territory=territory, responses__submitted__isnull=False)
+        .distinct()
+        .order_by("-pk")
+        .first()
+    )

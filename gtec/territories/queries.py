@@ -71,3 +71,25 @@ def commune_points(codes) -> dict[str, tuple[float, float]]:
 
 def commune_point(code_insee: str) -> tuple[float, float] | None:
     return commune_points([code_insee]).get(code_insee)
+
+
+def references_of(territory: Territory) -> list[Territory]:
+    """The reference territories a figure of `territory` is compared with, in order: the zone d'emploi, the
+    département and the région that hold most of its communes, of a larger scale than the territory's
+    own. France has no territory row: its figures come from the national tables."""
+    from django.db.models import Count
+
+    communes = territory.communes()
+    larger = {"reg": (), "dep": ("reg",), "ze": ("dep", "reg")}.get(territory.scale, ("ze", "dep", "reg"))
+    out = []
+    for scale in larger:
+        best = (
+            Territory.objects.filter(scale=scale, memberships__commune__in=communes)
+            .exclude(pk=territory.pk)
+            .annotate(n=Count("memberships"))
+            .order_by("-n", "code")
+            .first()
+        )
+        if best is not None:
+            out.append(best)
+    return out
