@@ -11,7 +11,7 @@ export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
 DEMO_DIR ?= var/demo
 
-.PHONY: install browser demo demo-data serve import test test-sqlite test-postgres quality bench clean
+.PHONY: install browser pdf-libs demo demo-data serve import test test-sqlite test-postgres quality bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ install: $(STAMP)
 browser:
 	@command -v chromium >/dev/null || { (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null || echo "chromium indisponible : les tests navigateur seront ignorés"; }
 
+# Pango and DejaVu fonts for the PDF diagnostic (WeasyPrint loads Pango at run time), from Debian.
+pdf-libs:
+	@python3 -c 'import ctypes.util as u; import sys; sys.exit(0 if u.find_library("pango-1.0") else 1)' || { (apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core) >/dev/null || echo "Pango indisponible : le diagnostic PDF ne pourra pas être généré"; }
+
 import: install
 	mkdir -p var/static
 	$(BIN)/gtec migrate --noinput -v0
@@ -32,7 +36,7 @@ import: install
 
 # The demo territory (Pays de Vannes): synthetic labour-market files in the official layouts, training offer,
 # indicators and the survey campaign with one account per role. Idempotent.
-demo-data: import
+demo-data: import pdf-libs
 	$(BIN)/gtec demo load --out $(DEMO_DIR)
 
 demo: demo-data
@@ -48,7 +52,7 @@ quality: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install browser quality test-sqlite test-postgres
+test: install browser pdf-libs quality test-sqlite test-postgres
 
 test-sqlite: install
 	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL= $(BIN)/pytest -q
@@ -66,6 +70,7 @@ bench: install
 	DJANGO_SETTINGS_MODULE=config.settings.test GTEC_TEST_DB=bench-needs $(BIN)/python bench/surveys.py
 	$(BIN)/python bench/eval_paths.py
 	$(BIN)/python bench/eval_matching.py
+	$(BIN)/python bench/report.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
