@@ -64,7 +64,9 @@ def main() -> None:
     print(f"\nDiagnostic emploi-formation — {territory.display_name} ({pages} pages)")
     print(f"  gtec report --format pdf (nouveau processus) : {cli:.1f} s")
     for name, values in timings.items():
-        print(f"  {name:<11} médiane {statistics.median(values):.2f} s  (min {min(values):.2f}, max {max(values):.2f})")
+        print(
+            f"  {name:<11} médiane {statistics.median(values):.2f} s  (min {min(values):.2f}, max {max(values):.2f})"
+        )
 
 
 if __name__ == "__main__":

@@ -119,7 +119,9 @@ class RetexEntry(models.Model):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField("écrite le", auto_now_add=True)
 
     class Meta:

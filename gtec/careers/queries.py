@@ -89,9 +89,9 @@ def transitions(origins: list[str], targets: set[str], limit: int = 3) -> dict[s
     infos.update(
         {
             code: SkillInfo(code, label, "savoir")
-            for code, label in Savoir.objects.filter(code_ogr__in={s for _, s, _ in savoir_links}).values_list(
-                "code_ogr", "libelle"
-            )
+            for code, label in Savoir.objects.filter(
+                code_ogr__in={s for _, s, _ in savoir_links}
+            ).values_list("code_ogr", "libelle")
         }
     )
     links = [Link(f, c, "savoir_etre" if se else "savoir_faire", coeur) for f, c, se, coeur in comp_links]
@@ -99,7 +99,9 @@ def transitions(origins: list[str], targets: set[str], limit: int = 3) -> dict[s
     fiches = dict(Fiche.objects.filter(code_rome__in=codes).values_list("code_rome", "libelle"))
     matrix = SkillMatrix(links, infos, fiches, params.skill_weights)
     mobilities: dict[str, dict[str, int]] = {}
-    for src, dst, rang in Mobilite.objects.filter(source_id__in=origins).values_list("source_id", "cible_id", "rang"):
+    for src, dst, rang in Mobilite.objects.filter(source_id__in=origins).values_list(
+        "source_id", "cible_id", "rang"
+    ):
         mobilities.setdefault(src, {})[dst] = rang
     out: dict[str, list[dict]] = {}
     for code in origins:
@@ -107,7 +109,9 @@ def transitions(origins: list[str], targets: set[str], limit: int = 3) -> dict[s
         if not skills:
             out[code] = []
             continue
-        ranked = rank_paths(matrix, skills, params, origins=[code], mobility=mobilities, limit=len(matrix) + 1)
+        ranked = rank_paths(
+            matrix, skills, params, origins=[code], mobility=mobilities, limit=len(matrix) + 1
+        )
         out[code] = [
             {
                 "code_rome": p.code_rome,

@@ -10,7 +10,7 @@ from gtec.territories import queries as tq
 from gtec.territories.models import Territory
 
 from .models import Snapshot
-from .report import Report, build_report, render_html, render_pdf
+from .report import build_report, render_html, render_pdf
 
 
 def territory_get(key: str) -> Territory | None:

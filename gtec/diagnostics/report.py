@@ -5,8 +5,8 @@ run by a background job as well as by a page or `gtec report`."""
 
 from __future__ import annotations
 
-import datetime as dt
 import time
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -203,9 +203,7 @@ def brief(report: Report) -> Brief:
             if r["status"] == "ok" and r["category"] == 5
         ]
         if very:
-            out.weaknesses.append(
-                f"{len(very)} métiers en tension très forte, dont {', '.join(very[:3])}."
-            )
+            out.weaknesses.append(f"{len(very)} métiers en tension très forte, dont {', '.join(very[:3])}.")
     priorities = figures.get("training_priorities")
     if priorities and priorities.value:
         out.weaknesses.append(
@@ -213,7 +211,9 @@ def brief(report: Report) -> Brief:
         )
     covered = figures.get("training_covered")
     if covered and covered.value:
-        out.strengths.append(f"{covered.display} métiers dont l'offre de formation locale couvre les besoins.")
+        out.strengths.append(
+            f"{covered.display} métiers dont l'offre de formation locale couvre les besoins."
+        )
     units = figures.get("survey_units")
     if units and units.value:
         out.strengths.append(f"{units.display} entreprises ont décrit leurs besoins dans l'enquête GTEC.")
@@ -237,8 +237,13 @@ def render_html(report: Report, *, standalone: bool = True) -> str:
     fragment included in a page."""
     return render_to_string(
         "diagnostics/report.html",
-        {"r": report, "standalone": standalone, "today": dt.date.today()},
+        {"r": report, "standalone": standalone, "css": stylesheet() if standalone else ""},
     )
+
+
+def stylesheet() -> str:
+    """The document's stylesheet (the page links the same file as a static asset)."""
+    return (Path(__file__).parent / "static" / "diagnostics" / "report.css").read_text(encoding="utf-8")
 
 
 def render_pdf(report: Report, html: str | None = None) -> bytes:

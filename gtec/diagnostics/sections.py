@@ -94,7 +94,9 @@ def profile(territory: Territory, refs: list[Territory]) -> tuple[Section, list[
     if refs:
         lead += " Territoires de comparaison : " + ", ".join(r.display_name for r in refs) + ", France."
     shapes = [
-        Shape(c.key, c.name, c.geometry, css_class=colour.get(epci_of[c.pk].pk, "") if c.pk in epci_of else "")
+        Shape(
+            c.key, c.name, c.geometry, css_class=colour.get(epci_of[c.pk].pk, "") if c.pk in epci_of else ""
+        )
         for c in communes
         if c.geometry
     ]
@@ -127,8 +129,8 @@ def _map_svg(shapes: list[Shape], epcis: list, colour: dict) -> str:
         for p in paths
     )
     legend = "".join(
-        f'<li><span class="swatch" style="background:{colour[e.pk]}"></span>{html.escape(e.name)}</li>'
-        for e in epcis
+        f'<li><span class="swatch c{i % len(EPCI_COLOURS)}"></span>{html.escape(e.name)}</li>'
+        for i, e in enumerate(epcis)
     )
     svg = (
         f'<svg class="map" viewBox="{viewbox}" role="img" aria-label="Carte des communes du territoire" '
@@ -158,7 +160,10 @@ def economy(territory: Territory, refs: list[Territory], period: str | None) -> 
             est.value,
             est.status,
             period,
-            [lq.dashboard_figures(r, period)["establishments"].display if lq.periods(r) else "—" for r in refs],
+            [
+                lq.dashboard_figures(r, period)["establishments"].display if lq.periods(r) else "—"
+                for r in refs
+            ],
         )
     ]
     figures += [indicator_figure(name, territory, refs, period) for name in STRUCTURE]
@@ -317,7 +322,10 @@ def _official_table(territory: Territory) -> Table | None:
         ["Métier (FAP 2009)", "Département", "Région", "France"],
         [
             [f["label"]]
-            + [f[level]["tension"].display if level in f else "—" for level in ("Département", "Région", "France")]
+            + [
+                f[level]["tension"].display if level in f else "—"
+                for level in ("Département", "Région", "France")
+            ]
             for f in ranked
         ],
         [False, True, True, True],

@@ -65,7 +65,10 @@ def needs(territory: Territory) -> tuple[Section, list[Figure]]:
             Table(
                 "Causes des difficultés citées (entreprises ayant au moins un recrutement difficile)",
                 ["Cause", "Entreprises", "Part"],
-                [[r["libelle"], r["display"], (r["share"] + " %") if r["share"] else ""] for r in results.reasons],
+                [
+                    [r["libelle"], r["display"], (r["share"] + " %") if r["share"] else ""]
+                    for r in results.reasons
+                ],
                 [False, True, True],
             )
         )
@@ -87,8 +90,7 @@ def training(territory: Territory) -> tuple[Section, list[Figure]]:
     section = Section(
         "formation",
         "Offre de formation et formations manquantes",
-        sources="Offre de formation (LHEO, Carif-Oref) ; BMO ; enquête GTEC ; "
-        + "; ".join(report.vintage),
+        sources="Offre de formation (LHEO, Carif-Oref) ; BMO ; enquête GTEC ; " + "; ".join(report.vintage),
     )
     if not report.rows:
         section.empty = "Ni besoins ni offre de formation chargés pour ce territoire."
@@ -97,8 +99,18 @@ def training(territory: Territory) -> tuple[Section, list[Figure]]:
     priorities = [r for r in report.rows if r["priority"]]
     covered = [r for r in report.rows if not r["secret"] and r["coverage"] is not None and r["coverage"] >= 1]
     figures = [
-        Figure("training_priorities", "Métiers en tension sans formation suffisante", format_fr(len(priorities)), len(priorities)),
-        Figure("training_covered", "Métiers dont les besoins sont couverts par l'offre locale", format_fr(len(covered)), len(covered)),
+        Figure(
+            "training_priorities",
+            "Métiers en tension sans formation suffisante",
+            format_fr(len(priorities)),
+            len(priorities),
+        ),
+        Figure(
+            "training_covered",
+            "Métiers dont les besoins sont couverts par l'offre locale",
+            format_fr(len(covered)),
+            len(covered),
+        ),
     ]
     section.figures = figures
     section.lead = (

@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include("gtec.www.training.urls")),
     path("", include("gtec.www.careers.urls")),
     path("", include("gtec.www.needs.urls")),
+    path("", include("gtec.www.diagnostics.urls")),
+    path("", include("gtec.www.actions.urls")),
 ]

@@ -6,95 +6,298 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
-        ('territories', '0001_initial'),
+        ("organisations", "0001_initial"),
+        ("territories", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='intitulé')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('budget', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='budget (€)')),
-                ('start', models.DateField(blank=True, null=True, verbose_name='début')),
-                ('end', models.DateField(blank=True, null=True, verbose_name='fin')),
-                ('status', models.CharField(choices=[('prevue', 'Prévue'), ('en_cours', 'En cours'), ('terminee', 'Terminée'), ('abandonnee', 'Abandonnée')], default='prevue', max_length=12, verbose_name='état')),
-                ('target_public', models.CharField(choices=[('tous', 'Tous publics'), ('demandeurs', "Demandeurs d'emploi"), ('jeunes', 'Jeunes de moins de 26 ans'), ('salaries', 'Salariés en reconversion'), ('seniors', 'Seniors'), ('beneficiaires_rsa', 'Bénéficiaires du RSA'), ('entreprises', 'Entreprises')], default='tous', max_length=20, verbose_name='public visé')),
-                ('occupations', models.JSONField(blank=True, default=list, verbose_name='métiers concernés (codes ROME)')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créée le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifiée le')),
-                ('areas', models.ManyToManyField(blank=True, related_name='+', to='territories.territory', verbose_name='territoires concernés')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lead', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='led_actions', to='organisations.organisation', verbose_name='organisation pilote')),
-                ('partners', models.ManyToManyField(blank=True, related_name='partner_actions', to='organisations.organisation', verbose_name='partenaires')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='territories.territory', verbose_name='territoire')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="intitulé")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "budget",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="budget (€)"
+                    ),
+                ),
+                ("start", models.DateField(blank=True, null=True, verbose_name="début")),
+                ("end", models.DateField(blank=True, null=True, verbose_name="fin")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("prevue", "Prévue"),
+                            ("en_cours", "En cours"),
+                            ("terminee", "Terminée"),
+                            ("abandonnee", "Abandonnée"),
+                        ],
+                        default="prevue",
+                        max_length=12,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "target_public",
+                    models.CharField(
+                        choices=[
+                            ("tous", "Tous publics"),
+                            ("demandeurs", "Demandeurs d'emploi"),
+                            ("jeunes", "Jeunes de moins de 26 ans"),
+                            ("salaries", "Salariés en reconversion"),
+                            ("seniors", "Seniors"),
+                            ("beneficiaires_rsa", "Bénéficiaires du RSA"),
+                            ("entreprises", "Entreprises"),
+                        ],
+                        default="tous",
+                        max_length=20,
+                        verbose_name="public visé",
+                    ),
+                ),
+                (
+                    "occupations",
+                    models.JSONField(blank=True, default=list, verbose_name="métiers concernés (codes ROME)"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créée le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifiée le")),
+                (
+                    "areas",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="territories.territory",
+                        verbose_name="territoires concernés",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="led_actions",
+                        to="organisations.organisation",
+                        verbose_name="organisation pilote",
+                    ),
+                ),
+                (
+                    "partners",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="partner_actions",
+                        to="organisations.organisation",
+                        verbose_name="partenaires",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="territories.territory",
+                        verbose_name="territoire",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'action',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "action",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ActionIndicator',
+            name="ActionIndicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.CharField(max_length=40, verbose_name='indicateur')),
-                ('occupation_kind', models.CharField(default='all', max_length=8, verbose_name='nomenclature')),
-                ('occupation', models.CharField(blank=True, max_length=8, verbose_name='métier')),
-                ('occupation_label', models.CharField(blank=True, max_length=250, verbose_name='libellé du métier')),
-                ('baseline_period', models.CharField(blank=True, max_length=10, verbose_name='période de référence')),
-                ('baseline_value', models.FloatField(blank=True, null=True, verbose_name='valeur de référence')),
-                ('baseline_display', models.CharField(blank=True, max_length=40, verbose_name='valeur de référence affichée')),
-                ('baseline_status', models.CharField(blank=True, max_length=12, verbose_name='statut de la référence')),
-                ('baseline_run', models.IntegerField(blank=True, null=True, verbose_name='import de la référence (ImportRun)')),
-                ('target_value', models.FloatField(blank=True, null=True, verbose_name='cible')),
-                ('direction', models.CharField(choices=[('hausse', 'à la hausse'), ('baisse', 'à la baisse')], default='baisse', max_length=6, verbose_name='sens visé')),
-                ('captured_at', models.DateTimeField(auto_now_add=True, verbose_name='référence prise le')),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='actions.action')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("indicator", models.CharField(max_length=40, verbose_name="indicateur")),
+                (
+                    "occupation_kind",
+                    models.CharField(default="all", max_length=8, verbose_name="nomenclature"),
+                ),
+                ("occupation", models.CharField(blank=True, max_length=8, verbose_name="métier")),
+                (
+                    "occupation_label",
+                    models.CharField(blank=True, max_length=250, verbose_name="libellé du métier"),
+                ),
+                (
+                    "baseline_period",
+                    models.CharField(blank=True, max_length=10, verbose_name="période de référence"),
+                ),
+                (
+                    "baseline_value",
+                    models.FloatField(blank=True, null=True, verbose_name="valeur de référence"),
+                ),
+                (
+                    "baseline_display",
+                    models.CharField(blank=True, max_length=40, verbose_name="valeur de référence affichée"),
+                ),
+                (
+                    "baseline_status",
+                    models.CharField(blank=True, max_length=12, verbose_name="statut de la référence"),
+                ),
+                (
+                    "baseline_run",
+                    models.IntegerField(
+                        blank=True, null=True, verbose_name="import de la référence (ImportRun)"
+                    ),
+                ),
+                ("target_value", models.FloatField(blank=True, null=True, verbose_name="cible")),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("hausse", "à la hausse"), ("baisse", "à la baisse")],
+                        default="baisse",
+                        max_length=6,
+                        verbose_name="sens visé",
+                    ),
+                ),
+                ("captured_at", models.DateTimeField(auto_now_add=True, verbose_name="référence prise le")),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="actions.action",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territories.territory",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='Contribution',
+            name="Contribution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField(verbose_name='apport')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='montant (€)')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='ajoutée le')),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contributions', to='actions.action')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="apport")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="montant (€)"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="ajoutée le")),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contributions",
+                        to="actions.action",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='RetexEntry',
+            name="RetexEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('kind', models.CharField(choices=[('essai', 'Ce qui a été tenté'), ('reussite', 'Ce qui a marché'), ('difficulte', "Ce qui n'a pas marché"), ('lecon', 'Leçon à retenir')], default='essai', max_length=12, verbose_name='nature')),
-                ('title', models.CharField(max_length=200, verbose_name='titre')),
-                ('text', models.TextField(verbose_name='récit')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='écrite le')),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='retex', to='actions.action')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("essai", "Ce qui a été tenté"),
+                            ("reussite", "Ce qui a marché"),
+                            ("difficulte", "Ce qui n'a pas marché"),
+                            ("lecon", "Leçon à retenir"),
+                        ],
+                        default="essai",
+                        max_length=12,
+                        verbose_name="nature",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="titre")),
+                ("text", models.TextField(verbose_name="récit")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="écrite le")),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="retex", to="actions.action"
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "retour d'expérience",
-                'ordering': ['-date', '-pk'],
+                "verbose_name": "retour d'expérience",
+                "ordering": ["-date", "-pk"],
             },
         ),
     ]

@@ -6,35 +6,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('territories', '0001_initial'),
+        ("territories", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Snapshot',
+            name="Snapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('territory_name', models.CharField(max_length=200, verbose_name='territoire (nom au moment du gel)')),
-                ('period', models.CharField(max_length=10, verbose_name='période')),
-                ('title', models.CharField(max_length=200, verbose_name='titre')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='gelé le')),
-                ('figures', models.JSONField(default=list, verbose_name='chiffres publiés')),
-                ('runs', models.JSONField(default=list, verbose_name='imports utilisés (id, source, version, date)')),
-                ('html', models.TextField(verbose_name='document HTML')),
-                ('pdf', models.BinaryField(blank=True, default=b'', verbose_name='document PDF')),
-                ('sha256', models.CharField(blank=True, max_length=64, verbose_name='empreinte du PDF')),
-                ('synthetic', models.BooleanField(default=False, verbose_name='contient des données synthétiques')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='diagnostic_snapshots', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "territory_name",
+                    models.CharField(max_length=200, verbose_name="territoire (nom au moment du gel)"),
+                ),
+                ("period", models.CharField(max_length=10, verbose_name="période")),
+                ("title", models.CharField(max_length=200, verbose_name="titre")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="gelé le")),
+                ("figures", models.JSONField(default=list, verbose_name="chiffres publiés")),
+                (
+                    "runs",
+                    models.JSONField(
+                        default=list, verbose_name="imports utilisés (id, source, version, date)"
+                    ),
+                ),
+                ("html", models.TextField(verbose_name="document HTML")),
+                ("pdf", models.BinaryField(blank=True, default=b"", verbose_name="document PDF")),
+                ("sha256", models.CharField(blank=True, max_length=64, verbose_name="empreinte du PDF")),
+                (
+                    "synthetic",
+                    models.BooleanField(default=False, verbose_name="contient des données synthétiques"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="diagnostic_snapshots",
+                        to="territories.territory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'instantané de diagnostic',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "instantané de diagnostic",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
     ]

@@ -1,0 +1,54 @@
+// Diagnostic pages: fetch the document with a progress indication; long downloads and posts say they run.
+(function () {
+  "use strict";
+  function elapsed(box) {
+    var start = Date.now();
+    var out = box.querySelector("[data-elapsed]");
+    return setInterval(function () {
+      if (out) { out.textContent = Math.round((Date.now() - start) / 1000) + " s"; }
+    }, 500);
+  }
+  var body = document.getElementById("diag-body");
+  if (body && body.dataset.src) {
+    var timer = elapsed(body);
+    fetch(body.dataset.src, { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
+      .then(function (html) { clearInterval(timer); body.innerHTML = html; body.setAttribute("data-loaded", "1"); })
+      .catch(function () {
+        clearInterval(timer);
+        body.innerHTML = '<p class="diag-progress">Le diagnostic n\u2019a pas pu être préparé. Réessayez dans un instant.</p>';
+      });
+  }
+  var pdf = document.getElementById("pdf-button");
+  var status = document.getElementById("pdf-status");
+  if (pdf && status && window.fetch && window.URL) {
+    pdf.addEventListener("click", function (event) {
+      event.preventDefault();
+      status.hidden = false;
+      status.textContent = pdf.dataset.progress;
+      var start = Date.now();
+      var timer = setInterval(function () {
+        status.textContent = pdf.dataset.progress + " " + Math.round((Date.now() - start) / 1000) + " s";
+      }, 500);
+      fetch(pdf.href, { credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.blob(); })
+        .then(function (blob) {
+          clearInterval(timer);
+          var a = document.createElement("a");
+          a.href = URL.createObjectURL(blob);
+          a.download = "diagnostic.pdf";
+          document.body.appendChild(a);
+          a.click();
+          a.remove();
+          status.textContent = "PDF prêt.";
+        })
+        .catch(function () { clearInterval(timer); status.textContent = "Le PDF n\u2019a pas pu être préparé."; });
+    });
+  }
+  document.querySelectorAll("button[data-progress]").forEach(function (button) {
+    button.form && button.form.addEventListener("submit", function () {
+      button.disabled = true;
+      button.textContent = button.dataset.progress;
+    });
+  });
+})();
