@@ -152,8 +152,8 @@ def training(territory: Territory) -> tuple[Section, list[Figure]]:
 
 
 def paths(territory: Territory, period: str | None) -> Section:
-    """From the occupations with the least tension (many job seekers for the offers) to the occupations in
-    strong tension the same people can reach with the skills they hold."""
+    """From the five occupations with the least tension (many job seekers for the offers) to the occupations
+    in strong or very strong tension the same people can reach with the skills they hold."""
     section = Section(
         "parcours",
         "Parcours professionnels : les passerelles du territoire",
@@ -164,7 +164,7 @@ def paths(territory: Territory, period: str | None) -> Section:
         return section
     table = [r for r in lq.tension_table(territory, period, limit=None) if r["status"] == "ok"]
     tense = [r for r in table if (r["category"] or 0) >= 4]
-    loose = [r for r in reversed(table) if (r["category"] or 0) <= 2][:5]
+    loose = [r for r in reversed(table) if (r["category"] or 0) < 4][:5]  # the least tense first
     if not tense or not loose:
         section.empty = "Trop peu de métiers publiés pour proposer des passerelles."
         return section
