@@ -59,7 +59,7 @@ def followup(action: Action) -> list[dict]:
             delta = now["value"] - ind.baseline_value
             moved = "stable" if abs(delta) < 1e-9 else ("hausse" if delta > 0 else "baisse")
         reached = None
-        if ind.target_value is not None and now["value"] is not None:
+        if ind.target_value is not None and now["value"] is not None and moved is not None:
             reached = (
                 now["value"] >= ind.target_value
                 if ind.direction == "hausse"
