@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from gtec.careers.models import SavedPath
-from gtec.referentials.models import Appellation, FicheClassement
+from gtec.referentials.models import Appellation, FicheClassement, Savoir
 from gtec.territories.models import Territory
 from gtec_core.french import sort_french
 
@@ -64,3 +64,14 @@ def sectors_of(codes_rome: list[str]) -> dict[str, list[str]]:
     for link in links:
         out[link.fiche_id].append(link.classement.libelle)
     return dict(out)
+
+
+CERTIFICATIONS = "Certifications et habilitations"
+
+
+def certification_codes(codes: list[int]) -> set[int]:
+    """The codes among `codes` that are ROME savoirs of the « Certifications et habilitations » category
+    (diplomas, titles, CQP, licences, CACES…): things a person holds or not, never presumed."""
+    return set(
+        Savoir.objects.filter(code_ogr__in=codes, categorie=CERTIFICATIONS).values_list("code_ogr", flat=True)
+    )

@@ -93,12 +93,26 @@ def review(request: HttpRequest) -> HttpResponse:
             continue
         items = [e for e in services.fiche_skills(app.fiche_id) if e.code_ogr not in known]
         known.update(e.code_ogr for e in items)
+        # A diploma, a certification or a licence is never presumed from a job held: listed apart, unticked.
+        certs = cq.certification_codes([e.code_ogr for e in items])
         groups.append(
             {
                 "title": f"De votre expérience : {app.libelle}",
-                "items": [(e.code_ogr, e.label, e.coeur == "Principale", "") for e in items],
+                "items": [
+                    (e.code_ogr, e.label, e.coeur == "Principale", "", True)
+                    for e in items
+                    if e.code_ogr not in certs
+                ],
             }
         )
+        if certs:
+            groups.append(
+                {
+                    "title": f"Diplômes, certifications et habilitations du métier : {app.libelle}",
+                    "hint": "Cochez seulement ceux que vous avez obtenus : ils ne sont jamais comptés d'office.",
+                    "items": [(e.code_ogr, e.label, False, "", False) for e in items if e.code_ogr in certs],
+                }
+            )
     text = post.get("texte", "")[:5000]
     if text.strip():
         found = [m for m in services.skills_extract(text) if m.code_ogr not in known]
@@ -107,10 +121,10 @@ def review(request: HttpRequest) -> HttpResponse:
             0,
             {
                 "title": "D'après votre description",
-                "items": [(m.code_ogr, m.label, False, m.text) for m in found],
+                "items": [(m.code_ogr, m.label, False, m.text, True) for m in found],
             },
         )
-    kept = [(c, label, False, "") for c, label in services.skill_labels(checked)]
+    kept = [(c, label, False, "", True) for c, label in services.skill_labels(checked)]
     if kept:
         groups.insert(0, {"title": "Compétences retenues", "items": kept})
     query = post.get("q_competence", "").strip()[:100]
