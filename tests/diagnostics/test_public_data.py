@@ -1,5 +1,6 @@
 """A département from public data only (`gtec import all`, no local file): the diagnostic still generates,
-with its profile, map, the Dares published tensions and its annexes. Runs before the demo is loaded."""
+with its profile, map, the Dares published tensions and its annexes. This module runs before the others of
+the package (file order), that is before the demo fixture loads the synthetic territory."""
 
 from __future__ import annotations
 
