@@ -27,7 +27,9 @@ class RegionalProjection(models.Model):
 
     class Meta:
         verbose_name = "projection régionale (Métiers 2030)"
-        constraints = [models.UniqueConstraint(fields=["code_region", "code_fap"], name="uniq_projection_reg_fap")]
+        constraints = [
+            models.UniqueConstraint(fields=["code_region", "code_fap"], name="uniq_projection_reg_fap")
+        ]
 
 
 class StaffingCell(models.Model):

@@ -65,7 +65,10 @@ def metiers2030_import(data_dir: Path, *, progress=None) -> tuple[str, dict[str,
         counts = {
             "projection_regionale": sync(m.RegionalProjection, rows, ("code_region", "code_fap")),
             "structure_emplois": sync(
-                m.StaffingCell, staffing_rows, ("source", "secteur", "code_fap"), scope={"source": "dares-portrait"}
+                m.StaffingCell,
+                staffing_rows,
+                ("source", "secteur", "code_fap"),
+                scope={"source": "dares-portrait"},
             ),
         }
         version = "Dares, Les métiers en 2030 (2023)"
@@ -109,7 +112,10 @@ def stresstest_save(*, territory_key: str, shock_text: str) -> m.StressTest:
     """Save a (valid) shock for its permalink. Raises ShockError on a bad shock."""
     shock = parse_shock(shock_text)
     return m.StressTest.objects.create(
-        token=secrets.token_urlsafe(16)[:22], territory_key=territory_key, shock=shock_text, name=shock.name[:200]
+        token=secrets.token_urlsafe(16)[:22],
+        territory_key=territory_key,
+        shock=shock_text,
+        name=shock.name[:200],
     )
 
 

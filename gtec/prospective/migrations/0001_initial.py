@@ -5,66 +5,109 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('imports', '0001_initial'),
+        ("imports", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RegionalProjection',
+            name="RegionalProjection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code_region', models.CharField(max_length=3, verbose_name='région')),
-                ('region', models.CharField(max_length=60, verbose_name='libellé de la région')),
-                ('code_fap', models.CharField(max_length=40, verbose_name='famille FAP')),
-                ('libelle_fap', models.CharField(max_length=200, verbose_name='libellé')),
-                ('effectifs_2019', models.FloatField(verbose_name='emploi 2019 (milliers)')),
-                ('part_metier_region', models.FloatField(verbose_name="part de l'emploi de la région")),
-                ('indice_specificite', models.FloatField(verbose_name='indice de spécificité')),
-                ('creations', models.FloatField(verbose_name='créations nettes 2019-2030 (milliers)')),
-                ('departs', models.FloatField(verbose_name='départs en fin de carrière (milliers)')),
-                ('jeunes_debutants', models.FloatField(verbose_name='jeunes débutants (milliers, signe publié)')),
-                ('mobilites', models.FloatField(verbose_name='solde des mobilités interrégionales (milliers)')),
-                ('desequilibre', models.FloatField(verbose_name='déséquilibre potentiel (milliers)')),
-                ('postes_a_pourvoir', models.FloatField(verbose_name='postes à pourvoir (milliers)')),
-                ('niveau_tension_2019', models.CharField(max_length=12, verbose_name='niveau de tension 2019')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code_region", models.CharField(max_length=3, verbose_name="région")),
+                ("region", models.CharField(max_length=60, verbose_name="libellé de la région")),
+                ("code_fap", models.CharField(max_length=40, verbose_name="famille FAP")),
+                ("libelle_fap", models.CharField(max_length=200, verbose_name="libellé")),
+                ("effectifs_2019", models.FloatField(verbose_name="emploi 2019 (milliers)")),
+                ("part_metier_region", models.FloatField(verbose_name="part de l'emploi de la région")),
+                ("indice_specificite", models.FloatField(verbose_name="indice de spécificité")),
+                ("creations", models.FloatField(verbose_name="créations nettes 2019-2030 (milliers)")),
+                ("departs", models.FloatField(verbose_name="départs en fin de carrière (milliers)")),
+                (
+                    "jeunes_debutants",
+                    models.FloatField(verbose_name="jeunes débutants (milliers, signe publié)"),
+                ),
+                (
+                    "mobilites",
+                    models.FloatField(verbose_name="solde des mobilités interrégionales (milliers)"),
+                ),
+                ("desequilibre", models.FloatField(verbose_name="déséquilibre potentiel (milliers)")),
+                ("postes_a_pourvoir", models.FloatField(verbose_name="postes à pourvoir (milliers)")),
+                (
+                    "niveau_tension_2019",
+                    models.CharField(max_length=12, verbose_name="niveau de tension 2019"),
+                ),
             ],
             options={
-                'verbose_name': 'projection régionale (Métiers 2030)',
-                'constraints': [models.UniqueConstraint(fields=('code_region', 'code_fap'), name='uniq_projection_reg_fap')],
+                "verbose_name": "projection régionale (Métiers 2030)",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("code_region", "code_fap"), name="uniq_projection_reg_fap"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StaffingCell',
+            name="StaffingCell",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=20, verbose_name='source')),
-                ('secteur', models.CharField(max_length=2, verbose_name='secteur NAF A38')),
-                ('code_fap', models.CharField(max_length=3, verbose_name='FAP-87')),
-                ('effectif', models.FloatField(verbose_name='emploi')),
-                ('approximation', models.BooleanField(default=False, verbose_name='réparti par approximation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(max_length=20, verbose_name="source")),
+                ("secteur", models.CharField(max_length=2, verbose_name="secteur NAF A38")),
+                ("code_fap", models.CharField(max_length=3, verbose_name="FAP-87")),
+                ("effectif", models.FloatField(verbose_name="emploi")),
+                (
+                    "approximation",
+                    models.BooleanField(default=False, verbose_name="réparti par approximation"),
+                ),
             ],
             options={
-                'verbose_name': 'structure des emplois secteur × métier',
-                'constraints': [models.UniqueConstraint(fields=('source', 'secteur', 'code_fap'), name='uniq_staffing_cell')],
+                "verbose_name": "structure des emplois secteur × métier",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("source", "secteur", "code_fap"), name="uniq_staffing_cell"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StressTest',
+            name="StressTest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=22, unique=True, verbose_name='jeton')),
-                ('territory_key', models.CharField(max_length=60, verbose_name='territoire')),
-                ('shock', models.TextField(verbose_name='choc (YAML)')),
-                ('name', models.CharField(blank=True, max_length=200, verbose_name='nom')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='imports.importrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=22, unique=True, verbose_name="jeton")),
+                ("territory_key", models.CharField(max_length=60, verbose_name="territoire")),
+                ("shock", models.TextField(verbose_name="choc (YAML)")),
+                ("name", models.CharField(blank=True, max_length=200, verbose_name="nom")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="imports.importrun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'test de résistance',
+                "verbose_name": "test de résistance",
             },
         ),
     ]
