@@ -69,6 +69,12 @@ def reachable_fiches(
     if not skills:
         return []
     ranked = rank_paths(
-        eng.matrix, skills, eng.params, origins=[code_rome], mobility=eng.mobilities, demand=demand, limit=limit
+        eng.matrix,
+        skills,
+        eng.params,
+        origins=[code_rome],
+        mobility=eng.mobilities,
+        demand=demand,
+        limit=limit,
     )
     return [(p.code_rome, p.label, p.coverage, p.band) for p in ranked]

@@ -1091,7 +1091,9 @@ def dares_departement_faps(year: int = 2019) -> tuple[dict[str, dict[str, float]
 def national_age_pyramids() -> dict[str, dict[str, float]]:
     """Dares national pyramid 2017-2019 by FAP family: {fap: {age band: thousands}}."""
     out: dict[str, dict[str, float]] = defaultdict(dict)
-    for fap, band, value in m.DaresSerie.objects.filter(tableau="age").values_list("code_fap", "modalite", "valeur"):
+    for fap, band, value in m.DaresSerie.objects.filter(tableau="age").values_list(
+        "code_fap", "modalite", "valeur"
+    ):
         out[fap][band] = value or 0.0
     return dict(out)
 
@@ -1107,9 +1109,7 @@ def local_employment(territory: Territory) -> tuple[dict[str, dict[str, float]],
     out: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for fap, band, value in rows.filter(annee=year).values_list("code_fap", "tranche_age", "effectif"):
         out[fap[:3]][band] += value or 0
-    synthetic = bool(
-        ImportRun.objects.filter(source="emploi").values_list("synthetic", flat=True).first()
-    )
+    synthetic = bool(ImportRun.objects.filter(source="emploi").values_list("synthetic", flat=True).first())
     return {k: dict(v) for k, v in out.items()}, year, synthetic
 
 
@@ -1196,7 +1196,9 @@ def rome_fap87(codes_rome: list[str]) -> dict[str, str]:
     """The FAP-87 family of each ROME 4.0 fiche (first of its ROME v3 parent's families)."""
     from gtec.referentials.models import RomeV3Fap
 
-    parents = dict(Fiche.objects.filter(code_rome__in=codes_rome).values_list("code_rome", "code_rome_parent"))
+    parents = dict(
+        Fiche.objects.filter(code_rome__in=codes_rome).values_list("code_rome", "code_rome_parent")
+    )
     faps = dict(
         RomeV3Fap.objects.filter(rome_v3__in=[p or c for c, p in parents.items()])
         .order_by("fap__code")
