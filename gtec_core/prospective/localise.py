@@ -237,7 +237,8 @@ def _apply_employers(ctx: Context, lines: list[Line], scenario: Scenario, years:
         shares = ctx.staffing.get(sector)
         if not shares:
             raise ValueError(f"secteur « {sector} » sans structure des emplois par métier")
+        present = sum(share for fap, share in shares.items() if fap in by_member)
         for fap, share in shares.items():
             line = by_member.get(fap)
-            if line is not None:
-                line.creations += jobs * share
+            if line is not None and present:
+                line.creations += jobs * share / present  # families absent from the projection: renormalised
