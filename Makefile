@@ -66,6 +66,8 @@ bench: install
 	DJANGO_SETTINGS_MODULE=config.settings.test GTEC_TEST_DB=bench-needs $(BIN)/python bench/surveys.py
 	$(BIN)/python bench/eval_paths.py
 	$(BIN)/python bench/eval_matching.py
+	$(BIN)/python bench/prospective.py
+	$(if $(BENCH_POSTGRES),$(BIN)/python bench/prospective.py --db postgres)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
