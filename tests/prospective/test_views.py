@@ -147,4 +147,4 @@ def test_staffing_import_replaces_the_default_matrix(tmp_path):
 def test_occupation_page_gains_its_projection(client):
     html = client.get("/territoires/custom:pays-de-vannes/metiers/J1501/").content.decode()
     assert "Postes à pourvoir d&#x27;ici 2030" in html or "Postes à pourvoir d'ici 2030" in html
-    assert "Aides-soignants <small class=\"muted\">V0Z</small>" in html
+    assert 'Aides-soignants <small class="muted">V0Z</small>' in html

@@ -16,12 +16,16 @@ class Command(BaseCommand):
     help = "Projette les postes à pourvoir d'un territoire par famille de métiers (Les métiers en 2030)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--territory", required=True, help="territoire ÉCHELLE:CODE, ex. custom:pays-de-vannes")
+        parser.add_argument(
+            "--territory", required=True, help="territoire ÉCHELLE:CODE, ex. custom:pays-de-vannes"
+        )
         parser.add_argument("--scenario", default="reference", help="reference, bas-carbone, covid")
         parser.add_argument("--horizon", default="2030")
         parser.add_argument("--format", dest="fmt", choices=["csv", "xlsx"], default="csv")
         parser.add_argument("--local", type=Path, default=None, help="fichier YAML d'un scénario local")
-        parser.add_argument("--out", type=Path, default=None, help="fichier de sortie (défaut : sortie standard)")
+        parser.add_argument(
+            "--out", type=Path, default=None, help="fichier de sortie (défaut : sortie standard)"
+        )
 
     def handle(self, *args, territory, scenario, horizon, fmt, local, out, **options):
         local_text = None

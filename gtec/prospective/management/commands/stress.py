@@ -44,7 +44,9 @@ class Command(BaseCommand):
                     "choc": view.shock.name,
                     "emplois_perdus": view.total_displaced,
                     "indicateurs": dict(view.indicators),
-                    "deplaces_par_metier": [{k: d[k] for k in ("fap", "label", "value")} for d in view.displaced],
+                    "deplaces_par_metier": [
+                        {k: d[k] for k in ("fap", "label", "value")} for d in view.displaced
+                    ],
                     "couverture": view.coverage,
                     "absorption": view.absorption,
                     "avertissements": view.warnings,
