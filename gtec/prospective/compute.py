@@ -281,13 +281,21 @@ def run_stress(territory: Territory, shock: Shock) -> StressRun:
         by_prefix = labour.bmo_seasonal_shares(territory)
         for sector, shares in w.context.staffing.items():
             seasonal[sector] = sum(share * by_prefix.get(fap[:2], 0.0) for fap, share in shares.items())
-    by_sector = displaced_by_sector(employment, shock, seasonal)
+    # a closed establishment loses all its jobs (below), not a share of them through its sector's rate
+    closed = set(shock.closures)
+    open_units = [u for u in units if u[0] not in closed]
+    at_risk = employment
+    if units:
+        at_risk = defaultdict(float)
+        for _siret, _siren, sector, jobs in open_units:
+            at_risk[sector] += jobs
+    by_sector = displaced_by_sector(at_risk, shock, seasonal)
     contributions: list[tuple[str, str, float]] = []
     if units:
         total = defaultdict(float)
-        for _siret, _siren, sector, jobs in units:
+        for _siret, _siren, sector, jobs in open_units:
             total[sector] += jobs
-        for _siret, siren, sector, jobs in units:
+        for _siret, siren, sector, jobs in open_units:
             if sector in by_sector and total[sector]:
                 part = by_sector[sector] * jobs / total[sector]
                 for fap, share in w.context.staffing.get(sector, {}).items():

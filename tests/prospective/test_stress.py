@@ -84,3 +84,13 @@ def test_absorption_ranks_reachable_occupations_with_openings():
     first = view.absorption[0]
     assert first["targets"] and all("postes à pourvoir" not in t["label"] for t in first["targets"])
     assert view.coverage.endswith("%")
+
+
+def test_a_closed_establishment_is_not_counted_twice():
+    _establishments()
+    both = q.stress_view(
+        VANNES, "pertes: {IZ: 0.5}\ntransmission: 1\nfermetures: ['35600000000011']", absorption=False
+    )
+    total = float(both.total_displaced.replace("\u202f", "").replace(",", "."))
+    # the restaurant (74.5 jobs) closes; the two hotels lose half of their 2 × 34.5 jobs
+    assert total == pytest.approx(round(74.5 + 0.5 * 69), abs=1)
