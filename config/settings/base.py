@@ -36,6 +36,8 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in (env("CSRF_TRUSTED_ORIGINS", "") or "
 
 GTEC_DATA_DIR = Path(env("GTEC_DATA_DIR") or default_data_dir())
 GTEC_DEFAULT_TERRITORY = env("GTEC_DEFAULT_TERRITORY", "custom:pays-de-vannes")
+# Anonymous reads of /api/v1 per client address (a token lifts the limit), counted in the default cache.
+GTEC_API_ANON_RATE = env("GTEC_API_ANON_RATE", "120/m")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,6 +56,8 @@ INSTALLED_APPS = [
     "gtec.surveys",
     "gtec.careers",
     "gtec.www",
+    "ninja",
+    "gtec.api",
 ]
 
 MIDDLEWARE = [
