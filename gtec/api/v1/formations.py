@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from gtec.api.models import CONTRIBUTE
@@ -268,7 +268,7 @@ def creer(request, data: OffreIn):
     with transaction.atomic():
         f = editing.create_formation(token.organisation, offer, token.created_by)
         audited(request, "formation.creer", f"formation:{f.pk}", 201)
-    return 201, detail_out(f.pk)
+    return Status(201, detail_out(f.pk))
 
 
 @router.put(
@@ -292,4 +292,4 @@ def modifier(request, formation_id: int, data: OffreMaj):
         audited(request, "formation.modifier", f"formation:{formation_id}", 409)
         raise ApiError(409, "conflit_de_version", f"Conflit : {exc}.", version=f.formation.version) from None
     audited(request, "formation.modifier", f"formation:{formation_id}", 200)
-    return 200, detail_out(formation_id)
+    return detail_out(formation_id)
