@@ -66,6 +66,7 @@ bench: install
 	DJANGO_SETTINGS_MODULE=config.settings.test GTEC_TEST_DB=bench-needs $(BIN)/python bench/surveys.py
 	$(BIN)/python bench/eval_paths.py
 	$(BIN)/python bench/eval_matching.py
+	$(BIN)/python bench/api_load.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

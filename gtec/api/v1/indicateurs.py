@@ -8,6 +8,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from ninja import Query, Router, Schema
 
 from gtec.api.v1.core import ApiError, Page, not_found, paginate, public
@@ -67,19 +68,20 @@ def indicateurs(request):
     ]
 
 
-def published_rows(name: str, territory, period: str | None) -> list[dict]:
-    """The published table (cached until the labour data change: the same key as the read side's cache)."""
+def published(name: str, territory, period: str | None) -> dict:
+    """The published table and its vintage, cached until the labour data change (the read side's own
+    version key), so that a busy API reads the database once per table."""
     raw = repr(("api-indicator", lq.data_version(), name, territory.key, period))
     key = "api:" + hashlib.sha256(raw.encode()).hexdigest()
-    rows = cache.get(key)
-    if rows is None:
-        rows = lq.indicator_export(name, territory, period).to_dicts()
-        cache.set(key, rows, 3600)
-    return rows
-
-
-def vintage() -> str:
-    return ", ".join(f"{r.source} {r.version}".strip() for r in lq.sources())
+    hit = cache.get(key)
+    if hit is None:
+        hit = {
+            "rows": lq.indicator_export(name, territory, period).to_dicts(),
+            "millesime": ", ".join(f"{r.source} {r.version}".strip() for r in lq.sources()),
+            "donnees_synthetiques": lq.is_synthetic(),
+        }
+        cache.set(key, hit, 3600)
+    return hit
 
 
 @router.get("/{nom}/periodes", response=list[str], summary="Périodes disponibles pour un territoire")
@@ -87,7 +89,7 @@ def periodes(request, nom: str, territoire: str = Query(None, max_length=60)):
     if nom not in REGISTRY:
         raise not_found(f"Indicateur « {nom[:60]} »")
     territory = get_or_404(territoire or settings.GTEC_DEFAULT_TERRITORY)
-    return sorted({r["periode"] for r in published_rows(nom, territory, None)}, reverse=True)
+    return sorted({r["periode"] for r in published(nom, territory, None)["rows"]}, reverse=True)
 
 
 @router.get("/{nom}", response=Valeurs, summary="Valeurs d'un indicateur (territoire × métier × période)")
@@ -111,7 +113,23 @@ def valeurs(
             422, "requete_invalide", f"« nomenclature » : une valeur parmi {', '.join(sorted(KINDS))}."
         )
     territory = get_or_404(territoire or settings.GTEC_DEFAULT_TERRITORY)
-    rows = published_rows(nom, territory, periode or None)
+    # The page as sent is cached too, under the same data version: a busy API serves it without rebuilding.
+    raw = repr(
+        ("api-page", lq.data_version(), nom, territory.key, periode, metier, nomenclature, statut, page, size)
+    )
+    key = "api:" + hashlib.sha256(raw.encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        body = Valeurs.model_validate(
+            page_of(nom, territory, periode, metier, nomenclature, statut, page, size)
+        ).model_dump_json()
+        cache.set(key, body, 3600)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def page_of(nom, territory, periode, metier, nomenclature, statut, page, size) -> dict:
+    table = published(nom, territory, periode or None)
+    rows = table["rows"]
     if metier:
         wanted = "tous" if metier.lower() == "tous" else metier.upper()
         rows = [r for r in rows if r["metier"] == wanted]
@@ -122,8 +140,8 @@ def valeurs(
     rules = load_rules()
     return {
         **paginate(rows, page, size),
-        "millesime": vintage(),
-        "donnees_synthetiques": lq.is_synthetic(),
+        "millesime": table["millesime"],
+        "donnees_synthetiques": table["donnees_synthetiques"],
         "symbole_secret": rules.symbol,
         "note_secret": f"« {rules.symbol} » : valeur non diffusable (moins de {rules.min_units} unités, "
         "dominance ou secret secondaire) ; sa valeur et ses effectifs ne sont jamais transmis.",
