@@ -54,13 +54,19 @@ valeur non diffusable n'est jamais transmise, seul le symbole `s` l'est, sans ef
 """
 
 
+class Documentation(Swagger):
+    """Swagger UI (served from django-ninja's own static files) in a French page."""
+
+    template = "api/documentation.html"
+
+
 def build() -> NinjaAPI:
     api = NinjaAPI(
         title="API GTEC",
         version="1.0.0",
         description=DESCRIPTION,
         urls_namespace="api-v1",
-        docs=Swagger(settings={"docExpansion": "none", "defaultModelsExpandDepth": 0}),
+        docs=Documentation(settings={"docExpansion": "none", "defaultModelsExpandDepth": 0}),
         docs_url="/documentation",
         openapi_url="/openapi.json",
         throttle=[AnonymousThrottle()],
