@@ -115,7 +115,11 @@ def test_public_results_and_coordinator_page():
     c.force_login(h.user("coord@example.org", role=COORDINATOR, terr=camp.territory))
     body = c.get(reverse("campaign_manage", args=[camp.pk])).content.decode()
     assert 'data-kpi="submitted">4<' in body and "Taux de réponse par secteur" in body
-    c.post(reverse("campaign_action", args=[camp.pk]), {"action": "clore"})
+    assert "Je confirme vouloir clore" in body
+    c.post(reverse("campaign_action", args=[camp.pk]), {"action": "clore"})  # not confirmed: nothing changes
+    camp.refresh_from_db()
+    assert camp.status == "ouverte"
+    c.post(reverse("campaign_action", args=[camp.pk]), {"action": "clore", "confirmer": "1"})
     camp.refresh_from_db()
     assert camp.status == "close"
 
