@@ -247,5 +247,7 @@ def test_anonymous_reads_are_rate_limited_and_a_token_lifts_the_limit(client, ma
     statuses = [client.get("/api/v1/indicateurs").status_code for _ in range(5)]
     assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
     assert client.get("/api/v1/indicateurs").json()["code"] == "trop_de_requetes"
+    spoofed = client.get("/api/v1/indicateurs", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert spoofed.status_code == 429  # a forged X-Forwarded-For does not escape the limit
     raw = make_token("read")
     assert all(client.get("/api/v1/indicateurs", **bearer(raw)).status_code == 200 for _ in range(5))

@@ -129,3 +129,18 @@ def test_widget_builder_shows_snippet_and_preview(client, org, make_token):
     outsider = h.user("dehors@example.fr")
     client.force_login(outsider)
     assert client.get(f"/besoins/organisations/{org.pk}/widgets/").status_code == 403
+
+
+def test_widget_recruiters_shows_a_secret_bmo_cell_as_s(client, make_token):
+    fap = lq.fiche_faps("J1501")[0]
+    epci = Territory.objects.get(key="epci:245614383")
+    lm.Observation.objects.create(
+        indicator="bmo_difficulty_rate", territory=epci, occupation_kind="fap2021", occupation=fap,
+        period="2024", value=0.5, status="secret", counts={"projects": 2, "difficult": 1},
+    )  # fmt: skip
+    raw = make_token("widget", origins=[PARTNER])
+    html = client.get(
+        f"/widgets/recruteurs/?jeton={raw}&territoire=epci:245614383&metier=J1501"
+    ).content.decode()
+    assert "<strong>s</strong>" in html and "secret statistique" in html
+    assert "<strong>2</strong>" not in html
