@@ -69,6 +69,7 @@ bench: install
 	$(BIN)/python bench/eval_matching.py
 	$(BIN)/python bench/prospective.py
 	$(if $(BENCH_POSTGRES),$(BIN)/python bench/prospective.py --db postgres)
+	$(BIN)/python bench/api_load.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
