@@ -129,8 +129,12 @@ def campaign_results(campaign: Campaign, records: list[aggregate.Respondent] | N
         suppressed += table.filter(pl.col(SECRET)).height
         needs[horizon] = _pivot(table, epcis, labels)
     rules = secrecy.load_rules()
-    diff = aggregate.difficulty_by_occupation(frames.occupations).sort(
-        [pl.col(SECRET), pl.col("hires")], descending=[False, True]
+    # secret rates come last in code order: ranking them by their hires would leak an order of hidden values
+    diff = aggregate.difficulty_by_occupation(frames.occupations)
+    diff = diff.sort(
+        [pl.col(SECRET), pl.when(pl.col(SECRET)).then(None).otherwise(pl.col("hires")), pl.col("code_rome")],
+        descending=[False, True, False],
+        nulls_last=True,
     )
     difficulty = [
         {

@@ -9,7 +9,7 @@ from fractions import Fraction
 import polars as pl
 import pytest
 
-from gtec_core import secrecy
+from gtec_core import secrecy, secrecy_audit
 from gtec_core.secrecy import (
     DOMINANCE,
     FREQUENCY,
@@ -228,10 +228,32 @@ def test_no_suppressed_cell_is_recoverable_in_random_tables(seed):
         hidden = out.filter(pl.col("secret"))
         assert primary.join(hidden, on=["r", "c"], how="anti").is_empty()  # primary cells stay hidden
         assert determined_cells(out, "r", "c") == [], (values, units)
+        assert reader_leaks(out, "r", "c", known_lower=0) == [], (values, units)
+        # a reader who knows an « s » is ≥ 1 (empty cells printed 0) learns nothing either
+        out = protect(cells, rows="r", cols="c", top_share=None, known_lower=1)
+        assert reader_leaks(out, "r", "c", known_lower=1) == [], (values, units)
         # 1-D: the first row with its total
         line = cells.filter(pl.col("r") == "r0").drop("r")
         out1 = protect(line, rows="c", top_share=None)
         assert determined_cells(out1, "c", None) == []
+        assert reader_leaks(out1, "c", None, known_lower=0) == []
+
+
+def reader_leaks(out: pl.DataFrame, rows: str, cols: str | None, known_lower: float) -> list:
+    """Suppressed cells a reader recovers or narrows (`secrecy_audit`), given what the table publishes."""
+    keys = [(r[rows], r[cols] if cols else None) for r in out.iter_rows(named=True)]
+    shown = {
+        (r[rows], r[cols] if cols else None): None if r["secret"] else r["value"]
+        for r in out.iter_rows(named=True)
+    }
+    truth = {k: r["value"] for k, r in zip(keys, out.iter_rows(named=True), strict=True) if r["secret"]}
+    table = secrecy_audit.pivot_table(
+        shown,
+        rows=sorted({k[0] for k in keys}, key=lambda x: (x == TOTAL, x)),
+        cols=None if cols is None else sorted({k[1] for k in keys}, key=lambda x: (x == TOTAL, x)),
+        default_lower=known_lower,
+    )
+    return secrecy_audit.leaks(secrecy_audit.audit(table, truth))
 
 
 def test_rates_inherit_from_their_parts():
