@@ -24,6 +24,7 @@ Frames carry two columns added here: `secret` (bool) and `secret_reason` (null w
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -406,6 +407,27 @@ def suppression_log(
     for reason, count in out.group_by(REASON).len().iter_rows():
         log.info("secret statistique : %d cellule(s) %s", count, reason)
     return out
+
+
+def published_value(value: float | None, decimals: int = 0, scale: float = 1.0) -> float | None:
+    """A value as exports and the API publish it: rounded to what its display means (a share shown as
+    « 72,2 % » is 0.722). More digits tell nothing more about the indicator, but let a reader rebuild the
+    fraction behind it (0.72173913 = 83/115 gives a hidden count of 115 up to a multiple)."""
+    if value is None:
+        return None
+    shift = round(math.log10(scale)) if scale > 0 else 0
+    return round(float(value), decimals + shift)
+
+
+def rate_secrecy(
+    rate_secret: bool, parts_secret: Sequence[bool], *, published_by_producer: bool = False
+) -> bool:
+    """Is a rate secret? Yes when it is itself, or when its numerator or its denominator is shown « s »
+    beside it (the rate and the other part would give the hidden one back, methods.md §6.2 item 5),
+    unless the producer itself published that rate."""
+    if rate_secret:
+        return True
+    return any(parts_secret) and not published_by_producer
 
 
 def format_fr(number: float | int | None, decimals: int = 0) -> str:
