@@ -646,7 +646,7 @@ def indicator_export(indicator: str, territory: Territory, period: str | None) -
                 "valeur": None if secret else c.value,
                 "affichage": c.display,
                 "unite": unit,
-                "statut": o.status,
+                "statut": c.status,
                 "categorie": None if secret else o.category,
                 "effectifs": _shown_counts(o, hidden),
                 "symbole_secret": rules.symbol if secret else "",
