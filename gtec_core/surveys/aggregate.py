@@ -132,14 +132,9 @@ def difficulty_by_occupation(occupations: pl.DataFrame, rules: SecrecyRules | No
     (difficult hires) and denominator (all hires) are magnitudes under both primary rules, and the rate
     inherits their secrecy."""
     hiring = occupations.filter(pl.col("recrutements_12m") > 0)
-    den = secrecy.primary_suppression(
-        secrecy.aggregate_contributions(
-            hiring.select("unit", "code_rome", pl.col("recrutements_12m").alias("value")),
-            ["code_rome"],
-            unit="unit",
-        ),
-        rules,
-    )
+    # the denominator is the territory column of the published needs table, with its secrecy (primary,
+    # margins and secondary): a rate beside a hidden hires total would be a rate of a hidden count (#14)
+    den = needs_table(occupations, "12m", by_epci=False, rules=rules).filter(pl.col("code_rome") != TOTAL)
     num = secrecy.primary_suppression(
         secrecy.aggregate_contributions(
             hiring.select(

@@ -2,6 +2,7 @@
 above 85 % → « s »; secondary suppression where totals show; rates inherit. Pure, no database."""
 
 import polars as pl
+import pytest
 
 from gtec_core.secrecy import DOMINANCE, FREQUENCY, SECONDARY, TOTAL
 from gtec_core.surveys import aggregate
@@ -84,14 +85,14 @@ def test_two_dimensional_table_hides_a_complement_in_row_and_column():
 
 def test_difficulty_rate_inherits_secrecy_and_counts_hires():
     rows = [resp("A", occ("G1602", 4, difficult=True)), resp("B", occ("G1602", 4, difficult=True))]
-    rows += [resp("C", occ("G1602", 2)), resp("X", occ("K2204", 4, difficult=True))]
+    rows += [resp("C", occ("G1602", 3)), resp("X", occ("K2204", 4, difficult=True))]
     rows += [resp(u, occ("K2204", 3)) for u in "YZ"]
     rows += [resp("D", occ("J1501", 5, difficult=True)), resp("E", occ("J1501", 1, difficult=True))]
     rates = {
         r["code_rome"]: r
         for r in aggregate.difficulty_by_occupation(aggregate.flatten(rows).occupations).iter_rows(named=True)
     }
-    assert rates["G1602"]["value"] == 0.8 and not rates["G1602"]["secret"]
+    assert rates["G1602"]["value"] == pytest.approx(8 / 11) and not rates["G1602"]["secret"]
     # K2204: 3 companies hire, but all difficult hires come from one: the numerator fails NK(1,85)
     assert rates["K2204"]["secret"] and rates["K2204"]["secret_reason"] == "inherited"
     assert rates["J1501"]["secret"]  # 2 companies
@@ -201,3 +202,13 @@ def test_secret_rows_are_not_ranked_by_their_hidden_value():
     order = aggregate.needs_summary(table)
     secret = order.filter(pl.col("secret") & (pl.col("code_rome") != TOTAL))["code_rome"].to_list()
     assert secret == sorted(secret)
+
+
+def test_a_rate_is_secret_when_its_hires_total_is_hidden_in_the_needs_table():
+    occupations = review_rows()
+    rates = {r["code_rome"]: r for r in aggregate.difficulty_by_occupation(occupations).iter_rows(named=True)}
+    hires = aggregate.needs_table(occupations, "12m", by_epci=False)
+    hidden = set(hires.filter(pl.col("secret") & (pl.col("code_rome") != TOTAL))["code_rome"].to_list())
+    assert {"M1503", "G1605", "D1105"} <= hidden
+    for code in hidden:
+        assert rates[code]["secret"], code
