@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -175,6 +175,7 @@ def _solver(members: list[Key], relations: list[dict[Key, float]], table: Publis
     index = {k: i for i, k in enumerate(members)}
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    h.setOptionValue("presolve", "off")  # many small re-solves of one model: warm starts beat presolve
     inf = highspy.kHighsInf
     lows, highs = zip(*(_bounds_of(table, k) for k in members), strict=True)
     h.addVars(
@@ -195,7 +196,8 @@ def _solver(members: list[Key], relations: list[dict[Key, float]], table: Publis
     return h, index
 
 
-def _optimum(h, column: int, sense) -> float:
+def _optimum(h, column: int, sense, seen: tuple[np.ndarray, np.ndarray]) -> float:
+    """The minimum or maximum of one cell; the solution found widens the ranges `seen` of every cell."""
     h.changeColCost(column, 1.0)
     h.changeObjectiveSense(sense)
     h.run()
@@ -203,16 +205,27 @@ def _optimum(h, column: int, sense) -> float:
     value = h.getInfo().objective_function_value
     h.changeColCost(column, 0.0)
     if status == highspy.HighsModelStatus.kOptimal:
+        solution = np.asarray(h.getSolution().col_value)
+        np.minimum(seen[0], solution, out=seen[0])
+        np.maximum(seen[1], solution, out=seen[1])
         return value
     if status == highspy.HighsModelStatus.kUnbounded:
         return math.inf if sense == highspy.ObjSense.kMaximize else -math.inf
     raise ValueError(f"tableau publié incohérent : {h.modelStatusToString(status)}")
 
 
-def intervals(table: PublishedTable, keys: Iterable[Key] | None = None) -> dict[Key, tuple[float, float]]:
+def intervals(
+    table: PublishedTable,
+    keys: Iterable[Key] | None = None,
+    enough: Callable[[Key, float, float], bool] | None = None,
+) -> dict[Key, tuple[float, float]]:
     """For each suppressed cell (or those in `keys`), the interval [low, high] a reader can infer: the
     minimum and the maximum of the cell under every relation and bound (two linear programmes, solved
-    by HiGHS on one model per group of linked cells, warm-started from one cell to the next)."""
+    by HiGHS on one model per group of linked cells, warm-started from one cell to the next).
+
+    `enough(key, low, high)`: every solution found along the way is a table a reader cannot exclude, so
+    the range each cell takes over them lies inside its interval; when that range is already `enough`,
+    the cell's own programmes are skipped and that (inner) range is returned."""
     wanted = None if keys is None else set(keys)
     out: dict[Key, tuple[float, float]] = {}
     for members, relations in _components(table):
@@ -221,10 +234,16 @@ def intervals(table: PublishedTable, keys: Iterable[Key] | None = None) -> dict[
             continue
         members = sorted(members, key=repr)
         h, index = _solver(members, relations, table)
+        seen_low = np.full(len(members), math.inf)
+        seen_high = np.full(len(members), -math.inf)
         for k in sorted(targets, key=repr):
+            i = index[k]
+            if enough is not None and seen_high[i] >= seen_low[i] and enough(k, seen_low[i], seen_high[i]):
+                out[k] = (float(seen_low[i]), float(seen_high[i]))
+                continue
             try:
-                low = _optimum(h, index[k], highspy.ObjSense.kMinimize)
-                high = _optimum(h, index[k], highspy.ObjSense.kMaximize)
+                low = _optimum(h, i, highspy.ObjSense.kMinimize, (seen_low, seen_high))
+                high = _optimum(h, i, highspy.ObjSense.kMaximize, (seen_low, seen_high))
             except ValueError as error:
                 raise ValueError(f"{error} (cellule {k!r})") from None
             if table.integer:
@@ -243,8 +262,14 @@ def audit(
     """Every suppressed cell with its interval and status (recovered, narrowed, protected). `truth` (key →
     true value) sets the width each cell needs; without it the interval's upper end stands for the value."""
     protection = protection or Protection()
+    enough = None
+    if truth:  # the width needed is known: a cell already seen wide enough needs no programme of its own
+
+        def enough(key, low, high):
+            return key in truth and high - low >= protection.required(truth[key]) - EPS
+
     findings = []
-    for key, (low, high) in intervals(table, keys).items():
+    for key, (low, high) in intervals(table, keys, enough).items():
         value = truth.get(key) if truth else None
         need = protection.required(value if value is not None else high)
         width = high - low

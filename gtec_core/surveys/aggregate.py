@@ -127,14 +127,21 @@ def unit_counts(
     )
 
 
-def difficulty_by_occupation(occupations: pl.DataFrame, rules: SecrecyRules | None = None) -> pl.DataFrame:
+def difficulty_by_occupation(
+    occupations: pl.DataFrame, rules: SecrecyRules | None = None, *, hires: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Per occupation, the share of hires judged difficult (as BMO does for recruitment projects): numerator
     (difficult hires) and denominator (all hires) are magnitudes under both primary rules, and the rate
     inherits their secrecy."""
     hiring = occupations.filter(pl.col("recrutements_12m") > 0)
     # the denominator is the territory column of the published needs table, with its secrecy (primary,
     # margins and secondary): a rate beside a hidden hires total would be a rate of a hidden count (#14)
-    den = needs_table(occupations, "12m", by_epci=False, rules=rules).filter(pl.col("code_rome") != TOTAL)
+    # (`hires`: that table when the caller has it already, e.g. the 2-D one, whose territory column it is)
+    if hires is None:
+        hires = needs_table(occupations, "12m", rules=rules)
+    if "epci" in hires.columns:
+        hires = hires.filter(pl.col("epci") == TOTAL).drop("epci")
+    den = hires.filter(pl.col("code_rome") != TOTAL)
     num = secrecy.primary_suppression(
         secrecy.aggregate_contributions(
             hiring.select(
