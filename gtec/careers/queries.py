@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.conf import settings
+from django.db.models import Q
 
 from gtec.careers.models import SavedPath
 from gtec.referentials.models import Appellation, FicheClassement
 from gtec.territories.models import Territory
+from gtec_core.french import sort_french
 
 
 def savedpath_get(token: str) -> SavedPath | None:
@@ -18,10 +20,19 @@ def savedpath_get(token: str) -> SavedPath | None:
 
 
 def communes_choices() -> list[Territory]:
-    """The communes offered in the form: those of the default territory, by name."""
+    """The communes offered in the form: those of the départements of the default territory (someone living
+    just outside it can still say where they live), in French dictionary order."""
     territory = Territory.objects.filter(key=settings.GTEC_DEFAULT_TERRITORY).first()
-    qs = territory.communes() if territory else Territory.objects.filter(scale="commune")
-    return list(qs.filter(actif=True).order_by("name"))
+    qs = Territory.objects.filter(scale="commune", actif=True)
+    if territory:
+        codes = territory.communes().values_list("code", flat=True)
+        prefixes = {code[:3] if code.startswith("97") else code[:2] for code in codes}
+        query = Q()
+        for prefix in prefixes:
+            query |= Q(code__startswith=prefix)
+        if prefixes:
+            qs = qs.filter(query)
+    return sort_french(qs, key=lambda c: c.name)
 
 
 def commune_get(code: str) -> Territory | None:

@@ -114,12 +114,15 @@ def test_save_then_revoke_a_private_link(client):
         "/parcours/enregistrer/", {"c": [300318, 300323, 999999999], "commune": "56260", "km": "20"}
     )
     saved = SavedPath.objects.get()
-    assert response["Location"] == f"/parcours/s/{saved.token}/"
+    assert response["Location"] == f"/parcours/s/{saved.token}/?enregistre=1"
     assert len(saved.token) >= 40
     assert saved.skills == [300318, 300323]  # unknown codes dropped
     page = client.get(response["Location"])
     assert page.status_code == 200 and page["X-Robots-Tag"].startswith("noindex")
-    assert "Supprimer ce parcours" in page.content.decode()
+    html = page.content.decode()
+    assert "Supprimer ce parcours" in html
+    # The confirmation is at the top of the page, before the first result.
+    assert html.index("Votre parcours est enregistré") < html.index('class="card path"')
     assert client.get("/parcours/s/not-a-token/").status_code == 404
     deleted = client.post(f"/parcours/s/{saved.token}/supprimer/")
     assert deleted.status_code == 200 and not SavedPath.objects.exists()
@@ -182,3 +185,28 @@ def test_failing_provider_falls_back(client, monkeypatch):
     monkeypatch.setattr(services, "_provider", lambda m, n: broken)
     body = client.get("/parcours/resultats/", {"c": [300318]}).content.decode()
     assert "donnée locale indisponible" in body and 'id="p-' in body
+
+
+def test_results_start_with_a_summary_and_filter_by_band(client):
+    params = {"a": ["10918"], "c": [300318, 300323]}  # an appellation plus two skills
+    html = client.get("/parcours/resultats/", params).content.decode()
+    assert "En bref" in html and html.index("En bref") < html.index('class="card path"')
+    assert 'name="bande"' in html
+    near = client.get("/parcours/resultats/", {**params, "bande": "proche"}).content.decode()
+    assert "Une reconversion</span>" not in near
+    # No card ever shows 0 % and « proche » skills are listed apart from what the person knows.
+    assert "<strong>0 %</strong>" not in html
+    assert "(proche de ce que vous faites)" not in html
+
+
+def test_edit_description_keeps_what_was_chosen(client):
+    html = client.get("/parcours/", {"a": ["10918"], "c": [300318], "commune": "56260"}).content.decode()
+    assert 'name="appellation" value="10918" checked' in html
+    assert 'name="c" value="300318" checked' in html
+    assert 'value="56260" selected' in html
+
+
+def test_results_link_to_where_the_person_acts_next(client):
+    html = client.get("/parcours/resultats/", {"c": [300318, 300323], "commune": "56260"}).content.decode()
+    assert "candidat.francetravail.fr/offres/recherche?motsCles=" in html
+    assert "labonnealternance" in html and "immersion-facile" in html

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gtec.careers import queries as cq
 from gtec.careers import services
 from gtec.referentials.search import appellation_search
+from gtec_core.outbound import outbound_links
 
 KM_CHOICES = [5, 10, 20, 30, 50, 100]
 MAX_SKILLS = 400
@@ -48,11 +49,16 @@ def base_context(request: HttpRequest, counsellor: bool) -> dict:
 
 
 def start(request: HttpRequest, counsellor: bool = False) -> HttpResponse:
+    """Step 1. Coming back from the results (« Modifier ma description »), the URL carries the chosen
+    appellations and skills, shown again so nothing chosen is lost; the free text stays in the browser."""
     ctx = base_context(request, counsellor)
+    inputs = _inputs(request)
     ctx.update(
         communes=cq.communes_choices(),
-        commune=commune_of(request.GET.get("commune")),
-        km=km_of(request.GET.get("km")),
+        commune=inputs["commune"],
+        km=inputs["max_km"],
+        picked_appellations=cq.appellations_get(inputs["appellations"]),
+        picked_skills=services.skill_labels(inputs["skills"]),
         step=1,
     )
     return render(request, "www/careers/start.html", ctx)
@@ -145,15 +151,55 @@ def results(request: HttpRequest, counsellor: bool = False) -> HttpResponse:
     return _render_results(request, inputs, counsellor=counsellor)
 
 
+BANDS = {
+    "proche": "À votre portée",
+    "accessible": "Accessible avec une formation",
+    "reconversion": "Une reconversion",
+}
+
+
+def _cards(result, band: str) -> list[dict]:
+    """One card per path worth showing: never a 0 % match; what is only close to the person's skills is
+    listed apart and never counted as already known; `band` filters (empty: every band)."""
+    cards = []
+    for v in result.paths:
+        held = [e for e in v.held if e.credit >= 1]
+        near = [e for e in v.held if 0 < e.credit < 1]
+        if not held and v.path.coverage <= 0:
+            continue
+        if band and v.path.band != band:
+            continue
+        cards.append(
+            {
+                "v": v,
+                "held": held,
+                "near": near,
+                "pct": round(v.path.coverage * 100),
+                "band_label": BANDS.get(v.path.band, v.path.band),
+                "outbound": outbound_links(v.path.code_rome, result.commune),
+            }
+        )
+    return cards
+
+
 def _render_results(request, inputs: dict, counsellor: bool = False, saved=None) -> HttpResponse:
     result = services.paths_for(**inputs)
+    band = request.GET.get("bande", "")
+    band = band if band in BANDS else ""
     ctx = base_context(request, counsellor)
     query = [("c", c) for c in inputs["skills"]] + [("a", a) for a in inputs["appellations"]]
     query += [("commune", inputs["commune"])] if inputs["commune"] else []
     query += [("km", inputs["max_km"])] if inputs["max_km"] else []
+    cards = _cards(result, band)
     ctx.update(
         step=3,
         r=result,
+        cards=cards,
+        band=band,
+        band_options=[(b, label, len(_cards(result, b))) for b, label in BANDS.items()],
+        just_saved=saved is not None and request.GET.get("enregistre") == "1",
+        edit_url=f"{reverse('careers_counsellor' if counsellor else 'careers_start')}?{urlencode(query)}",
+        base_query=urlencode(query),
         inputs=inputs,
         saved=saved,
         share_url=request.build_absolute_uri(
@@ -186,7 +232,7 @@ def save(request: HttpRequest) -> HttpResponse:
         commune=commune_of(post.get("commune")),
         max_km=km_of(post.get("km")),
     )
-    return redirect("careers_saved", token=saved.token)
+    return redirect(f"{reverse('careers_saved', args=[saved.token])}?enregistre=1")
 
 
 @require_GET
