@@ -231,6 +231,7 @@ def tension_table(territory: Territory, period: str, limit: int | None = 20) -> 
         ],
     ):
         by_occ[obs.occupation][obs.indicator] = obs
+    hidden = hidden_projects(territory)  # a difficulty rate of a project count hidden in the BMO table (#14)
     rows = []
     for code, obs in by_occ.items():
         t = obs.get("dares_tension")
@@ -244,7 +245,7 @@ def tension_table(territory: Territory, period: str, limit: int | None = 20) -> 
                 "tension": indicator_cell(t),
                 "category": t.category if publishable else None,
                 "category_label": TENSION_LABELS.get(t.category, "") if publishable else "",
-                "difficulty": indicator_cell(obs.get("bmo_difficulty_rate")),
+                "difficulty": indicator_cell(obs.get("bmo_difficulty_rate"), hidden),
                 "status": t.status,
                 "_sort": (t.value if publishable and t.value is not None else float("-inf")),
             }
@@ -705,6 +706,7 @@ def local_demand(territory_key: str, codes_rome: list[str]) -> dict[str, dict]:
             return symbol
         return round(c.value) if isinstance(c.value, float) else c.value
 
+    hidden = hidden_projects(territory)  # BMO cells « s » in the territory's table stay « s » here (#14)
     out: dict[str, dict] = {}
     for code in codes_rome:
         faps = fiche_faps(code)
@@ -719,10 +721,10 @@ def local_demand(territory_key: str, codes_rome: list[str]) -> dict[str, dict]:
         if bmo is not None:
             projects = (
                 count_cell(round((bmo.counts or {}).get("projects") or 0))
-                if bmo.status != "secret"
+                if bmo.status != "secret" and not counts_hidden(bmo, hidden)
                 else count_cell(None)
             )
-        difficulty = indicator_cell(bmo) if bmo else None
+        difficulty = indicator_cell(bmo, hidden) if bmo else None
         published_tension = tension is not None and tension.status == "ok"
         out[code] = {
             "territory": territory.display_name,

@@ -182,3 +182,17 @@ def test_labour_commune_table_recovers_nothing(client, small_area):  # noqa: F81
     assert truth, "aucune commune « s »"
     published = sa.pivot_table(shown, rows=[k[0] for k in shown], cols=None, rounding=0.5, integer=False)
     assert sa.leaks(sa.audit(published, truth)) == []
+
+
+def test_hidden_bmo_counts_stay_hidden_in_the_career_explorer(client, small_area):  # noqa: F811
+    """A BMO cell hidden as a complement in the territory's table (A0X40, the smallest beside the 1-project
+    S1X40) shows « s » in the career explorer too, with its difficulty rate."""
+    from gtec.labour.queries import local_demand
+
+    rows = parse(client.get(f"/territoires/{EPCI}/marche-du-travail/?periode=2024").content.decode()).tables
+    bmo = next(r for r in rows.values() if r and r[0][1][:2] == ["Métier", "Projets"])
+    hidden = {r[0].split()[-1] for section, r in bmo if section == "tbody" and r[1] == "s"}
+    assert {"S1X40", "A0X40"} <= hidden
+    figures = local_demand(EPCI, ["A1416"])["A1416"]  # A1416 belongs to A0X40
+    assert figures["fap"] == "A0X40"
+    assert figures["projects"] == "s" and figures["difficulty"] == "s", figures
