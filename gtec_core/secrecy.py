@@ -241,11 +241,11 @@ def secondary_suppression(
 
     A total line is an equation; a cell alone in its line to be suppressed is recovered by subtraction,
     so the smallest non-zero published cell of that line is suppressed too (heuristic minimising the
-    suppressed value, not the τ-Argus optimal solver), until stable. Then the auditor (`secrecy_audit`, linear programming) computes the interval a reader can infer for
-    every suppressed cell, with the bounds the reader knows (`known_lower`: 0 for any count, 1 when the
-    page prints empty cells « 0 », so that an « s » is a non-empty cell); a cell recovered or narrowed
-    below the protection required gets one more complementary cell in its row or column (the smallest
-    non-zero one), until none is. Empty cells (0) are never suppressed, so a reader's bound stays true.
+    suppressed value, not the τ-Argus optimal solver), until stable. Then the auditor (`secrecy_audit`,
+    linear programming) computes the interval a reader can infer for every suppressed cell, with the
+    bounds the reader knows (`known_lower`: 0 for any count, 1 when the page prints empty cells « 0 »,
+    so that an « s » is a non-empty cell); a cell recovered or narrowed below the protection required
+    gets one more complementary cell in its row or column (the smallest non-zero one), until none is. Empty cells (0) are never suppressed, so a reader's bound stays true.
     Missing margins are added (published, value = sum); missing interior cells are zeros."""
     full = _with_margins(cells, rows, cols, value, total)
     col_of = (lambda rec: rec[cols]) if cols is not None else (lambda rec: None)
