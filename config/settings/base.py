@@ -95,6 +95,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded database lives in var/: created here so that `gtec migrate` works on a fresh clone.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the site read while an import writes; a generous timeout avoids "database is locked".
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 30,

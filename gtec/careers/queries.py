@@ -8,9 +8,10 @@ from django.conf import settings
 from django.db.models import Q
 
 from gtec.careers.models import SavedPath
-from gtec.referentials.models import Appellation, FicheClassement
+from gtec.referentials.models import Appellation, Fiche, FicheClassement, Savoir
 from gtec.territories.models import Territory
 from gtec_core.french import sort_french
+from gtec_core.qualification import EntryLevel, entry_level
 
 
 def savedpath_get(token: str) -> SavedPath | None:
@@ -64,3 +65,20 @@ def sectors_of(codes_rome: list[str]) -> dict[str, list[str]]:
     for link in links:
         out[link.fiche_id].append(link.classement.libelle)
     return dict(out)
+
+
+CERTIFICATIONS = "Certifications et habilitations"
+
+
+def certification_codes(codes: list[int]) -> set[int]:
+    """The codes among `codes` that are ROME savoirs of the « Certifications et habilitations » category
+    (diplomas, titles, CQP, licences, CACES…): things a person holds or not, never presumed."""
+    return set(
+        Savoir.objects.filter(code_ogr__in=codes, categorie=CERTIFICATIONS).values_list("code_ogr", flat=True)
+    )
+
+
+def entry_levels(codes_rome: list[str]) -> dict[str, EntryLevel]:
+    """The diploma level each fiche asks for, read from its ROME access text (gtec_core.qualification)."""
+    rows = Fiche.objects.filter(code_rome__in=codes_rome).values_list("code_rome", "acces_metier")
+    return {code: entry_level(text) for code, text in rows}

@@ -20,6 +20,7 @@ from gtec.careers import queries as cq
 from gtec.careers import services
 from gtec.referentials.search import appellation_search
 from gtec_core.outbound import outbound_links
+from gtec_core.qualification import is_long_path
 
 KM_CHOICES = [5, 10, 20, 30, 50, 100]
 MAX_SKILLS = 400
@@ -93,12 +94,26 @@ def review(request: HttpRequest) -> HttpResponse:
             continue
         items = [e for e in services.fiche_skills(app.fiche_id) if e.code_ogr not in known]
         known.update(e.code_ogr for e in items)
+        # A diploma, a certification or a licence is never presumed from a job held: listed apart, unticked.
+        certs = cq.certification_codes([e.code_ogr for e in items])
         groups.append(
             {
                 "title": f"De votre expérience : {app.libelle}",
-                "items": [(e.code_ogr, e.label, e.coeur == "Principale", "") for e in items],
+                "items": [
+                    (e.code_ogr, e.label, e.coeur == "Principale", "", True)
+                    for e in items
+                    if e.code_ogr not in certs
+                ],
             }
         )
+        if certs:
+            groups.append(
+                {
+                    "title": f"Diplômes, certifications et habilitations du métier : {app.libelle}",
+                    "hint": "Cochez seulement ceux que vous avez obtenus : ils ne sont jamais comptés d'office.",
+                    "items": [(e.code_ogr, e.label, False, "", False) for e in items if e.code_ogr in certs],
+                }
+            )
     text = post.get("texte", "")[:5000]
     if text.strip():
         found = [m for m in services.skills_extract(text) if m.code_ogr not in known]
@@ -107,10 +122,10 @@ def review(request: HttpRequest) -> HttpResponse:
             0,
             {
                 "title": "D'après votre description",
-                "items": [(m.code_ogr, m.label, False, m.text) for m in found],
+                "items": [(m.code_ogr, m.label, False, m.text, True) for m in found],
             },
         )
-    kept = [(c, label, False, "") for c, label in services.skill_labels(checked)]
+    kept = [(c, label, False, "", True) for c, label in services.skill_labels(checked)]
     if kept:
         groups.insert(0, {"title": "Compétences retenues", "items": kept})
     query = post.get("q_competence", "").strip()[:100]
@@ -161,6 +176,9 @@ BANDS = {
 def _cards(result, band: str) -> list[dict]:
     """One card per path worth showing: never a 0 % match; what is only close to the person's skills is
     listed apart and never counted as already known; `band` filters (empty: every band)."""
+    levels = cq.entry_levels([v.path.code_rome for v in result.paths] + [a.fiche_id for a in result.origins])
+    held_levels = [levels[a.fiche_id].level for a in result.origins if levels.get(a.fiche_id)]
+    person_level = max((lv for lv in held_levels if lv is not None), default=None)
     cards = []
     for v in result.paths:
         held = [e for e in v.held if e.credit >= 1]
@@ -176,6 +194,9 @@ def _cards(result, band: str) -> list[dict]:
                 "near": near,
                 "pct": round(v.path.coverage * 100),
                 "band_label": BANDS.get(v.path.band, v.path.band),
+                "entry": levels.get(v.path.code_rome),
+                "long_path": bool(levels.get(v.path.code_rome))
+                and is_long_path(levels[v.path.code_rome], person_level),
                 "outbound": outbound_links(v.path.code_rome, result.commune),
             }
         )

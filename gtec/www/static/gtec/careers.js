@@ -112,3 +112,16 @@
     box.addEventListener("input", function () { sessionStorage.setItem(key, box.value); });
   } catch (e) { /* storage refused: nothing kept */ }
 })();
+/* « Tout décocher / tout cocher » per group of skills (hidden without JavaScript). */
+(function () {
+  "use strict";
+  document.querySelectorAll(".skill-group .group-toggle").forEach(function (bar) {
+    bar.hidden = false;
+    bar.querySelectorAll("[data-check-group]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var on = button.getAttribute("data-check-group") === "on";
+        bar.closest(".skill-group").querySelectorAll("input[type=checkbox]").forEach(function (box) { box.checked = on; });
+      });
+    });
+  });
+})();
