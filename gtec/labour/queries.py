@@ -21,7 +21,18 @@ from gtec.labour import models as m
 from gtec.referentials.models import Fap, Fiche
 from gtec.territories.models import Territory
 from gtec_core.indicators.registry import REGISTRY
-from gtec_core.secrecy import SECRET, TOTAL, display_values, format_fr, load_rules, protect
+from gtec_core.secrecy import (
+    INHERITED,
+    REASON,
+    SECRET,
+    TOTAL,
+    display_values,
+    format_fr,
+    load_rules,
+    protect,
+    published_value,
+    rate_secrecy,
+)
 
 LABOUR_SOURCES = ["bmo", "dares", "stmt", "offres", "sirene", "emploi", "indicateurs"]
 TENSION_LABELS = {
@@ -81,7 +92,8 @@ def cell(value: float | None, status: str, decimals: int = 0, scale: float = 1.0
         return Cell(rules.symbol, None, status)
     if value is None:
         return Cell("—", None, status)
-    return Cell(format_fr(value * scale, decimals), value, status)
+    # the value published in exports and the API is rounded as displayed (#14: no 9-decimal rates)
+    return Cell(format_fr(value * scale, decimals), published_value(value, decimals, scale), status)
 
 
 def count_cell(value: float | None) -> Cell:
@@ -136,9 +148,13 @@ def observation(
     return qs.first()
 
 
-def indicator_cell(obs: m.Observation | None) -> Cell:
+def indicator_cell(obs: m.Observation | None, hidden: set[tuple[str, str]] = frozenset()) -> Cell:
+    """An indicator's published cell. With `hidden` (the territory's BMO cells shown « s »), a rate built
+    on a hidden project count is « s » too: the rate and its other part would give the count back (#14)."""
     if obs is None:
         return Cell("—", None, "missing")
+    if rate_secrecy(obs.status == "secret", [counts_hidden(obs, hidden)]):
+        return cell(None, "secret")
     unit = REGISTRY[obs.indicator].unit
     if unit == "part":  # shares are shown as percentages
         c = cell(obs.value, obs.status, 1, 100.0)
@@ -215,6 +231,7 @@ def tension_table(territory: Territory, period: str, limit: int | None = 20) -> 
         ],
     ):
         by_occ[obs.occupation][obs.indicator] = obs
+    hidden = hidden_projects(territory)  # a difficulty rate of a project count hidden in the BMO table (#14)
     rows = []
     for code, obs in by_occ.items():
         t = obs.get("dares_tension")
@@ -228,7 +245,7 @@ def tension_table(territory: Territory, period: str, limit: int | None = 20) -> 
                 "tension": indicator_cell(t),
                 "category": t.category if publishable else None,
                 "category_label": TENSION_LABELS.get(t.category, "") if publishable else "",
-                "difficulty": indicator_cell(obs.get("bmo_difficulty_rate")),
+                "difficulty": indicator_cell(obs.get("bmo_difficulty_rate"), hidden),
                 "status": t.status,
                 "_sort": (t.value if publishable and t.value is not None else float("-inf")),
             }
@@ -263,7 +280,9 @@ def bmo_table(territory: Territory, limit: int | None = 15) -> dict:
             "source_secret": pl.Boolean,
         },
     )
-    table = publish_counts(cells, rows="occupation")
+    # BMO counts are published by France Travail (or a population share of them): no frequency rule, only
+    # the cells secret at source and their complements (#14, security review §5.2)
+    table = publish_counts(cells, rows="occupation", frequency=False)
     body = table.filter(pl.col("occupation") != TOTAL).sort("value", descending=True, nulls_last=True)
     total = table.filter(pl.col("occupation") == TOTAL).row(0, named=True)
     rate = {o.occupation: o for o in obs if o.period == period}
@@ -274,7 +293,8 @@ def bmo_table(territory: Territory, limit: int | None = 15) -> dict:
             "projects": Cell(
                 r["display"], None if r[SECRET] else r["value"], "secret" if r[SECRET] else "ok"
             ),
-            "difficulty": indicator_cell(rate.get(r["occupation"])),
+            # the difficulty rate of a hidden project count is hidden too (its denominator is « s »)
+            "difficulty": cell(None, "secret") if r[SECRET] else indicator_cell(rate.get(r["occupation"])),
         }
         for r in body.iter_rows(named=True)
     ]
@@ -290,7 +310,9 @@ def bmo_table(territory: Territory, limit: int | None = 15) -> dict:
     }
 
 
-def publish_counts(cells: pl.DataFrame, *, rows: str, cols: str | None = None) -> pl.DataFrame:
+def publish_counts(
+    cells: pl.DataFrame, *, rows: str, cols: str | None = None, frequency: bool = True
+) -> pl.DataFrame:
     """The one way a count table with its total is published: cells secret at source (null value or
     `source_secret`) or built from fewer than 3 units are suppressed, then complementary cells so the total
     does not give them away; `display` holds « s » or the French-formatted rounded count."""
@@ -299,6 +321,8 @@ def publish_counts(cells: pl.DataFrame, *, rows: str, cols: str | None = None) -
         pl.col("value").round(0),
         pl.col("value").fill_null(rules.min_units - 1).round(0).alias("units"),
     )
+    if not frequency:  # counts published by their producer: only `source_secret` / null cells are secret
+        frame = frame.with_columns(pl.lit(float(rules.min_units)).alias("units"))
     if "source_secret" in frame.columns:
         frame = frame.with_columns(
             pl.when(pl.col("source_secret") | pl.col("value").is_null())
@@ -306,8 +330,17 @@ def publish_counts(cells: pl.DataFrame, *, rows: str, cols: str | None = None) -
             .otherwise(pl.col("units"))
             .alias("units")
         )
+    # a cell secret at source has no value and is outside the published total (#14): it is « s », and not
+    # an unknown of the total, so no complementary cell is hidden for it
+    outside = frame.filter(pl.col("value").is_null()) if cols is None else frame.clear()
+    frame = frame.filter(pl.col("value").is_not_null()) if cols is None else frame
     frame = frame.with_columns(pl.col("value").fill_null(0.0))
     protected = protect(frame, rules, rows=rows, cols=cols, units="units", top_share=None)
+    if not outside.is_empty():
+        outside = outside.with_columns(pl.lit(True).alias(SECRET), pl.lit(INHERITED).alias(REASON)).select(
+            protected.columns
+        )
+        protected = pl.concat([protected, outside], how="vertical_relaxed")
     return display_values(protected, "value")
 
 
@@ -489,7 +522,7 @@ def occupation_detail(territory: Territory, fiche: Fiche, period: str) -> dict:
                     {
                         "name": name,
                         "label": REGISTRY[name].label,
-                        "cell": indicator_cell(per.get(name)),
+                        "cell": indicator_cell(per.get(name), hidden),
                         "obs": per.get(name),
                         "counts": _shown_counts(per.get(name), hidden),
                         "counts_hidden": counts_hidden(per.get(name), hidden),
@@ -599,8 +632,8 @@ def indicator_export(indicator: str, territory: Territory, period: str | None) -
     hidden = hidden_projects(territory)
     rows = []
     for o in qs.order_by("period", "occupation_kind", "occupation"):
-        secret = o.status == "secret"
-        c = indicator_cell(o)
+        c = indicator_cell(o, hidden)
+        secret = c.secret
         rows.append(
             {
                 "indicateur": indicator,
@@ -611,10 +644,10 @@ def indicator_export(indicator: str, territory: Territory, period: str | None) -
                 "libelle_metier": "Tous métiers"
                 if not o.occupation
                 else labels.get(o.occupation) or fiches.get(o.occupation, ""),
-                "valeur": None if secret else o.value,
+                "valeur": None if secret else c.value,
                 "affichage": c.display,
                 "unite": unit,
-                "statut": o.status,
+                "statut": c.status,
                 "categorie": None if secret else o.category,
                 "effectifs": _shown_counts(o, hidden),
                 "symbole_secret": rules.symbol if secret else "",
@@ -673,6 +706,7 @@ def local_demand(territory_key: str, codes_rome: list[str]) -> dict[str, dict]:
             return symbol
         return round(c.value) if isinstance(c.value, float) else c.value
 
+    hidden = hidden_projects(territory)  # BMO cells « s » in the territory's table stay « s » here (#14)
     out: dict[str, dict] = {}
     for code in codes_rome:
         faps = fiche_faps(code)
@@ -687,10 +721,10 @@ def local_demand(territory_key: str, codes_rome: list[str]) -> dict[str, dict]:
         if bmo is not None:
             projects = (
                 count_cell(round((bmo.counts or {}).get("projects") or 0))
-                if bmo.status != "secret"
+                if bmo.status != "secret" and not counts_hidden(bmo, hidden)
                 else count_cell(None)
             )
-        difficulty = indicator_cell(bmo) if bmo else None
+        difficulty = indicator_cell(bmo, hidden) if bmo else None
         published_tension = tension is not None and tension.status == "ok"
         out[code] = {
             "territory": territory.display_name,
