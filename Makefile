@@ -72,6 +72,9 @@ bench: install
 	$(BIN)/python bench/eval_paths.py
 	$(BIN)/python bench/eval_matching.py
 	$(BIN)/python bench/report.py
+	$(BIN)/python bench/prospective.py
+	$(if $(BENCH_POSTGRES),$(BIN)/python bench/prospective.py --db postgres)
+	$(BIN)/python bench/api_load.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("gtec.www.needs.urls")),
     path("", include("gtec.www.diagnostics.urls")),
     path("", include("gtec.www.actions.urls")),
+    path("", include("gtec.www.prospective.urls")),
 ]

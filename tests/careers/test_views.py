@@ -231,3 +231,19 @@ def test_review_lists_diplomas_apart_and_unticked(client):
     for code in certs:
         assert f'id="c-{code}" name="c" value="{code}" checked' not in html
         assert f'value="{code}"' not in skill_part
+
+
+def test_a_master_level_job_is_shown_as_a_long_path_for_an_aide_soignante(client):
+    from gtec.careers.queries import entry_levels
+    from gtec.referentials.models import Appellation
+
+    app = Appellation.objects.filter(fiche_id="J1501", actif=True).first()
+    skills = [e.code_ogr for e in services.fiche_skills("J1501")][:40]
+    html = client.get("/parcours/resultats/", {"a": [app.code_ogr], "c": skills}).content.decode()
+    cards = re.findall(r'id="p-([A-Z]\d{4})"', html)
+    levels = entry_levels(cards)
+    high = [c for c in cards if levels[c].level is not None and levels[c].level >= 6]
+    assert high, "an aide-soignante is offered some bac + 3 jobs (nursing)"
+    for code in high:  # e.g. IDE (J1506): shown with its diploma, never as simply « à votre portée »
+        card = html.split(f'id="p-{code}"', 1)[1].split('class="card path"', 1)[0]
+        assert "Parcours long" in card

@@ -20,6 +20,7 @@ from gtec.careers import queries as cq
 from gtec.careers import services
 from gtec.referentials.search import appellation_search
 from gtec_core.outbound import outbound_links
+from gtec_core.qualification import is_long_path
 
 KM_CHOICES = [5, 10, 20, 30, 50, 100]
 MAX_SKILLS = 400
@@ -175,6 +176,9 @@ BANDS = {
 def _cards(result, band: str) -> list[dict]:
     """One card per path worth showing: never a 0 % match; what is only close to the person's skills is
     listed apart and never counted as already known; `band` filters (empty: every band)."""
+    levels = cq.entry_levels([v.path.code_rome for v in result.paths] + [a.fiche_id for a in result.origins])
+    held_levels = [levels[a.fiche_id].level for a in result.origins if levels.get(a.fiche_id)]
+    person_level = max((lv for lv in held_levels if lv is not None), default=None)
     cards = []
     for v in result.paths:
         held = [e for e in v.held if e.credit >= 1]
@@ -190,6 +194,9 @@ def _cards(result, band: str) -> list[dict]:
                 "near": near,
                 "pct": round(v.path.coverage * 100),
                 "band_label": BANDS.get(v.path.band, v.path.band),
+                "entry": levels.get(v.path.code_rome),
+                "long_path": bool(levels.get(v.path.code_rome))
+                and is_long_path(levels[v.path.code_rome], person_level),
                 "outbound": outbound_links(v.path.code_rome, result.commune),
             }
         )
