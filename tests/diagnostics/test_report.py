@@ -105,11 +105,12 @@ def test_the_pdf_shows_no_suppressed_cell(demo):
     checked = 0
     for row in secret_rows:
         code = row[0]
-        found = [r for r in rows if r and r[0] == code]
+        # the code opens the row (pdfminer may join it with the label into one text line)
+        found = [r for r in rows if r and r[0].split()[0] == code]
         assert found, f"row {code} not found in the PDF"
-        cells = found[0]
-        assert report.symbol in cells
+        tokens = " ".join(found[0]).split()[1:]
+        assert report.symbol in tokens
         if code in stored and stored[code]:
-            assert lq.format_fr(round(stored[code])) not in cells[2:]
+            assert lq.format_fr(round(stored[code])) not in tokens
             checked += 1
     assert checked >= 1
