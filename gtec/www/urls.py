@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from gtec.www import views
+from gtec.www import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +10,8 @@ urlpatterns = [
     path("metiers/domaine/<str:code>/", views.domaine, name="domaine"),
     path("metiers/<str:code_rome>/", views.fiche, name="fiche"),
     path("api/appellations", views.appellations_api, name="api_appellations"),
+    path("sante/", health.health, name="health"),
+    path("", include("gtec.www.jobs.urls")),
     path("", include("gtec.www.labour.urls")),
     path("", include("gtec.www.training.urls")),
     path("", include("gtec.www.careers.urls")),
