@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "gtec.surveys",
     "gtec.careers",
     "gtec.jobs",
+    "gtec.maintenance",
     "gtec.www",
 ]
 
