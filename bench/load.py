@@ -67,7 +67,7 @@ def wait_ready(port: int, proc: subprocess.Popen, limit: float = 180) -> float:
     raise RuntimeError(f"le serveur du port {port} ne répond pas après {limit} s")
 
 
-def start(kind: str, port: int, redis_url: str) -> subprocess.Popen:
+def start(kind: str, port: int, redis_url: str, warm: bool = True) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env["ALLOWED_HOSTS"] = "127.0.0.1"
     if kind == "dev":
@@ -82,6 +82,7 @@ def start(kind: str, port: int, redis_url: str) -> subprocess.Popen:
             CACHE_KEY_PREFIX=f"bench-{uuid.uuid4().hex[:8]}",
             GTEC_BIND=f"127.0.0.1:{port}",
             LOG_LEVEL="WARNING",
+            GTEC_WARM_ENGINES="true" if warm else "false",
         )
         subprocess.run(
             [str(BIN / "gtec"), "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
@@ -180,6 +181,18 @@ def main() -> None:
     parser.add_argument("--json", default=str(ROOT / "var" / "bench" / "load.json"))
     args = parser.parse_args()
     out: dict = {"clients": args.clients, "seconds": args.seconds, "cores": os.cpu_count(), "servers": {}}
+    if "gunicorn" in args.servers:
+        # the first career request on gunicorn without the warm-up at start (what a visitor paid before)
+        proc = start("gunicorn", args.prod_port, args.redis, warm=False)
+        try:
+            ready = wait_ready(args.prod_port, proc)
+            status, first = request(args.prod_port, CAREERS, timeout=120)
+        finally:
+            stop(proc)
+        out["gunicorn_without_warmup"] = {"ready_s": round(ready, 1), "first_careers_s": round(first, 2)}
+        print(
+            f"gunicorn sans préchauffage : prêt en {ready:.1f} s, première requête « résultats de parcours » {first:.2f} s"
+        )
     for kind in args.servers.split(","):
         port = args.dev_port if kind == "dev" else args.prod_port
         proc = start(kind, port, args.redis)

@@ -13,12 +13,12 @@ def env(name: str, default: str) -> str:
 
 # Where to listen: 127.0.0.1 behind a reverse proxy (nginx, Caddy, Apache) that terminates HTTPS.
 bind = env("GTEC_BIND", "127.0.0.1:8000")
-# Workers from the cores: one process per core plus one (each holds its own engines, about 200 MB),
+# Workers from the cores: one process per core plus one (the engines built in the master are shared),
 # two threads each so that a slow client does not hold a whole process.
 workers = int(env("WEB_CONCURRENCY", str(multiprocessing.cpu_count() + 1)))
 worker_class = "gthread"
 threads = int(env("GUNICORN_THREADS", "2"))
-# A request running longer than this is cut (and the worker replaced); the engines' warm-up at start counts.
+# A request running longer than this is cut (and the worker replaced).
 timeout = int(env("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
@@ -45,9 +45,21 @@ access_log_format = json.dumps(
 )
 
 
-def post_worker_init(worker):
-    """Build the engines before this worker accepts its first request (gtec/www/warmup.py)."""
+# The application is loaded once in the master process, which builds the engines (gtec/www/warmup.py)
+# before it forks the workers: they start with the engines in memory (shared pages), so no request waits
+# for them and the build is paid once, not once per worker. Code changes need a restart, not a HUP.
+preload_app = True
+
+
+def when_ready(server):
+    """Build the engines in the master, before any worker exists; close its database connections so that no
+    worker inherits them."""
+    if env("GTEC_WARM_ENGINES", "true").lower() in {"0", "false", "no", "non"}:
+        return
+    from django.db import connections
+
     from gtec.www.warmup import warm
 
-    timings = warm(notify=worker.notify)
-    worker.log.info("moteurs prêts en %s s : %s", round(sum(timings.values()), 1), timings)
+    timings = warm()
+    connections.close_all()
+    server.log.info("moteurs prêts en %s s : %s", round(sum(timings.values()), 1), timings)

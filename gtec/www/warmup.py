@@ -13,11 +13,27 @@ from collections.abc import Callable
 log = logging.getLogger(__name__)
 
 
+def first_search() -> None:
+    """One career search on two real skills and one appellation search: imports the modules and fills the
+    per-process tables (FAP of each fiche, commune centroids…) the first visitor would otherwise wait for."""
+    from gtec.careers.services import engine, paths_for
+    from gtec.referentials.search import appellation_search
+
+    appellation_search("infirmier")
+    skills = sorted(engine().matrix.by_skill)[:2]
+    if skills:
+        paths_for(skills=skills, commune="", max_km=None)
+
+
 def engines() -> list[tuple[str, Callable[[], object]]]:
     from gtec.careers.services import engine
     from gtec.referentials.search import appellation_index
 
-    return [("index des appellations", appellation_index), ("moteur de parcours et de texte", engine)]
+    return [
+        ("index des appellations", appellation_index),
+        ("moteur de parcours et de texte", engine),
+        ("première recherche", first_search),
+    ]
 
 
 def warm(notify: Callable[[], None] = lambda: None) -> dict[str, float]:
