@@ -96,6 +96,7 @@ bench: install
 	DJANGO_SETTINGS_MODULE=config.settings.test GTEC_TEST_DB=bench-needs $(BIN)/python bench/surveys.py
 	$(BIN)/python bench/eval_paths.py
 	$(BIN)/python bench/eval_matching.py
+	$(BIN)/python bench/load.py --clients 50 --seconds 60
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
