@@ -109,3 +109,32 @@ def lheo(params: dict, progress: Progress) -> dict:
             for p in problems[:50]
         ],
     }
+
+
+@register("lheo_organisme", "Import de l'offre LHEO d'un organisme")
+def lheo_of_organisation(params: dict, progress: Progress) -> dict:
+    """A training body's own export, uploaded on the site: every formation must belong to the body (same
+    SIREN as the GTEC organisation), then it is imported into the body's own feed `organisation-<pk>`."""
+    from gtec.organisations.models import Organisation
+    from gtec.training.services import data_file
+    from gtec_core.sources import lheo as lheo_source
+
+    organisation = Organisation.objects.get(pk=params["organisation"])
+    siren = organisation.siret[:9]
+    path = Path(params["path"])
+    name = params.get("name") or path.name
+    progress(2, "vérification des organismes du fichier")
+    reader = lheo_source.LheoReader(path, xsd=data_file("lheo", lheo_source.XSD_FILE))
+    foreign = [
+        f"formation {r.numero}" + (f" (ligne {r.line})" if r.line else "")
+        + f" : organisme « {r.organisme.nom} », SIRET « {r.organisme.siret or 'absent'} »"
+        for r in reader
+        if not siren or r.organisme.siret[:9] != siren
+    ]  # fmt: skip
+    if foreign:
+        raise JobError(
+            f"Fichier « {name} » refusé : {len(foreign)} formation(s) n'appartiennent pas à "
+            f"« {organisation.name} » (SIREN {siren or 'inconnu'}) ; rien n'a été importé.",
+            foreign,
+        )
+    return lheo({**params, "flux": f"organisation-{organisation.pk}"}, progress)
