@@ -51,15 +51,28 @@ access_log_format = json.dumps(
 preload_app = True
 
 
+def warming() -> bool:
+    return env("GTEC_WARM_ENGINES", "true").lower() not in {"0", "false", "no", "non"}
+
+
 def when_ready(server):
     """Build the engines in the master, before any worker exists; close its database connections so that no
     worker inherits them."""
-    if env("GTEC_WARM_ENGINES", "true").lower() in {"0", "false", "no", "non"}:
+    if not warming():
         return
     from django.db import connections
 
-    from gtec.www.warmup import warm
+    from gtec.www.warmup import warm_engines
 
-    timings = warm()
+    timings = warm_engines()
     connections.close_all()
     server.log.info("moteurs prêts en %s s : %s", round(sum(timings.values()), 1), timings)
+
+
+def post_worker_init(worker):
+    """In each worker, before its first request: one search (imports, per-process tables; uses polars, which
+    must not run in the master)."""
+    if warming():
+        from gtec.www.warmup import warm_first_search
+
+        warm_first_search(notify=worker.notify)
