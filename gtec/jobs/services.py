@@ -46,8 +46,29 @@ def enqueue(kind_name: str, *, user=None, label: str = "", **params) -> Job:
         run(job.pk)
         job.refresh_from_db()
     else:
-        transaction.on_commit(lambda: push(job.pk))
+        transaction.on_commit(lambda: push_or_fail(job.pk))
     return job
+
+
+def push_or_fail(job_id: int) -> None:
+    """Push a job; when Redis cannot be reached the job ends « échec » at once, saying so, instead of waiting
+    for ever (and the request that asked for it does not fail)."""
+    from redis.exceptions import RedisError
+
+    try:
+        push(job_id)
+    except RedisError:
+        log.exception("traitement %s : file Redis injoignable", job_id)
+        job = Job.objects.get(pk=job_id)
+        upload = job.params.get("path")
+        if upload and Path(upload).parent.parent == Path(settings.GTEC_JOBS_DIR):
+            shutil.rmtree(Path(upload).parent, ignore_errors=True)
+        Job.objects.filter(pk=job_id).update(
+            status=FAILED,
+            finished_at=timezone.now(),
+            error="Le service des traitements en arrière-plan est injoignable : rien n'a été enregistré. "
+            "Réessayez plus tard ; si le problème persiste, prévenez l'administrateur du site.",
+        )
 
 
 def queue():

@@ -146,3 +146,16 @@ def _no_leftover_uploads():
     folder = Path(settings.GTEC_JOBS_DIR)
     if folder.is_dir() and not any(folder.iterdir()):
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_unreachable_queue_fails_the_job_with_a_french_error(settings):
+    settings.GTEC_JOBS_EAGER = False
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    path = services.store_upload(Upload(SAMPLE), "offre.xml")
+    job = services.enqueue("lheo", path=path, flux="t-down")
+    services.push_or_fail(job.pk)  # what on_commit runs once the request's transaction ends
+    job.refresh_from_db()
+    assert job.status == FAILED and job.error.startswith(
+        "Le service des traitements en arrière-plan est injoignable"
+    )
+    assert not Path(path).exists() and not tm.Formation.objects.filter(flux="t-down").exists()
