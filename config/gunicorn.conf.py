@@ -14,10 +14,10 @@ def env(name: str, default: str) -> str:
 # Where to listen: 127.0.0.1 behind a reverse proxy (nginx, Caddy, Apache) that terminates HTTPS.
 bind = env("GTEC_BIND", "127.0.0.1:8000")
 # Workers from the cores: one process per core plus one (the engines built in the master are shared),
-# two threads each so that a slow client does not hold a whole process.
+# eight threads each, so that a quick page is not queued behind a slow one (measured: bench/load.py).
 workers = int(env("WEB_CONCURRENCY", str(multiprocessing.cpu_count() + 1)))
 worker_class = "gthread"
-threads = int(env("GUNICORN_THREADS", "2"))
+threads = int(env("GUNICORN_THREADS", "8"))
 # A request running longer than this is cut (and the worker replaced).
 timeout = int(env("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
