@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import uuid
 
 import psycopg
 import pytest
@@ -66,7 +67,8 @@ def test_sqlite_round_trip_through_the_command_line(tmp_path):
 
 @pytest.fixture
 def pg_scratch():
-    name = "gtec_backup_" + (os.environ.get("GTEC_TEST_DB") or "test").replace("-", "_")
+    run = (os.environ.get("GTEC_TEST_DB") or "test").replace("-", "_")
+    name = f"gtec_backup_{run}_{uuid.uuid4().hex[:8]}"  # two runs at once never share it
     try:
         admin = psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True)
     except psycopg.OperationalError as exc:
