@@ -35,7 +35,13 @@ PROD_ENV = {
 
 
 def run(args: list[str], env: dict, **kw) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG"}}
+    unset = {
+        "DJANGO_SETTINGS_MODULE",
+        "SECRET_KEY",
+        "DEBUG",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }  # the browser tests set the last
+    base = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         args, cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120, **kw
     )
