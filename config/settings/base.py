@@ -27,7 +27,8 @@ def default_data_dir() -> Path:
     return shared if shared.is_dir() else BASE_DIR / "data"
 
 
-SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me")
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me"  # refused by config.settings.prod
+SECRET_KEY = env("SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip() for h in (env("ALLOWED_HOSTS", "127.0.0.1,localhost") or "").split(",") if h.strip()
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
     "gtec.organisations",
     "gtec.surveys",
     "gtec.careers",
+    "gtec.jobs",
+    "gtec.maintenance",
     "gtec.prospective",
     "gtec.www",
     "ninja",
@@ -126,6 +129,28 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Cache: Redis when REDIS_URL is set (shared by every server process and the job workers: login throttle,
+# labour read side, job progress); otherwise each process keeps its own local-memory cache (embedded default).
+REDIS_URL = env("REDIS_URL", "") or ""
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "gtec") or "gtec"
+
+
+def cache_config(redis_url: str) -> dict:
+    if redis_url:
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    else:
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    return {"default": {**backend, "KEY_PREFIX": CACHE_KEY_PREFIX}}
+
+
+CACHES = cache_config(REDIS_URL)
+
+# Background jobs (gtec/jobs): on the RQ queue GTEC_JOBS_QUEUE of REDIS_URL, run by `gtec worker`; without
+# Redis (embedded default, tests) they run at once in the process that enqueues them.
+GTEC_JOBS_EAGER = env_bool("GTEC_JOBS_EAGER", not REDIS_URL)
+GTEC_JOBS_QUEUE = env("GTEC_JOBS_QUEUE", "gtec") or "gtec"
+GTEC_JOBS_DIR = Path(env("GTEC_JOBS_DIR") or BASE_DIR / "var" / "jobs")
 
 LOGGING = {
     "version": 1,
