@@ -112,7 +112,7 @@ def main() -> None:
     texts = [row.text for row in read_texts(ROOT / "tests" / "data" / "text_eval" / "texts_dev.jsonl")]
     for text in texts * 5:
         t = time.perf_counter()
-        person = {m.code_ogr for m in engine.extract(text)}
+        person = {m.code_ogr for m in engine.extract(text, with_competences=True)}
         for p in rank_paths(matrix, person, params):
             matrix.explain(p.code_rome, person)
         times.append((time.perf_counter() - t) * 1000)

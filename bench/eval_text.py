@@ -107,7 +107,11 @@ def report(name: str, methods: dict, misses: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rome", type=Path, default=Path(os.environ.get("GTEC_ROME_DIR", ROOT.parent / "shared" / "data" / "rome4")))
+    parser.add_argument(
+        "--rome",
+        type=Path,
+        default=Path(os.environ.get("GTEC_ROME_DIR", ROOT.parent / "shared" / "data" / "rome4")),
+    )
     parser.add_argument("--esco", type=Path, default=ROOT.parent / "shared" / "data" / "esco")
     parser.add_argument("--no-esco", action="store_true", help="titles from the ROME only")
     parser.add_argument("--sets", default="dev,test,old")
@@ -153,7 +157,9 @@ def main() -> None:
         for row in rows:
             engine.occupations(row.text)
             n += 1
-    print(f"\ndébit (métier + compétences d'un texte entier) : {n / (time.perf_counter() - start):.0f} textes/s")
+    print(
+        f"\ndébit (métier + compétences d'un texte entier) : {n / (time.perf_counter() - start):.0f} textes/s"
+    )
 
 
 if __name__ == "__main__":

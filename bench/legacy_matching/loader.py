@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yaml
 
+from bench.legacy_matching.search import Entry
 from bench.legacy_matching.skills import LexiconEntry, Skill, SkillExtractor
 from bench.legacy_matching.titles import TitleMatcher
-from bench.legacy_matching.search import Entry
 from gtec_core.sources.rome import read_release
 
 LEXICON_FILE = Path(__file__).resolve().parent / "skill_lexicon.yaml"

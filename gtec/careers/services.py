@@ -141,7 +141,7 @@ def _build_engine() -> Engine:
 
 def skills_extract(text: str) -> list[SkillMatch]:
     """ROME macro-compétences a free text shows (gtec_core.matching.engine, the one French text engine)."""
-    return text_engine().extract(text[:5000], limit=25)
+    return text_engine().extract(text[:5000], limit=25, with_competences=True)
 
 
 def skill_search(query: str, limit: int = 10) -> list[dict]:

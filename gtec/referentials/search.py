@@ -78,7 +78,9 @@ def _referential() -> Referential:
             "code_ogr", "libelle", "macro", "parent_id"
         )
     }
-    for code, label, category in Savoir.objects.filter(actif=True).values_list("code_ogr", "libelle", "categorie"):
+    for code, label, category in Savoir.objects.filter(actif=True).values_list(
+        "code_ogr", "libelle", "categorie"
+    ):
         if category != CERTIFICATIONS:
             skills[code] = SkillItem(code, label, "savoir")
     links = list(FicheCompetence.objects.values_list("fiche_id", "competence_id", "coeur_metier"))

@@ -34,16 +34,16 @@ from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from gtec_core.matching.referential import EscoOccupation, Referential
-from gtec_core.matching.titles import NOISE_PATTERNS, SEGMENT, clean_title, rewrite
+from gtec_core.matching.titles import NOISE_PATTERNS, SEGMENT, clean_title, load_aliases, rewrite
 from gtec_core.text import STOPWORDS, fold, stem
 
-ENGINE_VERSION = "1"  # bump when the models change, so that disk caches are rebuilt
+ENGINE_VERSION = "2"  # bump when the models change, so that disk caches are rebuilt
 WORD_WEIGHT = 0.5
 ESCO_MIN_SCORE = 0.8
 ESCO_PRIOR = 0.8
-SKILL_THRESHOLD = 0.45
+SKILL_THRESHOLD = 0.55
 PER_CLAUSE = 2
-FICHE_BONUS = 0.2
+FICHE_BONUS = 0.1
 FICHES_FOR_SKILLS = 3
 OUTSIDE_FICHES = 0.6
 OCCUPATION_WEIGHTS = (0.45, 0.35, 0.2)  # title, whole text, cœur-de-métier coverage
@@ -51,6 +51,8 @@ COEUR_WEIGHTS = {"Principale": 1.0, "Émergente": 0.6, "": 0.35}
 
 CLAUSE_BREAK = re.compile(r"(?:\n|[.;!?•|]|(?<=\s)[-–*>]\s|:\s)+")
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
+COMMA = re.compile(r",|\set\s")
+COMMA_WHOLE_MAX = 25  # a clause longer than this is read only piece by piece (commas, "et")
 PAREN = re.compile(r"\([^)]*\)")
 
 
@@ -95,7 +97,8 @@ class Clause:
 
 
 def clauses(text: str) -> list[Clause]:
-    """Lines, bullets, sentences and semicolons; a piece longer than 25 words is cut again at commas."""
+    """Lines, bullets, sentences and semicolons; each is also read piece by piece between commas and "et"
+    (enumerations of tasks), and only so when longer than COMMA_WHOLE_MAX words."""
     out: list[Clause] = []
     last = 0
     pieces = []
@@ -105,13 +108,15 @@ def clauses(text: str) -> list[Clause]:
     pieces.append((last, len(text)))
     for start, end in pieces:
         chunk = text[start:end]
-        if len(chunk.split()) > 25:
-            offset = start
-            for part in chunk.split(","):
-                out.append(Clause(offset, offset + len(part), part))
-                offset += len(part) + 1
-        else:
+        if len(chunk.split()) <= COMMA_WHOLE_MAX:
             out.append(Clause(start, end, chunk))
+        if "," in chunk or " et " in chunk:
+            offset = start
+            for part in COMMA.split(chunk):
+                at = text.find(part, offset, end)
+                if at >= 0:
+                    out.append(Clause(at, at + len(part), part))
+                    offset = at + len(part)
     return [c for c in out if len(analyse(c.text)) >= 1]
 
 
@@ -181,7 +186,9 @@ class TextEngine:
         """Fiche → (score, index of its best label) for one title."""
         cleaned = clean_title(title)
         weighted = {}
-        for query, factor in ((rewrite(cleaned), 1.0), (fold(cleaned), 0.97), (rewrite(_whole_title(title)), 0.95)):
+        dropped = {w for w, v in load_aliases()[0].items() if not v}
+        raw = " ".join(w for w in fold(cleaned).split() if w not in dropped and not w.isdigit())
+        for query, factor in ((rewrite(cleaned), 1.0), (raw, 0.97), (rewrite(_whole_title(title)), 0.95)):
             if query.strip() and query not in weighted:
                 weighted[query] = factor
         if not weighted:
@@ -190,7 +197,9 @@ class TextEngine:
         word = (_transform(self.title_word, _with_bigrams(docs)) @ self.title_word_mT).toarray()
         char = (_transform(self.title_char, docs) @ self.title_char_mT).toarray()
         scores = (WORD_WEIGHT * word + (1 - WORD_WEIGHT) * char) * self.prior
-        scores *= np.array(list(weighted.values()))[:, None]  # the raw form counts a little less than the rewritten one
+        scores *= np.array(list(weighted.values()))[
+            :, None
+        ]  # the raw form counts a little less than the rewritten one
         best = scores.max(axis=0)
         order = np.argsort(-best)[:200]
         out: dict[str, tuple[float, int]] = {}
@@ -216,6 +225,7 @@ class TextEngine:
         items = [items[i] for i in keep]
         self.skill_target = [self.skill_target[i] for i in keep]
         self.skill_labels = [s.label for s in items]
+        self.skill_codes = [s.code_ogr for s in items]
         docs = [stemmed(label_core(s.label)) for s in items]
         self.skill_vec = TfidfVectorizer(analyzer=str.split, sublinear_tf=True)
         self.skill_m = self.skill_vec.fit_transform(_with_bigrams(docs))
@@ -224,8 +234,11 @@ class TextEngine:
         self.macro_pos = {code: i for i, code in enumerate(self.macro_codes)}
         self.target_pos = np.array([self.macro_pos[t] for t in self.skill_target])
 
-    def extract(self, text: str, limit: int = 25, fiches: list[str] | None = None) -> list[SkillMatch]:
-        """Macro-compétences found in the text, best first, each with the passage that shows it."""
+    def extract(
+        self, text: str, limit: int = 25, fiches: list[str] | None = None, with_competences: bool = False
+    ) -> list[SkillMatch]:
+        """Macro-compétences found in the text (at most `limit`), best first, each with the passage that shows
+        it; with `with_competences`, each followed by the compétence that passage is closest to."""
         parts = clauses(text)
         if not parts:
             return []
@@ -235,7 +248,9 @@ class TextEngine:
         for rank, code in enumerate(fiches[:FICHES_FOR_SKILLS]):
             for macro in self.fiche_macros.get(code, ()):
                 bonus[macro] = max(bonus.get(macro, 0.0), FICHE_BONUS / (1 + rank))
-        sims = (_transform(self.skill_vec, _with_bigrams([stemmed(c.text) for c in parts])) @ self.skill_mT).toarray()
+        sims = (
+            _transform(self.skill_vec, _with_bigrams([stemmed(c.text) for c in parts])) @ self.skill_mT
+        ).toarray()
         best: dict[int, tuple[float, int, int]] = {}
         for ci, row in enumerate(sims):
             per_macro = np.zeros(len(self.macro_codes))
@@ -264,17 +279,17 @@ class TextEngine:
             c = parts[ci]
             start = c.start + len(c.text) - len(c.text.lstrip())
             end = c.start + len(c.text.rstrip())
+            confidence = round(min(score, 1.0), 3)
+            passage = text[start:end]
             out.append(
                 SkillMatch(
-                    code,
-                    start,
-                    end,
-                    text[start:end],
-                    round(min(score, 1.0), 3),
-                    self.ref.skills[code].label,
-                    self.skill_labels[j],
+                    code, start, end, passage, confidence, self.ref.skills[code].label, self.skill_labels[j]
                 )
             )
+            if with_competences and self.skill_codes[j] != code:
+                # the compétence the passage is closest to, right after its macro-compétence
+                label = self.skill_labels[j]
+                out.append(SkillMatch(self.skill_codes[j], start, end, passage, confidence, label, label))
         return out
 
     # --- occupations ----------------------------------------------------------------------------------
@@ -321,7 +336,10 @@ class TextEngine:
             docs.append(
                 stemmed(
                     " ".join(
-                        [self.ref.fiches[code]] * 3 + apps.get(code, []) + [self.ref.texts.get(code, "")] + coeur_labels
+                        [self.ref.fiches[code]] * 3
+                        + apps.get(code, [])
+                        + [self.ref.texts.get(code, "")]
+                        + coeur_labels
                     )
                 )
             )

@@ -59,7 +59,9 @@ def from_folder(folder: Path) -> Referential:
             "texte",
         ],
     )
-    fiches = {r["code_rome"]: r["libelle_rome"] for r in release["referentiel_code_rome"].iter_rows(named=True)}
+    fiches = {
+        r["code_rome"]: r["libelle_rome"] for r in release["referentiel_code_rome"].iter_rows(named=True)
+    }
     appellations = [
         Appellation(
             int(r["code_ogr"]),
@@ -82,7 +84,9 @@ def from_folder(folder: Path) -> Referential:
         )
     for r in release["referentiel_savoir"].iter_rows(named=True):
         if r["categorie_savoir"] != CERTIFICATIONS:
-            skills[int(r["code_ogr_savoir"])] = SkillItem(int(r["code_ogr_savoir"]), r["libelle_savoir"], "savoir")
+            skills[int(r["code_ogr_savoir"])] = SkillItem(
+                int(r["code_ogr_savoir"]), r["libelle_savoir"], "savoir"
+            )
     links = [
         (r["code_rome"], int(r["code_ogr"]), r["coeur_metier"] or "")
         for r in release["coherence_item"].iter_rows(named=True)
