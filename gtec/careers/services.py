@@ -144,6 +144,20 @@ def skills_extract(text: str) -> list[SkillMatch]:
     return text_engine().extract(text[:5000], limit=25, with_competences=True)
 
 
+def text_occupations(text: str, limit: int = 3) -> list[dict]:
+    """The fiches a free text most likely describes (within half of the best score), each with its principal
+    appellation, so that the person can add that métier and its skills."""
+    eng = text_engine()
+    ranked = eng.occupations(text[:5000], limit=limit)
+    top = ranked[0][1] if ranked else 0
+    out = []
+    for code, score in ranked:
+        app = eng.principal.get(code)
+        if app and score >= 0.5 * top:
+            out.append({"code_rome": code, "code_ogr": app.code_ogr, "label": app.label})
+    return out
+
+
 def skill_search(query: str, limit: int = 10) -> list[dict]:
     eng = engine()
     return [

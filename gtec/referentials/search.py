@@ -10,7 +10,7 @@ from django.conf import settings
 from gtec.imports.models import ImportRun
 from gtec.referentials.models import Appellation, Competence, Fiche, FicheCompetence, FicheSavoir, Savoir
 from gtec_core.matching.engine import TextEngine
-from gtec_core.matching.loader import build_engine
+from gtec_core.matching.loader import build_engine, cached_engine
 from gtec_core.matching.referential import CERTIFICATIONS, Referential, SkillItem
 from gtec_core.matching.referential import Appellation as RefAppellation
 from gtec_core.search import AppellationIndex, Entry, Hit
@@ -53,7 +53,15 @@ def text_engine() -> TextEngine:
     stamp = current_stamp()
     with _lock:
         if _text_cache["engine"] is None or _text_cache["stamp"] != stamp:
-            _text_cache["engine"] = build_engine(_referential(), Path(settings.GTEC_DATA_DIR) / "esco")
+            esco = Path(settings.GTEC_DATA_DIR) / "esco"
+            db = settings.DATABASES["default"]
+            key = f"{db['ENGINE']}:{db['NAME']}:{stamp}"
+            _text_cache["engine"] = cached_engine(
+                key,
+                lambda: build_engine(_referential(), esco),
+                Path(settings.BASE_DIR) / "var" / "cache",
+                esco,
+            )
             _text_cache["stamp"] = stamp
         return _text_cache["engine"]  # type: ignore[return-value]
 

@@ -37,7 +37,7 @@ from gtec_core.matching.referential import EscoOccupation, Referential
 from gtec_core.matching.titles import NOISE_PATTERNS, SEGMENT, clean_title, load_aliases, rewrite
 from gtec_core.text import STOPWORDS, fold, stem
 
-ENGINE_VERSION = "2"  # bump when the models change, so that disk caches are rebuilt
+ENGINE_VERSION = "3"  # bump when the models change, so that disk caches are rebuilt
 WORD_WEIGHT = 0.5
 ESCO_MIN_SCORE = 0.8
 ESCO_PRIOR = 0.8
@@ -65,9 +65,15 @@ def stemmed(text: str) -> str:
     return " ".join(analyse(text))
 
 
+QUALIFIER = re.compile(
+    r"\s(en tenant compte|en fonction|selon|conformément|dans le respect)\b.*$", re.IGNORECASE
+)
+
+
 def label_core(label: str) -> str:
-    """A skill label without its parenthesised examples and the list after a colon."""
-    return PAREN.sub(" ", label).split(":")[0]
+    """A skill label without its parenthesised examples, the list after a colon and its trailing qualifier
+    ("… en tenant compte des objectifs", "… selon les consignes"), which say how, not what."""
+    return QUALIFIER.sub("", PAREN.sub(" ", label).split(":")[0])
 
 
 @dataclass(frozen=True)
@@ -142,6 +148,7 @@ class TextEngine:
             (1.02 if ogr is None or ogr in principal else 1.0) * (0.95 if rare else 1.0)
             for _, _, ogr, rare in labels
         ]
+        self.principal = {a.code_rome: a for a in self.ref.appellations if a.principale}
         self.esco_labels = 0
         self._fit_titles()
         self.fiche_index = {code: i for i, code in enumerate(sorted(self.ref.fiches))}

@@ -55,6 +55,20 @@ def build_engine(ref: Referential, esco: Path | None = None) -> TextEngine:
     return TextEngine(ref, esco_occupations(esco) if esco and Path(esco).exists() else None)
 
 
+def cached_engine(key: str, build, cache_dir: Path, *folders: Path | None) -> TextEngine:
+    """`build()` once per `key` (and engine version and input files), kept in `cache_dir` between processes."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:12]
+    path = Path(cache_dir) / f"text-engine-db-{digest}-{_fingerprint(*folders)}.pickle"
+    if path.exists():
+        try:
+            return pickle.loads(path.read_bytes())
+        except Exception:  # a stale or broken cache is rebuilt
+            log.warning("cache du moteur de texte illisible, reconstruit : %s", path)
+    engine = build()
+    save(engine, path)
+    return engine
+
+
 def save(engine: TextEngine, path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,16 @@ from tests.browser.conftest import SHOTS
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
+@pytest.fixture(autouse=True)
+def warm_text_engine(db):
+    """Build the text engine once before the pages ask for it (the first build takes several seconds)."""
+    from gtec.careers import services
+    from gtec.referentials.search import text_engine
+
+    text_engine()
+    services.engine()
+
+
 @pytest.fixture
 def small_phone(browser):
     context = browser.new_context(
@@ -112,3 +122,29 @@ def test_flow_without_javascript(browser, live_url):
     assert page.locator("ol.paths > li").count() >= 5
     assert "Passerelle officielle du ROME" in page.content()
     context.close()
+
+
+def test_describe_step_reads_a_whole_job_ad(page, live_url):
+    """The describe step with a pasted job ad: the text engine (#10) finds the skills with the passage that
+    shows each, and proposes the métier the ad describes (aide-soignante → J1501, not K1302)."""
+    page.goto(live_url + "/parcours/")
+    page.get_by_label("Ce que vous avez fait, payé ou non").fill(
+        "Aide-soignante – EHPAD, CDI de nuit\n"
+        "- toilette et habillage des résidents\n"
+        "- aide aux repas et aux déplacements\n"
+        "- surveillance de l'état de santé et transmissions à l'infirmière"
+    )
+    page.get_by_role("button", name="Voir mes compétences").click()
+    page.wait_for_url("**/parcours/competences/")
+    assert page.get_by_label(re.compile("Aider la personne")).is_checked()
+    review = page.locator("#careers-review").inner_text()
+    assert "d'après « aide aux repas" in review
+    proposed = page.locator("#h-text-metiers + p + div label").first
+    assert "J1501" in proposed.inner_text() and "Aide-soignant" in proposed.inner_text()
+    page.screenshot(path=str(SHOTS / "parcours-description-offre.png"), full_page=True)
+    before = page.locator("#careers-review input[name=c]:checked").count()
+    page.locator("#h-text-metiers + p + div input").check()
+    page.locator("section[aria-labelledby=h-text-metiers] button").click()
+    page.wait_for_url("**/parcours/competences/")
+    assert "De votre expérience : Aide-soignant" in page.locator("#careers-review").inner_text()
+    assert page.locator("#careers-review input[name=c]:checked").count() > before
