@@ -89,10 +89,18 @@ def report(name: str, methods: dict, misses: bool) -> None:
         t = evaluate_titles(titles, title_rows)
         x = evaluate_texts(texts, text_rows)
         occ = "   n.d." if x.occupation_at1 != x.occupation_at1 else f"{x.occupation_at1:8.3f}"
+        n1, n5 = (f"{t.noisy_at1:9.3f}", f"{t.noisy_at5:9.3f}") if t.n_noisy else ("     n.d.", "     n.d.")
         print(
-            f"{label:<8} {t.at1:8.3f} {t.at5:8.3f} {t.noisy_at1:9.3f} {t.noisy_at5:9.3f} {occ:>8} "
+            f"{label:<8} {t.at1:8.3f} {t.at5:8.3f} {n1} {n5} {occ:>8} "
             f"{x.precision:6.3f} {x.recall:6.3f} {x.f1:6.3f} {t.per_second:8.0f} {x.per_second:8.0f}"
         )
+        stories = [r for r in text_rows if r.kind == "parcours"]
+        if stories:
+            y = evaluate_texts(texts, stories)
+            print(
+                f"{'':<8} dont {len(stories)} parcours de vie : métier@1 {y.occupation_at1:.3f}, "
+                f"P {y.precision:.3f} R {y.recall:.3f} F1 {y.f1:.3f}"
+            )
         if misses and label == "nouveau":
             for title, expected, got in t.misses:
                 print("  RATÉ", title, expected, got)
