@@ -140,11 +140,11 @@ def test_describe_step_reads_a_whole_job_ad(page, live_url):
     assert page.get_by_label(re.compile("Aider la personne")).is_checked()
     review = page.locator("#careers-review").inner_text()
     assert "d'après « aide aux repas" in review
-    proposed = page.locator("#h-text-metiers + p + div label").first
+    proposed = page.locator("#text-metiers label").first
     assert "J1501" in proposed.inner_text() and "Aide-soignant" in proposed.inner_text()
     page.screenshot(path=str(SHOTS / "parcours-description-offre.png"), full_page=True)
     before = page.locator("#careers-review input[name=c]:checked").count()
-    page.locator("#h-text-metiers + p + div input").check()
+    page.locator("#text-metiers input").first.check()
     page.locator("section[aria-labelledby=h-text-metiers] button").click()
     page.wait_for_url("**/parcours/competences/")
     assert "De votre expérience : Aide-soignant" in page.locator("#careers-review").inner_text()
