@@ -26,8 +26,8 @@ from gtec.careers import queries as cq
 from gtec.careers.models import SavedPath
 from gtec.imports.models import ImportRun
 from gtec.referentials.models import Competence, Fiche, FicheCompetence, FicheSavoir, Mobilite, Savoir
-from gtec_core.matching.loader import LEXICON_FILE, load_lexicon
-from gtec_core.matching.skills import Skill, SkillExtractor, SkillMatch
+from gtec.referentials.search import text_engine
+from gtec_core.matching.engine import SkillMatch
 from gtec_core.paths.matrix import Explained, Link, SkillInfo, SkillMatrix
 from gtec_core.paths.ranker import (
     PathsParams,
@@ -74,7 +74,6 @@ ESTABLISHMENT_FIELDS = {
 class Engine:
     matrix: SkillMatrix
     mobilities: dict[str, dict[str, int]]
-    extractor: SkillExtractor
     skill_index: AppellationIndex
     params: PathsParams
 
@@ -127,12 +126,6 @@ def _build_engine() -> Engine:
     mobilities: dict[str, dict[str, int]] = {}
     for src, dst, rang in Mobilite.objects.values_list("source_id", "cible_id", "rang"):
         mobilities.setdefault(src, {})[dst] = rang
-    skills = [Skill(code, label, "macro" if macro else "competence") for code, label, macro, _, _ in comp]
-    skills += [Skill(code, label, "savoir") for code, label, cat in savoirs if cat != CERTIFICATIONS]
-    coherence = [(f, c, coeur) for f, c, _, coeur in comp_links] + savoir_links
-    macro_of = {code: parent for code, _, macro, parent, _ in comp if parent and not macro}
-    lexicon = load_lexicon(LEXICON_FILE) if LEXICON_FILE.exists() else []
-    extractor = SkillExtractor(skills, coherence, lexicon, macro_of)
     # Skills people can pick: compétences and savoirs linked to at least one fiche, plus macro-compétences.
     pickable = set(matrix.by_skill) | {c for c, i in infos.items() if i.kind == "macro"}
     index = AppellationIndex(
@@ -140,14 +133,29 @@ def _build_engine() -> Engine:
         for code in sorted(pickable)
         if code in infos
     )
-    return Engine(matrix, mobilities, extractor, index, params)
+    return Engine(matrix, mobilities, index, params)
 
 
 # --- the three ways in --------------------------------------------------------------------------------
 
 
 def skills_extract(text: str) -> list[SkillMatch]:
-    return engine().extractor.extract(text[:5000], limit=25)
+    """ROME macro-compétences a free text shows (gtec_core.matching.engine, the one French text engine)."""
+    return text_engine().extract(text[:5000], limit=25, with_competences=True)
+
+
+def text_occupations(text: str, limit: int = 3) -> list[dict]:
+    """The fiches a free text most likely describes (within half of the best score), each with its principal
+    appellation, so that the person can add that métier and its skills."""
+    eng = text_engine()
+    ranked = eng.occupations(text[:5000], limit=limit)
+    top = ranked[0][1] if ranked else 0
+    out = []
+    for code, score in ranked:
+        app = eng.principal.get(code)
+        if app and score >= 0.5 * top:
+            out.append({"code_rome": code, "code_ogr": app.code_ogr, "label": app.label})
+    return out
 
 
 def skill_search(query: str, limit: int = 10) -> list[dict]:

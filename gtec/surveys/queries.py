@@ -335,24 +335,44 @@ def fiche_items(code_rome: str) -> list[dict]:
 
 
 def skill_suggestions(text: str, code_rome: str = "", limit: int = 5) -> list[dict]:
-    """ROME skills whose label is close to a free-text need (fuzzy token match), the fiche's own items
-    first: free text stays as typed, the suggestions let the company code it."""
+    """ROME skills a free-text need expresses, read by the project's French text engine
+    (gtec.referentials.search.text_engine): the macro-compétences it finds in the text, those of the
+    chosen fiche first; then, to fill the list, labels close to the words typed (fuzzy token match), the
+    fiche's own items first. Free text stays as typed, the suggestions let the company code it."""
     from rapidfuzz import fuzz, process, utils
+
+    from gtec.referentials.search import text_engine
 
     text = text.strip()[:300]
     if len(text) < 3:
         return []
     items = fiche_items(code_rome) if code_rome else []
     own = {i["code_ogr"] for i in items}
-    pool = {i["code_ogr"]: i["libelle"] for i in items}
-    hits = process.extract(
-        text, pool, scorer=fuzz.token_set_ratio, processor=utils.default_process, limit=limit
-    )
+    engine = text_engine()
+    fiche_macros = engine.fiche_macros.get(code_rome, set()) if code_rome else set()
+    found = engine.extract(text, limit=limit, fiches=[code_rome] if code_rome else None)
+    found.sort(key=lambda m: (m.code_ogr not in fiche_macros, -m.confidence))
     out = [
-        {"code_ogr": code, "libelle": lab, "score": round(score), "fiche": True}
-        for lab, score, code in hits
-        if score >= 60
-    ]
+        {
+            "code_ogr": m.code_ogr,
+            "libelle": m.label,
+            "score": round(100 * m.confidence),
+            "fiche": m.code_ogr in fiche_macros or m.code_ogr in own,
+        }
+        for m in found
+    ][:limit]
+    seen = {o["code_ogr"] for o in out}
+    if len(out) < limit:
+        pool = {i["code_ogr"]: i["libelle"] for i in items if i["code_ogr"] not in seen}
+        hits = process.extract(
+            text, pool, scorer=fuzz.token_set_ratio, processor=utils.default_process, limit=limit
+        )
+        out += [
+            {"code_ogr": code, "libelle": lab, "score": round(score), "fiche": True}
+            for lab, score, code in hits
+            if score >= 60
+        ][: limit - len(out)]
+        seen = {o["code_ogr"] for o in out}
     if len(out) < limit:
         every = dict(Competence.objects.filter(actif=True, macro=False).values_list("code_ogr", "libelle"))
         more = process.extract(
@@ -361,6 +381,6 @@ def skill_suggestions(text: str, code_rome: str = "", limit: int = 5) -> list[di
         out += [
             {"code_ogr": code, "libelle": lab, "score": round(score), "fiche": False}
             for lab, score, code in more
-            if score >= 70 and code not in own
+            if score >= 70 and code not in own and code not in seen
         ][: limit - len(out)]
     return out
