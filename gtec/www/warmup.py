@@ -52,9 +52,13 @@ def first_search() -> None:
 def engines() -> list[tuple[str, Callable[[], object]]]:
     """The engines proper: pure Python and database reads, safe to build in a process that forks later."""
     from gtec.careers.services import engine
-    from gtec.referentials.search import appellation_index
+    from gtec.referentials.search import appellation_index, text_engine
 
-    return [("index des appellations", appellation_index), ("moteur de parcours et de texte", engine)]
+    return [
+        ("index des appellations", appellation_index),
+        ("moteur de texte", text_engine),
+        ("moteur de parcours", engine),
+    ]
 
 
 def timed(steps: list[tuple[str, Callable[[], object]]], notify: Callable[[], None]) -> dict[str, float]:
