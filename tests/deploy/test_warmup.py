@@ -18,7 +18,12 @@ pytestmark = pytest.mark.django_db
 
 def test_warm_builds_every_engine_and_later_uses_reuse_them():
     timings = warm()
-    assert set(timings) == {"index des appellations", "moteur de parcours et de texte", "première recherche"}
+    assert set(timings) == {
+        "index des appellations",
+        "moteur de texte",
+        "moteur de parcours",
+        "première recherche",
+    }
     built = careers._cache["engine"]
     assert built is not None and careers.engine() is built
     index = search._cache["index"]
