@@ -98,9 +98,22 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 30,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # a transaction takes the write lock when it starts, so concurrent writers wait (busy timeout) and
+        # then see each other's commits instead of failing with « database is locked »
+        "transaction_mode": "IMMEDIATE",
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Every login form goes through the throttled backend (gtec/organisations/auth.py); its counters live in
+# the default cache, which production shares between processes (Redis).
+AUTHENTICATION_BACKENDS = ["gtec.organisations.auth.ThrottledModelBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

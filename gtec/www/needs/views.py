@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from gtec.organisations import perms as operms
 from gtec.organisations import services as oservices
-from gtec.organisations.auth import ThrottledAuthenticationForm
+from gtec.organisations.auth import ThrottledAuthenticationForm, ThrottledPasswordResetForm
+from gtec.organisations.mail import MailError
 from gtec.organisations.models import COORDINATOR, ROLE_LABELS, Member, Organisation
 from gtec.surveys import perms, queries, services
 from gtec.surveys.models import AccessLog, Campaign, Participation, Response
@@ -44,6 +45,7 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ThrottledPasswordResetForm
     success_url = reverse_lazy("password_reset_done")
 
 
@@ -52,18 +54,37 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 def invitation(request, token: str):
+    """Accept an invitation. It is bound to its e-mail address: a signed-in person of another address is
+    refused; without an account, the link creates the account of that address."""
     inv = oservices.Invitation.objects.filter(token=token, accepted_at__isnull=True).first()
     if inv is None:
         raise Http404("Invitation inconnue ou déjà utilisée")
-    form = AcceptInvitationForm(request.POST or None)
-    if request.user.is_authenticated and request.method == "POST":
-        oservices.invitation_accept(token=token, user=request.user)
-        return redirect("needs_home")
-    if request.method == "POST" and form.is_valid():
-        oservices.invitation_accept(token=token, password=form.cleaned_data["password1"])
-        messages.success(request, "Compte créé : connectez-vous avec votre courriel.")
-        return redirect("login")
-    return render(request, "registration/invitation.html", {"inv": inv, "form": form, "nav": NAV})
+    form = AcceptInvitationForm(request.POST or None, email=inv.email)
+    wrong_account = request.user.is_authenticated and not oservices.invitation_for(request.user, inv)
+    if request.method == "POST":
+        try:
+            if request.user.is_authenticated:
+                oservices.invitation_accept(token=token, user=request.user)
+                return redirect("needs_home")
+            if form.is_valid():
+                oservices.invitation_accept(token=token, password=form.cleaned_data["password1"])
+                messages.success(request, "Compte créé : connectez-vous avec votre courriel.")
+                return redirect("login")
+        except oservices.WrongInvitee as exc:
+            return render(
+                request,
+                "registration/invitation.html",
+                {"inv": inv, "form": form, "nav": NAV, "refused": str(exc)},
+                status=403,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return render(
+        request,
+        "registration/invitation.html",
+        {"inv": inv, "form": form, "nav": NAV, "wrong_account": wrong_account},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # ---- public and personal home ---------------------------------------------------------------------------
@@ -182,13 +203,23 @@ def campaign_action(request, pk: int):
         services.campaign_close(campaign)
         messages.success(request, "Campagne close : les réponses sont figées.")
     elif action == "relancer":
-        n = services.campaign_remind(campaign, url=request.build_absolute_uri(reverse("needs_home")))
-        messages.success(request, f"{n} organisation(s) relancée(s).")
+        try:
+            n = services.campaign_remind(campaign, url=request.build_absolute_uri(reverse("needs_home")))
+        except MailError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{n} organisation(s) relancée(s).")
     elif action == "inviter":
-        ids = [int(i) for i in request.POST.getlist("organisations") if i.isdigit()]
-        n = services.campaign_invite(
-            campaign, Organisation.objects.filter(pk__in=ids, erased_at__isnull=True)
-        )
+        ids = [int(i) for i in request.POST.getlist("organisations") if i.isdigit()][:1000]
+        chosen = list(Organisation.objects.filter(pk__in=ids))
+        refused = [o for o in chosen if not perms.can_invite(request.user, campaign, o)]
+        if refused or len(chosen) != len(set(ids)):
+            return HttpResponse(
+                "Organisation hors du territoire de la campagne, effacée ou inconnue : aucune invitation.",
+                status=403,
+                content_type="text/plain; charset=utf-8",
+            )
+        n = services.campaign_invite(campaign, chosen)
         messages.success(request, f"{n} organisation(s) invitée(s).")
     elif action == "charte":
         services.charter_accept(campaign, request.user)
@@ -421,11 +452,15 @@ def organisation_page(request, pk: int):
             url = request.build_absolute_uri(reverse("invitation", args=["TOKEN"])).replace(
                 "TOKEN", "{token}"
             )
-            oservices.invitation_create(
-                email=form.cleaned_data["email"], role=form.cleaned_data["role"], invited_by=request.user,
-                organisation=organisation, accept_url=url,
-            )  # fmt: skip
-            messages.success(request, f"Invitation envoyée à {form.cleaned_data['email']}.")
+            try:
+                oservices.invitation_create(
+                    email=form.cleaned_data["email"], role=form.cleaned_data["role"], invited_by=request.user,
+                    organisation=organisation, accept_url=url,
+                )  # fmt: skip
+            except MailError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, f"Invitation envoyée à {form.cleaned_data['email']}.")
             return redirect("organisation", pk=pk)
     return render(
         request,
