@@ -8,8 +8,8 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import transaction
-from django.db.models import Max
+from django.db import connection, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 
 from gtec.imports.services import importrun_record
@@ -154,6 +154,7 @@ def response_save(*, campaign: Campaign, organisation: Organisation, data: dict,
     answer, errors = schema.clean_answer(data, final=submit)
     errors += referential_check(answer)
     with transaction.atomic():
+        _write_lock_first(campaign, organisation)
         response, _ = Response.objects.select_for_update().get_or_create(
             campaign=campaign, organisation=organisation
         )
@@ -176,6 +177,16 @@ def response_save(*, campaign: Campaign, organisation: Organisation, data: dict,
             fields += ["submitted", "submitted_at"]
         response.save(update_fields=fields)
     return SaveResult(response, version, errors, created=True)
+
+
+def _write_lock_first(campaign: Campaign, organisation: Organisation) -> None:
+    """Make the transaction's first statement a write on SQLite. SQLite ignores SELECT … FOR UPDATE, and a
+    transaction that read before writing fails at once with « database is locked » when another writer
+    committed in between (32 times in 40 in the review's test). Starting with a write (even one that
+    matches no row) takes the write lock first: the second save waits for the first one (busy timeout),
+    then reads its version and gets the documented 409, as on PostgreSQL."""
+    if connection.vendor == "sqlite":
+        Response.objects.filter(campaign=campaign, organisation=organisation).update(updated_at=F("updated_at"))
 
 
 def charter_accept(campaign: Campaign, user) -> None:

@@ -15,8 +15,9 @@ def territory_get(key: str) -> Territory | None:
 
 
 def territory_search(query: str, limit: int = 30) -> QuerySet[Territory]:
-    """Territories whose name or code matches: a code or key finds its territory directly."""
-    query = query.strip()
+    """Territories whose name or code matches: a code or key finds its territory directly (the query is cut
+    to 100 characters: SQLite refuses longer LIKE patterns)."""
+    query = query.strip()[:100]
     if not query:
         return Territory.objects.none()
     if ":" in query:

@@ -41,8 +41,8 @@ class WorkbookForm(forms.Form):
         f = self.cleaned_data["fichier"]
         if not f.name.lower().endswith(".xlsx"):
             raise forms.ValidationError("Déposez un classeur .xlsx établi à partir du modèle.")
-        if f.size > 20 * 1024 * 1024:
-            raise forms.ValidationError("Fichier trop volumineux (20 Mo au plus).")
+        if f.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("Fichier trop volumineux (5 Mo au plus).")
         return f
 
 

@@ -12,7 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
@@ -24,9 +24,10 @@ from gtec.organisations.mail import MailError
 from gtec.organisations.models import COORDINATOR, ROLE_LABELS, Member, Organisation
 from gtec.surveys import perms, queries, services
 from gtec.surveys.models import AccessLog, Campaign, Participation, Response
+from gtec.www.inputs import BadInput, attachment, json_body, request_json
 from gtec.www.needs.forms import AcceptInvitationForm, CampaignForm, InviteMemberForm, WorkbookForm
 from gtec_core.errors import SourceError
-from gtec_core.surveys import schema, workbook
+from gtec_core.surveys import schema
 
 login = login_required(login_url="login")
 NAV = "besoins"
@@ -259,23 +260,16 @@ def campaign_import(request, pk: int):
 
 
 def workbook_template(request, pk: int):
-    """The empty questionnaire workbook with its drop-down lists and the ROME appellations."""
+    """The empty questionnaire workbook with its drop-down lists and the ROME appellations (cached); a
+    draft campaign's only for its coordinators."""
     campaign = get_object_or_404(Campaign, pk=pk)
-    from gtec.referentials.models import Appellation
-
-    apps = list(
-        Appellation.objects.filter(actif=True)
-        .order_by("libelle")
-        .values_list("code_ogr", "libelle", "fiche_id")
+    if campaign.status == "brouillon" and not perms.can_manage_campaign(request.user, campaign):
+        raise Http404("Campagne non publiée")
+    response = HttpResponse(
+        queries.workbook_template(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    tmp = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)
-    tmp.close()
-    workbook.write_workbook(Path(tmp.name), [], apps)
-    response = FileResponse(
-        open(tmp.name, "rb"), as_attachment=True, filename=f"questionnaire-gtec-{campaign.pk}.xlsx"
-    )
-    Path(tmp.name).unlink()  # the open handle keeps the data readable on POSIX
-    return response
+    return attachment(response, f"questionnaire-gtec-{campaign.pk}.xlsx")
 
 
 # ---- questionnaire --------------------------------------------------------------------------------------
@@ -303,14 +297,18 @@ def questionnaire(request, pk: int, org: int):
         if not editable:
             raise PermissionDenied("Vous ne pouvez pas modifier cette réponse")
         try:
-            posted = json.loads(request.POST.get("data") or "{}")
+            posted = json_body(request.POST.get("data") or "{}")
+            if not isinstance(posted, dict):
+                raise BadInput("Données illisibles : objet JSON attendu.")
             base = int(request.POST.get("base_version") or 0)
             result = services.response_save(
                 campaign=campaign, organisation=organisation, data=posted, user=request.user,
                 base_version=base, submit=request.POST.get("action") == "envoyer",
             )  # fmt: skip
+        except BadInput as exc:
+            return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
         except (ValueError, json.JSONDecodeError):
-            return HttpResponse("Données illisibles", status=400)
+            return HttpResponse("Données illisibles", status=400, content_type="text/plain; charset=utf-8")
         except services.Conflict as exc:
             messages.error(request, str(exc))
             return redirect("questionnaire", pk=pk, org=org)
@@ -358,11 +356,15 @@ def questionnaire_autosave(request, pk: int, org: int):
     if not perms.can_answer(request.user, campaign, organisation):
         return JsonResponse({"error": "Vous ne pouvez pas modifier cette réponse."}, status=403)
     try:
-        body = json.loads(request.body or b"{}")
+        body = request_json(request)
+        if not isinstance(body, dict):
+            raise BadInput("Données illisibles : objet JSON attendu.")
         result = services.response_save(
             campaign=campaign, organisation=organisation, data=body.get("data") or {}, user=request.user,
             base_version=int(body.get("base_version") or 0),
         )  # fmt: skip
+    except BadInput as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
     except (ValueError, json.JSONDecodeError, AttributeError):
         return JsonResponse({"error": "Données illisibles."}, status=400)
     except services.Conflict as exc:
