@@ -235,7 +235,7 @@ def test_simultaneous_autosaves_give_409_not_database_locked():
             barrier = threading.Barrier(2)
             got: list = []
 
-            def save(i, base=round_):
+            def save(i, base=round_, barrier=barrier, got=got):
                 try:
                     barrier.wait()
                     services.response_save(
