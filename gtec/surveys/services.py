@@ -186,7 +186,9 @@ def _write_lock_first(campaign: Campaign, organisation: Organisation) -> None:
     matches no row) takes the write lock first: the second save waits for the first one (busy timeout),
     then reads its version and gets the documented 409, as on PostgreSQL."""
     if connection.vendor == "sqlite":
-        Response.objects.filter(campaign=campaign, organisation=organisation).update(updated_at=F("updated_at"))
+        Response.objects.filter(campaign=campaign, organisation=organisation).update(
+            updated_at=F("updated_at")
+        )
 
 
 def charter_accept(campaign: Campaign, user) -> None:

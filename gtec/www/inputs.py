@@ -52,7 +52,9 @@ def request_json(request, *, max_bytes: int = MAX_JSON_BYTES) -> object:
     except ValueError:
         declared = 0
     if declared > max_bytes:
-        raise BadInput(f"Données trop volumineuses ({declared // 1024} Kio, {max_bytes // 1024} Kio au plus).")
+        raise BadInput(
+            f"Données trop volumineuses ({declared // 1024} Kio, {max_bytes // 1024} Kio au plus)."
+        )
     return json_body(request.body, max_bytes=max_bytes)
 
 
