@@ -26,6 +26,8 @@ from pathlib import Path
 from lxml import etree
 
 from gtec_core.errors import SourceError
+from gtec_core.weburl import normalise as normalise_url
+from gtec_core.weburl import web_url_problem
 
 NS_22 = "http://www.lheo.org/2.2"
 NS_23 = "http://lheo.gouv.fr/2.3"
@@ -375,9 +377,20 @@ def read_action(e: Element) -> ActionRecord:
         nombre_heures=parse_int(e.text("nombre-heures-total"), "nombre-heures-total", e.line),
         prix_total=parse_float(e.text("prix-total-TTC"), "prix-total-TTC", e.line, 0, 1e7),
         duree_indicative=e.text("duree-indicative")[:120],
-        url=url.text("urlweb")[:500] if url else "",
+        url=checked_url(url, "url-action/urlweb"),
         line=e.line,
     )
+
+
+def checked_url(holder: Element | None, field_name: str) -> str:
+    """The `urlweb` of a `url-formation` / `url-action`: http(s) only (gtec_core.weburl), else rejected."""
+    if holder is None:
+        return ""
+    value = normalise_url(holder.text("urlweb"))
+    problem = web_url_problem(value)
+    if problem:
+        raise Rejected(field_name, problem, holder.line)
+    return value
 
 
 SYNTHETIC_EXTRA = "donnees-synthetiques"
@@ -441,7 +454,7 @@ def read_formation(e: Element, problems: ProblemLog) -> FormationRecord:
         romes=romes,
         certifications=certifications,
         certifinfo=certifinfo,
-        url=url.text("urlweb")[:500] if url else "",
+        url=checked_url(url, "url-formation/urlweb"),
         organisme=read_organisme(e.one("organisme-formation-responsable")),
         line=e.line,
         synthetic=is_synthetic(e),

@@ -25,6 +25,7 @@ from typing import Any
 
 from gtec_core import siret as sirets
 from gtec_core.surveys import schema
+from gtec_core.tabular import spreadsheet_safe
 
 YES, NO = "oui", "non"
 
@@ -140,9 +141,9 @@ def write_workbook(
         a = e.answer
         acc = a.get("accueil", {})
         sheets[SHEET_ORG].append(
-            [e.siret, e.raison_sociale, e.code_insee, e.naf, e.size_band, a.get("effectif")]
+            [e.siret, spreadsheet_safe(e.raison_sociale), e.code_insee, e.naf, e.size_band, a.get("effectif")]
             + [yn[c in a.get("moteurs", [])] for c in schema.codes(schema.DRIVERS)]
-            + [a.get("besoins_formation", "")]
+            + [spreadsheet_safe(a.get("besoins_formation", ""))]
             + [yn[c in a.get("formats", [])] for c in schema.codes(schema.FORMATS)]
             + [yn[bool(acc.get("immersion"))], acc.get("apprentis", 0), acc.get("stagiaires", 0)]
             + [a.get("consentement", "")]
@@ -150,7 +151,7 @@ def write_workbook(
         for m in a.get("metiers", []):
             eff = m.get("effectifs", {})
             sheets[SHEET_OCC].append(
-                [e.siret, m["code_ogr"], m.get("libelle", "")]
+                [e.siret, m["code_ogr"], spreadsheet_safe(m.get("libelle", ""))]
                 + [eff.get(b, 0) for b in schema.codes(schema.AGE_BANDS)]
                 + [m.get("departs_5ans", 0), m.get("recrutements_12m", 0), m.get("contrat", "")]
                 + [yn[bool(m.get("difficulte"))]]
@@ -159,7 +160,9 @@ def write_workbook(
             for comp in m.get("competences", []):
                 sheets[SHEET_SKILL].append([e.siret, m["code_ogr"], comp, ""])
             if m.get("competences_libres"):
-                sheets[SHEET_SKILL].append([e.siret, m["code_ogr"], None, m["competences_libres"]])
+                sheets[SHEET_SKILL].append(
+                    [e.siret, m["code_ogr"], None, spreadsheet_safe(m["competences_libres"])]
+                )
     if appellations:
         ws = wb.create_sheet(SHEET_APP)
         ws.append(["code_ogr", "libelle", "code_rome"])
