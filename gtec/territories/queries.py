@@ -72,3 +72,9 @@ def commune_points(codes) -> dict[str, tuple[float, float]]:
 
 def commune_point(code_insee: str) -> tuple[float, float] | None:
     return commune_points([code_insee]).get(code_insee)
+
+
+def commune_codes() -> set[str]:
+    """Every commune code of the COG, current and former (merged communes stay, inactive): what an
+    imported file may name."""
+    return set(Territory.objects.filter(scale="commune").values_list("code", flat=True))
