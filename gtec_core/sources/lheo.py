@@ -670,7 +670,7 @@ class LheoReader:
                     if record is not None:
                         yield record
             except etree.XMLSyntaxError as exc:
-                line = exc.lineno if exc.lineno and exc.lineno > 0 else None
+                line = exc.lineno if exc.lineno and exc.lineno > 0 else 1
                 message = exc.msg or str(exc)
                 if "encoding" in message.lower() or "utf-8" in message.lower():
                     message = f"encodage invalide ou différent de celui que déclare le prologue ({message})"

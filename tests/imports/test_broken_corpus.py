@@ -9,12 +9,19 @@ import pytest
 
 from gtec.labour import models as m
 from gtec.labour.services import offers_import, sirene_import, stmt_import
+from gtec.training import models as tm
+from gtec.training.services import lheo_import
 from gtec_core.errors import SourceError
 
 pytestmark = pytest.mark.django_db
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "broken"
 
-IMPORTERS = {"stmt": stmt_import, "offres": lambda p: offers_import([p]), "sirene": sirene_import}
+IMPORTERS = {
+    "stmt": stmt_import,
+    "offres": lambda p: offers_import([p]),
+    "sirene": sirene_import,
+    "lheo": lambda p: lheo_import(p, flux="corpus"),
+}
 # file → (line, field, words of the message); line None only where the file has no line (empty file)
 EXPECTED = {
     "stmt/01_integer_25_digits.csv": (3, "stock", "format attendu"),
@@ -30,6 +37,12 @@ EXPECTED = {
     "offres/04_id_object.jsonl": (2, "id", "identifiant"),
     "offres/05_integer_overflow.jsonl": (2, "nombrePostes", ""),
     "offres/06_empty.jsonl": (1, None, "vide"),
+    "lheo/01_doctype_behind_comment.xml": (3, None, "DOCTYPE refusé"),
+    "lheo/02_doctype_plain.xml": (2, None, "DOCTYPE refusé"),
+    "lheo/03_truncated.xml": (3, None, "XML mal formé"),
+    "lheo/04_binary.xml": (1, None, "XML mal formé"),
+    "lheo/05_empty.xml": (1, None, ""),
+    "lheo/06_wrong_root.xml": (1, None, "racine <lheo> absent"),
     "sirene/01_latin1.csv": (3, None, "UTF-8"),
     "sirene/02_binary.csv": (2, None, "encodage"),
     "sirene/03_missing_column.csv": (1, None, "absente"),
@@ -39,7 +52,8 @@ EXPECTED = {
 
 
 def snapshot() -> tuple:
-    return tuple(model.objects.count() for model in (m.DemandeurEmploi, m.Offre, m.Etablissement)) + (
+    models = (m.DemandeurEmploi, m.Offre, m.Etablissement, tm.Formation, tm.Action, tm.Session, tm.Organisme)
+    return tuple(model.objects.count() for model in models) + (
         sorted(m.DemandeurEmploi.objects.values_list("pk", "stock")),
     )
 
