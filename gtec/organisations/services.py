@@ -14,6 +14,7 @@ from django.utils import timezone
 from gtec.organisations.mail import mail_after_commit
 from gtec.organisations.models import COORDINATOR, Invitation, Member, Organisation
 from gtec_core import siret as sirets
+from gtec_core.surveys.schema import normalise_naf
 
 
 def check_siret(value: str) -> str:
@@ -30,7 +31,7 @@ def organisation_create(*, name: str, kind: str, siret: str = "", naf: str = "",
         name=name.strip(),
         kind=kind,
         siret=check_siret(siret),
-        naf=naf.strip().upper(),
+        naf=normalise_naf(naf),
         size_band=size_band,
         commune=commune,
         contact_email=contact_email,

@@ -7,7 +7,6 @@ from collections import defaultdict
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch
 
 from gtec.imports.models import ImportRun
 from gtec.labour import queries as lq
@@ -23,18 +22,17 @@ PALETTE = 8
 def home(request: HttpRequest) -> HttpResponse:
     key = request.GET.get("territoire")
     if key:
-        try:
-            return redirect("territory", key=key)
-        except NoReverseMatch:  # a key holding « / » can name no territory
-            raise Http404("Territoire inconnu") from None
-    return territory_page(request, settings.GTEC_DEFAULT_TERRITORY)
+        if not tq.territory_get(key):
+            raise Http404("Territoire inconnu")
+        return redirect("territory", key=key)
+    return territory_page(request, settings.GTEC_DEFAULT_TERRITORY, home=True)
 
 
 def territory(request: HttpRequest, key: str) -> HttpResponse:
     return territory_page(request, key)
 
 
-def territory_page(request: HttpRequest, key: str) -> HttpResponse:
+def territory_page(request: HttpRequest, key: str, home: bool = False) -> HttpResponse:
     territory = tq.territory_get(key)
     if territory is None:
         if not tq.Territory.objects.exists():
@@ -80,6 +78,7 @@ def territory_page(request: HttpRequest, key: str) -> HttpResponse:
         "featured": featured_with(territory),
         "geo_run": ImportRun.objects.filter(source="geo").first(),
         "nav": "territoire",
+        "home": home,
     }
     years = lq.periods(territory)
     if years:

@@ -213,3 +213,11 @@ def test_coordinator_cannot_invite_outside_the_territory(client):
     assert r.status_code == 302 and list(camp.participations.values_list("organisation", flat=True)) == [
         inside.pk
     ]
+
+
+@pytest.mark.parametrize("written", ["5610C", "56.10C", "56 10 c", " 56.10c "])
+def test_naf_accepted_in_its_usual_forms(written):
+    from gtec_core.surveys.schema import normalise_naf
+
+    assert normalise_naf(written) == "56.10C"
+    assert normalise_naf("cuisine") == "CUISINE"
