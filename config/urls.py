@@ -7,6 +7,7 @@ admin.site.login_form = ThrottledAdminAuthenticationForm  # the admin's login is
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("gtec.api.urls")),
     path("", include("gtec.www.urls")),
 ]
 

@@ -7,8 +7,14 @@ Rules (methods.md §6, parameters in `parameters/secrecy.yaml`):
 - primary suppression, dominance rule NK(1,85): the largest contributor may not exceed 85 % of the cell,
   computed on absolute values (net flows) after aggregating contributions by unit (SIREN or group); no
   dominance test when the total is 0;
+- margins are cells: a total published beside its parts goes through the primary rules too, computed on
+  the contributions of the whole line (`aggregate_table`), so that two companies never read each other's
+  figure from a row total;
 - secondary suppression when totals are shown: no suppressed cell may be recoverable by subtraction from
-  the published margins (1-D table with its total, 2-D table with row, column and grand totals);
+  the published margins (1-D table with its total, 2-D table with row, column and grand totals), nor pinned
+  to a narrow interval once the bounds a reader knows are used (a count is ≥ 0, and ≥ 1 when the page
+  prints empty cells « 0 »): every result is checked by the auditor `gtec_core.secrecy_audit` (linear
+  programming) and complementary cells are added until no suppressed cell is recovered or narrowed;
 - rates and ratios inherit the secrecy of their numerator and denominator;
 - every suppression carries a reason code and the cell is displayed as « s ».
 
@@ -18,6 +24,7 @@ Frames carry two columns added here: `secret` (bool) and `secret_reason` (null w
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,6 +32,8 @@ from pathlib import Path
 
 import polars as pl
 import yaml
+
+from gtec_core import secrecy_audit
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +114,43 @@ def aggregate_contributions(
     )
 
 
+def aggregate_table(
+    contributions: pl.DataFrame,
+    rows: str,
+    cols: str | None = None,
+    *,
+    unit: str = "siren",
+    value: str = "value",
+    total: str = TOTAL,
+    n: int = 1,
+) -> pl.DataFrame:
+    """The cells of a table published with its totals, margins included, each aggregated from the unit
+    contributions like any other cell (`value`, `units`, `top_share`): a row total counts the distinct
+    companies of the whole row and tests the dominance of the largest one over the row, so the margins go
+    through the primary rules (a row total built from 2 companies lets each read the other's figure)."""
+    if cols is None:
+        inner = aggregate_contributions(contributions, [rows], unit=unit, value=value, n=n)
+        grand = aggregate_contributions(
+            contributions.with_columns(pl.lit(total).alias(rows)), [rows], unit=unit, value=value, n=n
+        )
+        return pl.concat([inner, grand], how="vertical_relaxed")
+    inner = aggregate_contributions(contributions, [rows, cols], unit=unit, value=value, n=n)
+    by_row = aggregate_contributions(
+        contributions.with_columns(pl.lit(total).alias(cols)), [rows, cols], unit=unit, value=value, n=n
+    )
+    by_col = aggregate_contributions(
+        contributions.with_columns(pl.lit(total).alias(rows)), [rows, cols], unit=unit, value=value, n=n
+    )
+    grand = aggregate_contributions(
+        contributions.with_columns(pl.lit(total).alias(rows), pl.lit(total).alias(cols)),
+        [rows, cols],
+        unit=unit,
+        value=value,
+        n=n,
+    )
+    return pl.concat([inner, by_row, by_col, grand], how="vertical_relaxed")
+
+
 def primary_suppression(
     cells: pl.DataFrame,
     rules: SecrecyRules | None = None,
@@ -137,8 +183,12 @@ def _ensure_status(cells: pl.DataFrame) -> pl.DataFrame:
     return cells.with_columns(pl.col(SECRET).fill_null(False))
 
 
-def _with_margins(cells: pl.DataFrame, rows: str, cols: str | None, value: str, total: str) -> pl.DataFrame:
-    """Add the missing margin cells (published, value = sum) and the missing interior cells (value 0)."""
+def _with_margins(
+    cells: pl.DataFrame, rows: str, cols: str | None, value: str, total: str, units: str | None = None
+) -> pl.DataFrame:
+    """Add the missing margin cells (value = sum; with `units`, their unit count is the sum of the parts',
+    exact when each unit contributes to one cell, as for counts of people or projects) and the missing
+    interior cells (value 0)."""
     cells = _ensure_status(cells)
     keys = [rows] if cols is None else [rows, cols]
     row_keys = sorted({k for k in cells[rows].to_list() if k != total})
@@ -151,49 +201,51 @@ def _with_margins(cells: pl.DataFrame, rows: str, cols: str | None, value: str, 
     full = grid.join(cells, on=keys, how="left", maintain_order="left")
     interior = pl.all_horizontal([pl.col(k) != total for k in keys])
     full = full.with_columns(pl.col(SECRET).fill_null(False), pl.col(value).fill_null(0).alias("_v"))
+    sum_units = units is not None and units in cells.columns
     sums = []
     for k in keys:  # margin along k = sum of the interior cells sharing the other keys
         others = [o for o in keys if o != k]
         inner = full.filter(interior)
-        part = (
-            inner.group_by(others).agg(pl.col("_v").sum().alias("_s"))
-            if others
-            else inner.select(pl.col("_v").sum().alias("_s"))
-        )
+        aggs = [pl.col("_v").sum().alias("_s")]
+        if sum_units:
+            aggs.append(pl.col(units).fill_null(0).sum().alias("_u"))
+        part = inner.group_by(others).agg(aggs) if others else inner.select(aggs)
         sums.append(part.with_columns(pl.lit(total).cast(cells.schema[k]).alias(k)))
     if cols is not None:
-        grand = full.filter(interior).select(pl.col("_v").sum().alias("_s"))
+        aggs = [pl.col("_v").sum().alias("_s")]
+        if sum_units:
+            aggs.append(pl.col(units).fill_null(0).sum().alias("_u"))
+        grand = full.filter(interior).select(aggs)
         sums.append(grand.with_columns(pl.lit(total).alias(rows), pl.lit(total).alias(cols)))
-    margins = pl.concat([s.select([*keys, "_s"]) for s in sums], how="vertical_relaxed")
+    extra = ["_s", "_u"] if sum_units else ["_s"]
+    margins = pl.concat([s.select([*keys, *extra]) for s in sums], how="vertical_relaxed")
     full = full.join(margins, on=keys, how="left", maintain_order="left")
     filled = pl.when(pl.col(value).is_null()).then(pl.coalesce("_s", pl.lit(0))).otherwise(pl.col(value))
-    return full.with_columns(filled.cast(cells.schema[value]).alias(value)).drop("_v", "_s")
-
-
-def _connected(edges: set[tuple[object, object]], start: tuple[str, object]) -> set[tuple[str, object]]:
-    """Nodes of the bipartite graph (('r', row), ('c', col)) reachable from start through `edges`."""
-    seen, todo = {start}, [start]
-    while todo:
-        kind, key = todo.pop()
-        for r, c in edges:
-            nxt = ("c", c) if kind == "r" and r == key else ("r", r) if kind == "c" and c == key else None
-            if nxt is not None and nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
-    return seen
+    full = full.with_columns(filled.cast(cells.schema[value]).alias(value))
+    if sum_units:
+        counted = pl.when(pl.col(units).is_null()).then(pl.coalesce("_u", pl.lit(0))).otherwise(pl.col(units))
+        full = full.with_columns(counted.cast(cells.schema[units]).alias(units))
+    return full.drop(extra + ["_v"])
 
 
 def secondary_suppression(
-    cells: pl.DataFrame, *, rows: str, cols: str | None = None, value: str = "value", total: str = TOTAL
+    cells: pl.DataFrame,
+    *,
+    rows: str,
+    cols: str | None = None,
+    value: str = "value",
+    total: str = TOTAL,
+    known_lower: float = 0.0,
 ) -> pl.DataFrame:
     """Complementary suppression for a table published with its totals (rows labelled `total`).
 
     A total line is an equation; a cell alone in its line to be suppressed is recovered by subtraction,
     so the smallest non-zero published cell of that line is suppressed too (heuristic minimising the
-    suppressed value, not the τ-Argus optimal solver). In 2-D, with row, column and grand totals, a
-    suppressed cell is determined by the margins exactly when it is a bridge of the bipartite graph
-    rows × columns formed by suppressed cells (the free solutions are its cycles); each bridge is closed
-    by suppressing the smallest cell joining its two sides. Both steps are iterated until stable.
+    suppressed value, not the τ-Argus optimal solver), until stable. Then the auditor (`secrecy_audit`,
+    linear programming) computes the interval a reader can infer for every suppressed cell, with the
+    bounds the reader knows (`known_lower`: 0 for any count, 1 when the page prints empty cells « 0 »,
+    so that an « s » is a non-empty cell); a cell recovered or narrowed below the protection required
+    gets one more complementary cell in its row or column (the smallest non-zero one), until none is. Empty cells (0) are never suppressed, so a reader's bound stays true.
     Missing margins are added (published, value = sum); missing interior cells are zeros."""
     full = _with_margins(cells, rows, cols, value, total)
     col_of = (lambda rec: rec[cols]) if cols is not None else (lambda rec: None)
@@ -207,9 +259,10 @@ def secondary_suppression(
         lines += [[k for k in values if k[1] == c] for c in {k[1] for k in values}]
 
     def pick(candidates: list[tuple[object, object]]) -> tuple[object, object] | None:
+        candidates = [k for k in candidates if values[k]]  # an empty cell is printed 0, never « s »
         if not candidates:
             return None
-        return min(candidates, key=lambda k: (values[k] == 0, abs(values[k] or 0), total in k, str(k)))
+        return min(candidates, key=lambda k: (total in k, abs(values[k] or 0), str(k)))
 
     changed = True
     while changed:
@@ -221,22 +274,7 @@ def secondary_suppression(
                     hidden.add(choice)
                     added.add(choice)
                     changed = True
-        if changed or cols is None:
-            continue
-        for edge in sorted(hidden, key=str):
-            rest = hidden - {edge}
-            side = _connected(rest, ("r", edge[0]))
-            if ("c", edge[1]) in side:
-                continue  # on a cycle: not determined by the margins
-            crossing = [
-                k for k in values if k not in hidden and ((("r", k[0]) in side) != (("c", k[1]) in side))
-            ]
-            choice = pick(crossing)
-            if choice is not None:
-                hidden.add(choice)
-                added.add(choice)
-                changed = True
-                break
+    added |= _close_narrowings(values, hidden, lines, pick, known_lower=known_lower, total=total)
     keys = [rows] if cols is None else [rows, cols]
     flag = pl.DataFrame(
         {rows: [k[0] for k in added]} | ({cols: [k[1] for k in added]} if cols else {}),
@@ -252,6 +290,68 @@ def secondary_suppression(
     ).drop("_added")
     if added:
         log.info("secret secondaire : %d cellule(s) complémentaire(s) supprimée(s)", len(added))
+    return out
+
+
+def _published_table(
+    values: dict[tuple[object, object], float], hidden: set, lines: list[list], known_lower: float, total
+) -> secrecy_audit.PublishedTable:
+    """The reader's view of a table being protected: hidden cells are « s », every line (cells sharing a
+    row, or a column) is a relation between its parts and its margin, the cell keyed by `total`."""
+    table = secrecy_audit.PublishedTable(
+        {k: (None if k in hidden else float(v or 0)) for k, v in values.items()},
+        default_lower=known_lower,
+        integer=all(float(v or 0).is_integer() for v in values.values()),
+    )
+    for line in lines:
+        along = 1 if len({k[0] for k in line}) == 1 and len({k[1] for k in line}) > 1 else 0
+        margin = [k for k in line if k[along] == total]
+        if len(margin) == 1:
+            table.add_total(margin[0], [k for k in line if k != margin[0]])
+    return table
+
+
+def _close_narrowings(values, hidden: set, lines: list[list], pick, *, known_lower: float, total) -> set:
+    """Audit the suppressed cells (`secrecy_audit`) and add complementary cells until no suppressed cell
+    is recovered or narrowed. Suppressing one more cell only widens every interval, so a cell found
+    protected stays protected: only the leaking ones and the new cell are audited again."""
+    added: set = set()
+    pending = set(hidden)
+    while pending:
+        table = _published_table(values, hidden, lines, known_lower, total)
+        truth = {k: float(values[k] or 0) for k in hidden}
+        found = secrecy_audit.leaks(secrecy_audit.audit(table, truth, keys=pending))
+        if not found:
+            break
+        worst = min(found, key=lambda f: (f.width, repr(f.key)))
+        choice = pick([k for line in lines if worst.key in line for k in line if k not in hidden])
+        if choice is None:  # its lines hold only zeros and « s »: a published cell linked to it further
+            choice = pick(_linked_published(worst.key, hidden, lines))
+        if choice is None:
+            log.warning("secret secondaire : %d cellule(s) restent trop bien encadrées", len(found))
+            break
+        hidden.add(choice)
+        added.add(choice)
+        pending = {f.key for f in found} | {choice}
+    return added
+
+
+def _linked_published(start, hidden: set, lines: list[list]) -> list:
+    """The published cells of every line reachable from `start` through lines and suppressed cells: the
+    cells whose suppression can change what a reader infers about `start`."""
+    seen_cells, todo, out, used = {start}, [start], [], set()
+    while todo:
+        cell = todo.pop()
+        for i, line in enumerate(lines):
+            if i in used or cell not in line:
+                continue
+            used.add(i)
+            for k in line:
+                if k in hidden and k not in seen_cells:
+                    seen_cells.add(k)
+                    todo.append(k)
+                elif k not in hidden:
+                    out.append(k)
     return out
 
 
@@ -276,12 +376,22 @@ def protect(
     total: str = TOTAL,
     units: str = "units",
     top_share: str | None = "top_share",
+    known_lower: float = 0.0,
 ) -> pl.DataFrame:
     """Primary suppression, then secondary suppression when the table is published with totals (give
-    `rows`, and `cols` for a 2-D table). This is the single entry point pages, exports and the API use."""
+    `rows`, and `cols` for a 2-D table). This is the single entry point pages, exports and the API use.
+
+    Margins are cells: give them with their own `units` and `top_share` (`aggregate_table`) so that they
+    face both primary rules; missing margins are added with the sum of their parts' units and face the
+    frequency rule. `known_lower` is the bound a reader knows for an « s » (1 when empty cells are printed
+    « 0 »): the secondary suppression accounts for it."""
+    if rows is not None:
+        cells = _with_margins(cells, rows, cols, value, total, units=units)
     out = primary_suppression(cells, rules, units=units, top_share=top_share)
     if rows is not None:
-        out = secondary_suppression(out, rows=rows, cols=cols, value=value, total=total)
+        out = secondary_suppression(
+            out, rows=rows, cols=cols, value=value, total=total, known_lower=known_lower
+        )
     return out
 
 
@@ -297,6 +407,27 @@ def suppression_log(
     for reason, count in out.group_by(REASON).len().iter_rows():
         log.info("secret statistique : %d cellule(s) %s", count, reason)
     return out
+
+
+def published_value(value: float | None, decimals: int = 0, scale: float = 1.0) -> float | None:
+    """A value as exports and the API publish it: rounded to what its display means (a share shown as
+    « 72,2 % » is 0.722). More digits tell nothing more about the indicator, but let a reader rebuild the
+    fraction behind it (0.72173913 = 83/115 gives a hidden count of 115 up to a multiple)."""
+    if value is None:
+        return None
+    shift = round(math.log10(scale)) if scale > 0 else 0
+    return round(float(value), decimals + shift)
+
+
+def rate_secrecy(
+    rate_secret: bool, parts_secret: Sequence[bool], *, published_by_producer: bool = False
+) -> bool:
+    """Is a rate secret? Yes when it is itself, or when its numerator or its denominator is shown « s »
+    beside it (the rate and the other part would give the hidden one back, methods.md §6.2 item 5),
+    unless the producer itself published that rate."""
+    if rate_secret:
+        return True
+    return any(parts_secret) and not published_by_producer
 
 
 def format_fr(number: float | int | None, decimals: int = 0) -> str:

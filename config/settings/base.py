@@ -27,7 +27,8 @@ def default_data_dir() -> Path:
     return shared if shared.is_dir() else BASE_DIR / "data"
 
 
-SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me")
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me"  # refused by config.settings.prod
+SECRET_KEY = env("SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip() for h in (env("ALLOWED_HOSTS", "127.0.0.1,localhost") or "").split(",") if h.strip()
@@ -36,6 +37,11 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in (env("CSRF_TRUSTED_ORIGINS", "") or "
 
 GTEC_DATA_DIR = Path(env("GTEC_DATA_DIR") or default_data_dir())
 GTEC_DEFAULT_TERRITORY = env("GTEC_DEFAULT_TERRITORY", "custom:pays-de-vannes")
+# Anonymous reads of /api/v1 per client address (a token lifts the limit), counted in the default cache.
+GTEC_API_ANON_RATE = env("GTEC_API_ANON_RATE", "120/m")
+# Reverse proxies in front of GTEC: the client address is read from X-Forwarded-For only through them
+# (0: REMOTE_ADDR, so a client cannot choose its own address to escape the limit).
+NINJA_NUM_PROXIES = int(env("GTEC_API_PROXIES", "0") or 0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -53,7 +59,12 @@ INSTALLED_APPS = [
     "gtec.organisations",
     "gtec.surveys",
     "gtec.careers",
+    "gtec.jobs",
+    "gtec.maintenance",
+    "gtec.prospective",
     "gtec.www",
+    "ninja",
+    "gtec.api",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +126,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded database lives in var/: created here so that `gtec migrate` works on a fresh clone.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the site read while an import writes; a generous timeout avoids "database is locked".
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 30,
@@ -146,6 +159,28 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Cache: Redis when REDIS_URL is set (shared by every server process and the job workers: login throttle,
+# labour read side, job progress); otherwise each process keeps its own local-memory cache (embedded default).
+REDIS_URL = env("REDIS_URL", "") or ""
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "gtec") or "gtec"
+
+
+def cache_config(redis_url: str) -> dict:
+    if redis_url:
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    else:
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    return {"default": {**backend, "KEY_PREFIX": CACHE_KEY_PREFIX}}
+
+
+CACHES = cache_config(REDIS_URL)
+
+# Background jobs (gtec/jobs): on the RQ queue GTEC_JOBS_QUEUE of REDIS_URL, run by `gtec worker`; without
+# Redis (embedded default, tests) they run at once in the process that enqueues them.
+GTEC_JOBS_EAGER = env_bool("GTEC_JOBS_EAGER", not REDIS_URL)
+GTEC_JOBS_QUEUE = env("GTEC_JOBS_QUEUE", "gtec") or "gtec"
+GTEC_JOBS_DIR = Path(env("GTEC_JOBS_DIR") or BASE_DIR / "var" / "jobs")
 
 LOGGING = {
     "version": 1,

@@ -720,7 +720,10 @@ def inputs_for(
     frames = {
         "offers": protect_with_totals(offers_f, ["offers"], rules.min_units),
         "jobseekers": protect_with_totals(seekers_f, ["entries", "stock_a"], rules.min_units),
-        "bmo": protect_with_totals(bmo, ["projects"], rules.min_units),
+        # BMO counts are France Travail's published figures (or their population share): the frequency
+        # rule would hide a value anyone rebuilds from the bassin table (security review §5.2); only the
+        # cells secret at source (« * », null) are secret, and whatever is derived from them (#14)
+        "bmo": protect_with_totals(bmo, [], rules.min_units),
         "employment": employment,
         "subareas": sub,
     }

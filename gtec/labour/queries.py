@@ -21,7 +21,18 @@ from gtec.labour import models as m
 from gtec.referentials.models import Fap, Fiche
 from gtec.territories.models import Territory
 from gtec_core.indicators.registry import REGISTRY
-from gtec_core.secrecy import SECRET, TOTAL, display_values, format_fr, load_rules, protect
+from gtec_core.secrecy import (
+    INHERITED,
+    REASON,
+    SECRET,
+    TOTAL,
+    display_values,
+    format_fr,
+    load_rules,
+    protect,
+    published_value,
+    rate_secrecy,
+)
 
 LABOUR_SOURCES = ["bmo", "dares", "stmt", "offres", "sirene", "emploi", "indicateurs"]
 TENSION_LABELS = {
@@ -81,7 +92,8 @@ def cell(value: float | None, status: str, decimals: int = 0, scale: float = 1.0
         return Cell(rules.symbol, None, status)
     if value is None:
         return Cell("—", None, status)
-    return Cell(format_fr(value * scale, decimals), value, status)
+    # the value published in exports and the API is rounded as displayed (#14: no 9-decimal rates)
+    return Cell(format_fr(value * scale, decimals), published_value(value, decimals, scale), status)
 
 
 def count_cell(value: float | None) -> Cell:
@@ -136,9 +148,13 @@ def observation(
     return qs.first()
 
 
-def indicator_cell(obs: m.Observation | None) -> Cell:
+def indicator_cell(obs: m.Observation | None, hidden: set[tuple[str, str]] = frozenset()) -> Cell:
+    """An indicator's published cell. With `hidden` (the territory's BMO cells shown « s »), a rate built
+    on a hidden project count is « s » too: the rate and its other part would give the count back (#14)."""
     if obs is None:
         return Cell("—", None, "missing")
+    if rate_secrecy(obs.status == "secret", [counts_hidden(obs, hidden)]):
+        return cell(None, "secret")
     unit = REGISTRY[obs.indicator].unit
     if unit == "part":  # shares are shown as percentages
         c = cell(obs.value, obs.status, 1, 100.0)
@@ -215,6 +231,7 @@ def tension_table(territory: Territory, period: str, limit: int | None = 20) -> 
         ],
     ):
         by_occ[obs.occupation][obs.indicator] = obs
+    hidden = hidden_projects(territory)  # a difficulty rate of a project count hidden in the BMO table (#14)
     rows = []
     for code, obs in by_occ.items():
         t = obs.get("dares_tension")
@@ -228,7 +245,7 @@ def tension_table(territory: Territory, period: str, limit: int | None = 20) -> 
                 "tension": indicator_cell(t),
                 "category": t.category if publishable else None,
                 "category_label": TENSION_LABELS.get(t.category, "") if publishable else "",
-                "difficulty": indicator_cell(obs.get("bmo_difficulty_rate")),
+                "difficulty": indicator_cell(obs.get("bmo_difficulty_rate"), hidden),
                 "status": t.status,
                 "_sort": (t.value if publishable and t.value is not None else float("-inf")),
             }
@@ -263,7 +280,9 @@ def bmo_table(territory: Territory, limit: int | None = 15) -> dict:
             "source_secret": pl.Boolean,
         },
     )
-    table = publish_counts(cells, rows="occupation")
+    # BMO counts are published by France Travail (or a population share of them): no frequency rule, only
+    # the cells secret at source and their complements (#14, security review §5.2)
+    table = publish_counts(cells, rows="occupation", frequency=False)
     body = table.filter(pl.col("occupation") != TOTAL).sort("value", descending=True, nulls_last=True)
     total = table.filter(pl.col("occupation") == TOTAL).row(0, named=True)
     rate = {o.occupation: o for o in obs if o.period == period}
@@ -274,7 +293,8 @@ def bmo_table(territory: Territory, limit: int | None = 15) -> dict:
             "projects": Cell(
                 r["display"], None if r[SECRET] else r["value"], "secret" if r[SECRET] else "ok"
             ),
-            "difficulty": indicator_cell(rate.get(r["occupation"])),
+            # the difficulty rate of a hidden project count is hidden too (its denominator is « s »)
+            "difficulty": cell(None, "secret") if r[SECRET] else indicator_cell(rate.get(r["occupation"])),
         }
         for r in body.iter_rows(named=True)
     ]
@@ -290,7 +310,9 @@ def bmo_table(territory: Territory, limit: int | None = 15) -> dict:
     }
 
 
-def publish_counts(cells: pl.DataFrame, *, rows: str, cols: str | None = None) -> pl.DataFrame:
+def publish_counts(
+    cells: pl.DataFrame, *, rows: str, cols: str | None = None, frequency: bool = True
+) -> pl.DataFrame:
     """The one way a count table with its total is published: cells secret at source (null value or
     `source_secret`) or built from fewer than 3 units are suppressed, then complementary cells so the total
     does not give them away; `display` holds « s » or the French-formatted rounded count."""
@@ -299,6 +321,8 @@ def publish_counts(cells: pl.DataFrame, *, rows: str, cols: str | None = None) -
         pl.col("value").round(0),
         pl.col("value").fill_null(rules.min_units - 1).round(0).alias("units"),
     )
+    if not frequency:  # counts published by their producer: only `source_secret` / null cells are secret
+        frame = frame.with_columns(pl.lit(float(rules.min_units)).alias("units"))
     if "source_secret" in frame.columns:
         frame = frame.with_columns(
             pl.when(pl.col("source_secret") | pl.col("value").is_null())
@@ -306,8 +330,17 @@ def publish_counts(cells: pl.DataFrame, *, rows: str, cols: str | None = None) -
             .otherwise(pl.col("units"))
             .alias("units")
         )
+    # a cell secret at source has no value and is outside the published total (#14): it is « s », and not
+    # an unknown of the total, so no complementary cell is hidden for it
+    outside = frame.filter(pl.col("value").is_null()) if cols is None else frame.clear()
+    frame = frame.filter(pl.col("value").is_not_null()) if cols is None else frame
     frame = frame.with_columns(pl.col("value").fill_null(0.0))
     protected = protect(frame, rules, rows=rows, cols=cols, units="units", top_share=None)
+    if not outside.is_empty():
+        outside = outside.with_columns(pl.lit(True).alias(SECRET), pl.lit(INHERITED).alias(REASON)).select(
+            protected.columns
+        )
+        protected = pl.concat([protected, outside], how="vertical_relaxed")
     return display_values(protected, "value")
 
 
@@ -489,7 +522,7 @@ def occupation_detail(territory: Territory, fiche: Fiche, period: str) -> dict:
                     {
                         "name": name,
                         "label": REGISTRY[name].label,
-                        "cell": indicator_cell(per.get(name)),
+                        "cell": indicator_cell(per.get(name), hidden),
                         "obs": per.get(name),
                         "counts": _shown_counts(per.get(name), hidden),
                         "counts_hidden": counts_hidden(per.get(name), hidden),
@@ -599,8 +632,8 @@ def indicator_export(indicator: str, territory: Territory, period: str | None) -
     hidden = hidden_projects(territory)
     rows = []
     for o in qs.order_by("period", "occupation_kind", "occupation"):
-        secret = o.status == "secret"
-        c = indicator_cell(o)
+        c = indicator_cell(o, hidden)
+        secret = c.secret
         rows.append(
             {
                 "indicateur": indicator,
@@ -611,10 +644,10 @@ def indicator_export(indicator: str, territory: Territory, period: str | None) -
                 "libelle_metier": "Tous métiers"
                 if not o.occupation
                 else labels.get(o.occupation) or fiches.get(o.occupation, ""),
-                "valeur": None if secret else o.value,
+                "valeur": None if secret else c.value,
                 "affichage": c.display,
                 "unite": unit,
-                "statut": o.status,
+                "statut": c.status,
                 "categorie": None if secret else o.category,
                 "effectifs": _shown_counts(o, hidden),
                 "symbole_secret": rules.symbol if secret else "",
@@ -673,6 +706,7 @@ def local_demand(territory_key: str, codes_rome: list[str]) -> dict[str, dict]:
             return symbol
         return round(c.value) if isinstance(c.value, float) else c.value
 
+    hidden = hidden_projects(territory)  # BMO cells « s » in the territory's table stay « s » here (#14)
     out: dict[str, dict] = {}
     for code in codes_rome:
         faps = fiche_faps(code)
@@ -687,10 +721,10 @@ def local_demand(territory_key: str, codes_rome: list[str]) -> dict[str, dict]:
         if bmo is not None:
             projects = (
                 count_cell(round((bmo.counts or {}).get("projects") or 0))
-                if bmo.status != "secret"
+                if bmo.status != "secret" and not counts_hidden(bmo, hidden)
                 else count_cell(None)
             )
-        difficulty = indicator_cell(bmo) if bmo else None
+        difficulty = indicator_cell(bmo, hidden) if bmo else None
         published_tension = tension is not None and tension.status == "ok"
         out[code] = {
             "territory": territory.display_name,
@@ -1064,3 +1098,144 @@ def national_portrait(faps2009: list[str]) -> list[dict]:
         )
         out.append(row)
     return out
+
+
+# --- read side for gtec.prospective (projections and stress tests) -----------------------------------
+# Inputs only (published national/departmental figures, local stocks); every figure shown is formatted and
+# protected by gtec.prospective.queries through gtec_core.secrecy.
+
+EMPLOI_LEVELS = {"dep": "departement", "reg": "region"}
+
+
+def dares_departement_faps(year: int = 2019) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, int]]]:
+    """Dares 2019 employment and tension category by département × FAP-87 family (tension file):
+    ({dep: {fap: employment}}, {dep: {fap: category}})."""
+    employment: dict[str, dict[str, float]] = defaultdict(dict)
+    category: dict[str, dict[str, int]] = defaultdict(dict)
+    rows = m.DaresTension.objects.filter(annee=year, niveau_geo="dep", niveau_fap=87).values_list(
+        "code_geo", "code_fap", "emploi_moyen", "categorie"
+    )
+    for dep, fap, emp, cat in rows:
+        employment[dep][fap] = float(emp or 0)
+        if cat:
+            category[dep][fap] = cat
+    return dict(employment), dict(category)
+
+
+def national_age_pyramids() -> dict[str, dict[str, float]]:
+    """Dares national pyramid 2017-2019 by FAP family: {fap: {age band: thousands}}."""
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    for fap, band, value in m.DaresSerie.objects.filter(tableau="age").values_list(
+        "code_fap", "modalite", "valeur"
+    ):
+        out[fap][band] = value or 0.0
+    return dict(out)
+
+
+def local_employment(territory: Territory) -> tuple[dict[str, dict[str, float]], int | None, bool]:
+    """Employment by FAP-2009 family (FAP-87, summed from FAP-225) × age band imported for this very
+    territory (`gtec import emploi`), latest year: ({fap87: {band: people}}, year, synthetic)."""
+    level = EMPLOI_LEVELS.get(territory.scale, territory.scale)
+    rows = m.Emploi.objects.filter(niveau_geo=level, code_geo=territory.code)
+    year = rows.order_by("-annee").values_list("annee", flat=True).first()
+    if year is None:
+        return {}, None, False
+    out: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for fap, band, value in rows.filter(annee=year).values_list("code_fap", "tranche_age", "effectif"):
+        out[fap[:3]][band] += value or 0
+    synthetic = bool(ImportRun.objects.filter(source="emploi").values_list("synthetic", flat=True).first())
+    return {k: dict(v) for k, v in out.items()}, year, synthetic
+
+
+def establishments_of(territory: Territory) -> list[tuple[str, str, str, str]]:
+    """Active SIRENE establishments of the territory's communes: (siret, siren, naf, size band)."""
+    communes = territory.communes().values("code")
+    return list(
+        m.Etablissement.objects.filter(code_insee__in=communes, actif=True).values_list(
+            "siret", "siren", "naf", "tranche_effectifs"
+        )
+    )
+
+
+def establishments_by_siret(sirets: list[str]) -> dict[str, tuple[str, str, str, str]]:
+    """{siret: (siren, naf, size band, commune)} for the SIRET given (any commune)."""
+    return {
+        s: (siren, naf, band, commune)
+        for s, siren, naf, band, commune in m.Etablissement.objects.filter(siret__in=sirets).values_list(
+            "siret", "siren", "naf", "tranche_effectifs", "code_insee"
+        )
+    }
+
+
+def jobseekers_by_year(territory: Territory) -> dict[int, dict[str, float]]:
+    """Registered job seekers (ABC, mean end-of-month stock) by year × ROME for the territory's communes."""
+    communes = territory.communes().values("code")
+    sums: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    months: dict[int, set] = defaultdict(set)
+    rows = (
+        m.DemandeurEmploi.objects.filter(niveau_geo="commune", code_geo__in=communes, categorie="ABC")
+        .exclude(code_rome="")
+        .values_list("mois", "code_rome")
+        .annotate(n=Sum("stock"))
+    )
+    for month, rome, n in rows:
+        sums[month.year][rome] += n or 0
+        months[month.year].add(month)
+    return {y: {r: v / len(months[y]) for r, v in d.items()} for y, d in sums.items()}
+
+
+def bmo_seasonal_shares(territory: Territory) -> dict[str, float]:
+    """Seasonal share of BMO recruitment projects by FAP-2021 domain-and-digit prefix (e.g. « S1 ») in the
+    bassins of the territory, latest year."""
+    communes = territory.communes()
+    bassins = list(
+        Territory.objects.filter(scale="bassin", memberships__commune__in=communes)
+        .distinct()
+        .values_list("code", flat=True)
+    )
+    rows = m.BmoProjet.objects.filter(code_bassin__in=bassins)
+    year = rows.order_by("-annee").values_list("annee", flat=True).first()
+    if year is None:
+        return {}
+    total: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for code, projets, saison in rows.filter(annee=year).values_list("code_metier", "projets", "saisonniers"):
+        if projets and saison is not None:
+            total[code[:2]][0] += projets
+            total[code[:2]][1] += saison
+    return {k: s / p for k, (p, s) in total.items() if p}
+
+
+def fap87_fiches(faps: list[str], limit: int = 5) -> dict[str, list[tuple[str, str]]]:
+    """ROME 4.0 fiches of FAP-87 families through the official Dares ROME v3 → FAP-2009 table."""
+    from gtec.referentials.models import RomeV3Fap
+
+    links = RomeV3Fap.objects.filter(fap__code__regex=r"^(" + "|".join(faps or ["_"]) + ")").values_list(
+        "fap__code", "rome_v3"
+    )
+    by_v3: dict[str, set[str]] = defaultdict(set)
+    for fap, v3 in links:
+        by_v3[v3].add(fap[:3])
+    fiches = Fiche.objects.filter(code_rome_parent__in=list(by_v3), actif=True).values_list(
+        "code_rome", "code_rome_parent", "libelle"
+    )
+    out: dict[str, list[tuple[str, str]]] = {f: [] for f in faps}
+    for code, parent, label in fiches.order_by("code_rome"):
+        for fap in by_v3.get(parent, ()):
+            if fap in out and len(out[fap]) < limit:
+                out[fap].append((code, label))
+    return out
+
+
+def rome_fap87(codes_rome: list[str]) -> dict[str, str]:
+    """The FAP-87 family of each ROME 4.0 fiche (first of its ROME v3 parent's families)."""
+    from gtec.referentials.models import RomeV3Fap
+
+    parents = dict(
+        Fiche.objects.filter(code_rome__in=codes_rome).values_list("code_rome", "code_rome_parent")
+    )
+    faps = dict(
+        RomeV3Fap.objects.filter(rome_v3__in=[p or c for c, p in parents.items()])
+        .order_by("fap__code")
+        .values_list("rome_v3", "fap__code")
+    )
+    return {c: faps[p or c][:3] for c, p in parents.items() if (p or c) in faps}

@@ -123,14 +123,18 @@ def campaign_results(campaign: Campaign, records: list[aggregate.Respondent] | N
     _, names = epci_names(campaign)
     epcis = sorted({e for e in frames.occupations["epci"].to_list() if e})
     labels = fiche_labels(frames.occupations["code_rome"].to_list())
-    needs, suppressed = {}, 0
+    needs, suppressed, tables = {}, 0, {}
     for horizon in aggregate.HORIZONS:
-        table = aggregate.needs_table(frames.occupations, horizon)
+        table = tables[horizon] = aggregate.needs_table(frames.occupations, horizon)
         suppressed += table.filter(pl.col(SECRET)).height
         needs[horizon] = _pivot(table, epcis, labels)
     rules = secrecy.load_rules()
-    diff = aggregate.difficulty_by_occupation(frames.occupations).sort(
-        [pl.col(SECRET), pl.col("hires")], descending=[False, True]
+    # secret rates come last in code order: ranking them by their hires would leak an order of hidden values
+    diff = aggregate.difficulty_by_occupation(frames.occupations, hires=tables["12m"])
+    diff = diff.sort(
+        [pl.col(SECRET), pl.when(pl.col(SECRET)).then(None).otherwise(pl.col("hires")), pl.col("code_rome")],
+        descending=[False, True, False],
+        nulls_last=True,
     )
     difficulty = [
         {

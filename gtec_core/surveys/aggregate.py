@@ -97,14 +97,23 @@ def needs_table(
     occupations: pl.DataFrame, horizon: str, *, by_epci: bool = True, rules: SecrecyRules | None = None
 ) -> pl.DataFrame:
     """Hires at 12 months or departures at 5 years by occupation (× EPCI), with totals, protected by both
-    primary rules and secondary suppression. Only companies with a non-zero value contribute."""
+    primary rules and secondary suppression. Only companies with a non-zero value contribute.
+
+    The margins (each occupation's territory total, each EPCI's total, the grand total) are cells built
+    from their own contributions and face both primary rules. Empty cells are published « 0 », so a reader
+    knows an « s » is ≥ 1: the secondary suppression accounts for that bound (`known_lower=1`).
+
+    The 1-D table (`by_epci=False`, the training-gap report) is the territory column of the 2-D table,
+    so the two publications hide the same totals and one cannot be subtracted from the other."""
     column = HORIZONS[horizon][0]
     data = occupations.filter(pl.col(column) > 0).select(
         "unit", "code_rome", "epci", pl.col(column).alias("value")
     )
-    by = ["code_rome", "epci"] if by_epci else ["code_rome"]
-    cells = secrecy.aggregate_contributions(data, by, unit="unit")
-    return secrecy.protect(cells, rules, rows="code_rome", cols="epci" if by_epci else None)
+    cells = secrecy.aggregate_table(data, "code_rome", "epci", unit="unit")
+    table = secrecy.protect(cells, rules, rows="code_rome", cols="epci", known_lower=1)
+    if by_epci:
+        return table
+    return table.filter(pl.col("epci") == TOTAL).drop("epci")
 
 
 def unit_counts(
@@ -118,19 +127,21 @@ def unit_counts(
     )
 
 
-def difficulty_by_occupation(occupations: pl.DataFrame, rules: SecrecyRules | None = None) -> pl.DataFrame:
+def difficulty_by_occupation(
+    occupations: pl.DataFrame, rules: SecrecyRules | None = None, *, hires: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Per occupation, the share of hires judged difficult (as BMO does for recruitment projects): numerator
     (difficult hires) and denominator (all hires) are magnitudes under both primary rules, and the rate
     inherits their secrecy."""
     hiring = occupations.filter(pl.col("recrutements_12m") > 0)
-    den = secrecy.primary_suppression(
-        secrecy.aggregate_contributions(
-            hiring.select("unit", "code_rome", pl.col("recrutements_12m").alias("value")),
-            ["code_rome"],
-            unit="unit",
-        ),
-        rules,
-    )
+    # the denominator is the territory column of the published needs table, with its secrecy (primary,
+    # margins and secondary): a rate beside a hidden hires total would be a rate of a hidden count (#14)
+    # (`hires`: that table when the caller has it already, e.g. the 2-D one, whose territory column it is)
+    if hires is None:
+        hires = needs_table(occupations, "12m", rules=rules)
+    if "epci" in hires.columns:
+        hires = hires.filter(pl.col("epci") == TOTAL).drop("epci")
+    den = hires.filter(pl.col("code_rome") != TOTAL)
     num = secrecy.primary_suppression(
         secrecy.aggregate_contributions(
             hiring.select(
@@ -185,8 +196,13 @@ def top_skills(skills: pl.DataFrame, *, limit: int = 20, rules: SecrecyRules | N
 
 
 def needs_summary(table: pl.DataFrame) -> pl.DataFrame:
-    """The territory column (EPCI = Total) of a 2-D needs table, most needed first, margins last."""
+    """The territory column (EPCI = Total) of a 2-D needs table, most needed first, margins last; the
+    suppressed rows come after the published ones in code order, never ranked by their hidden value (an
+    order is a set of inequalities a reader could use)."""
     rows = table.filter(pl.col("epci") == TOTAL) if "epci" in table.columns else table
+    ranked = pl.when(pl.col(SECRET)).then(None).otherwise(pl.col("value"))
     return rows.sort(
-        [pl.col("code_rome") == TOTAL, pl.col(SECRET), pl.col("value")], descending=[False, False, True]
+        [pl.col("code_rome") == TOTAL, pl.col(SECRET), ranked, pl.col("code_rome")],
+        descending=[False, False, True, False],
+        nulls_last=True,
     )

@@ -9,7 +9,7 @@ from fractions import Fraction
 import polars as pl
 import pytest
 
-from gtec_core import secrecy
+from gtec_core import secrecy, secrecy_audit
 from gtec_core.secrecy import (
     DOMINANCE,
     FREQUENCY,
@@ -228,10 +228,32 @@ def test_no_suppressed_cell_is_recoverable_in_random_tables(seed):
         hidden = out.filter(pl.col("secret"))
         assert primary.join(hidden, on=["r", "c"], how="anti").is_empty()  # primary cells stay hidden
         assert determined_cells(out, "r", "c") == [], (values, units)
+        assert reader_leaks(out, "r", "c", known_lower=0) == [], (values, units)
+        # a reader who knows an « s » is ≥ 1 (empty cells printed 0) learns nothing either
+        out = protect(cells, rows="r", cols="c", top_share=None, known_lower=1)
+        assert reader_leaks(out, "r", "c", known_lower=1) == [], (values, units)
         # 1-D: the first row with its total
         line = cells.filter(pl.col("r") == "r0").drop("r")
         out1 = protect(line, rows="c", top_share=None)
         assert determined_cells(out1, "c", None) == []
+        assert reader_leaks(out1, "c", None, known_lower=0) == []
+
+
+def reader_leaks(out: pl.DataFrame, rows: str, cols: str | None, known_lower: float) -> list:
+    """Suppressed cells a reader recovers or narrows (`secrecy_audit`), given what the table publishes."""
+    keys = [(r[rows], r[cols] if cols else None) for r in out.iter_rows(named=True)]
+    shown = {
+        (r[rows], r[cols] if cols else None): None if r["secret"] else r["value"]
+        for r in out.iter_rows(named=True)
+    }
+    truth = {k: r["value"] for k, r in zip(keys, out.iter_rows(named=True), strict=True) if r["secret"]}
+    table = secrecy_audit.pivot_table(
+        shown,
+        rows=sorted({k[0] for k in keys}, key=lambda x: (x == TOTAL, x)),
+        cols=None if cols is None else sorted({k[1] for k in keys}, key=lambda x: (x == TOTAL, x)),
+        default_lower=known_lower,
+    )
+    return secrecy_audit.leaks(secrecy_audit.audit(table, truth))
 
 
 def test_rates_inherit_from_their_parts():
@@ -259,3 +281,42 @@ def test_reason_codes_are_logged_and_s_is_displayed(caplog):
     assert "primary-frequency" in caplog.text
     shown = display_values(out, decimals=1)
     assert shown["display"].to_list() == ["1\u202f234,5", "s", "s", "40,0", "1\u202f306,5"]
+
+
+def test_published_rates_are_rounded_to_what_they_mean():
+    # security review §5.2: 0.72173913 = 83/115 gave a hidden count of 115 up to a multiple
+    assert secrecy.published_value(0.72173913, 1, 100.0) == 0.722
+    assert secrecy.published_value(1.23456, 2) == 1.23
+    assert secrecy.published_value(None, 1, 100.0) is None
+    assert Fraction(0.722).limit_denominator(200) != Fraction(83, 115)
+
+
+def test_rate_is_secret_with_a_hidden_part_unless_the_producer_published_it():
+    assert secrecy.rate_secrecy(False, [False, False]) is False
+    assert secrecy.rate_secrecy(False, [True, False]) is True
+    assert secrecy.rate_secrecy(False, [False, True], published_by_producer=True) is False
+    assert secrecy.rate_secrecy(True, [], published_by_producer=True) is True
+
+
+def test_margins_face_the_primary_rules():
+    contributions = pl.DataFrame(
+        {
+            "row": ["a", "a", "b", "b", "b", "b"],
+            "col": ["x", "y", "x", "x", "y", "y"],
+            "siren": ["1", "2", "3", "4", "5", "6"],
+            "value": [5, 7, 30, 2, 1, 1],
+        }
+    )
+    cells = secrecy.aggregate_table(contributions, "row", "col")
+    out = {(r["row"], r["col"]): r for r in protect(cells, rows="row", cols="col").iter_rows(named=True)}
+    assert out[("a", TOTAL)]["units"] == 2 and out[("a", TOTAL)]["secret_reason"] == FREQUENCY
+    assert out[(TOTAL, "x")]["top_share"] == pytest.approx(30 / 37)
+    assert out[("b", TOTAL)]["secret_reason"] == DOMINANCE  # 30 of 34: 88 %
+
+
+def test_known_lower_bound_is_accounted_for():
+    # « 0, s, s, total 2 » with zeros printed: a reader knows each « s » is ≥ 1, so the total must go too
+    cells = pl.DataFrame({"c": ["x", "y", "z"], "value": [0, 1, 1], "units": [0, 1, 1]})
+    out = protect(cells, rows="c", top_share=None, known_lower=1)
+    assert reader_leaks(out, "c", None, known_lower=1) == []
+    assert out.filter(pl.col("c") == TOTAL)["secret"][0]

@@ -2,6 +2,7 @@
 above 85 % → « s »; secondary suppression where totals show; rates inherit. Pure, no database."""
 
 import polars as pl
+import pytest
 
 from gtec_core.secrecy import DOMINANCE, FREQUENCY, SECONDARY, TOTAL
 from gtec_core.surveys import aggregate
@@ -84,14 +85,14 @@ def test_two_dimensional_table_hides_a_complement_in_row_and_column():
 
 def test_difficulty_rate_inherits_secrecy_and_counts_hires():
     rows = [resp("A", occ("G1602", 4, difficult=True)), resp("B", occ("G1602", 4, difficult=True))]
-    rows += [resp("C", occ("G1602", 2)), resp("X", occ("K2204", 4, difficult=True))]
+    rows += [resp("C", occ("G1602", 3)), resp("X", occ("K2204", 4, difficult=True))]
     rows += [resp(u, occ("K2204", 3)) for u in "YZ"]
     rows += [resp("D", occ("J1501", 5, difficult=True)), resp("E", occ("J1501", 1, difficult=True))]
     rates = {
         r["code_rome"]: r
         for r in aggregate.difficulty_by_occupation(aggregate.flatten(rows).occupations).iter_rows(named=True)
     }
-    assert rates["G1602"]["value"] == 0.8 and not rates["G1602"]["secret"]
+    assert rates["G1602"]["value"] == pytest.approx(8 / 11) and not rates["G1602"]["secret"]
     # K2204: 3 companies hire, but all difficult hires come from one: the numerator fails NK(1,85)
     assert rates["K2204"]["secret"] and rates["K2204"]["secret_reason"] == "inherited"
     assert rates["J1501"]["secret"]  # 2 companies
@@ -133,3 +134,81 @@ def test_naf_sections():
         "",
         "",
     ]
+
+
+# ---- security review 2026-12-04, §5.1: margins are cells, and « s » ≥ 1 is known to a reader ----------
+
+EPCIS = ["Arc Sud", "GMVA", "Questembert"]
+
+
+def review_rows():
+    """The campaign page's rows of §5.1 (12 months), with enough other answers around them."""
+    rows = [resp("a1", occ("D1106", 1), epci="Arc Sud"), resp("q1", occ("D1106", 1), epci="Questembert")]
+    rows += [resp(f"g{i}", occ("D1106", h), epci="GMVA") for i, h in enumerate([4, 3, 3, 3])]
+    rows += [resp("g9", occ("M1503", 1), epci="GMVA"), resp("q9", occ("M1503", 1), epci="Questembert")]
+    # G1605 = 27, one company at 24 (88.9 %) and three at 1 in three EPCIs: the total is dominated
+    rows += [resp("big", occ("G1605", 24), epci="GMVA")]
+    rows += [resp(f"s{e}", occ("G1605", 1), epci=e) for e in EPCIS]
+    # D1105 = 4 from 2 companies, in two EPCIs
+    rows += [resp("p1", occ("D1105", 3), epci="GMVA"), resp("p2", occ("D1105", 1), epci="Questembert")]
+    # a few large published rows, in every EPCI
+    for rome, n in [("J1501", 6), ("K2204", 9), ("G1602", 12)]:
+        rows += [resp(f"{rome}{e}{i}", occ(rome, n + i), epci=e) for e in EPCIS for i in range(3)]
+    return aggregate.flatten(rows).occupations
+
+
+def published(table) -> dict:
+    return {
+        (r["code_rome"], r["epci"]): None if r["secret"] else r["value"] for r in table.iter_rows(named=True)
+    }
+
+
+def test_row_totals_face_the_frequency_and_dominance_rules():
+    table = aggregate.needs_table(review_rows(), "12m")
+    # M1503 = 2 from 2 companies, D1105 = 4 from 2: either company would read the other's figure
+    assert cell(table, "M1503", TOTAL)["secret_reason"] == FREQUENCY
+    assert cell(table, "D1105", TOTAL)["secret_reason"] == FREQUENCY
+    # G1605 = 27 with one company at 24 (88.9 %)
+    g = cell(table, "G1605", TOTAL)
+    assert (g["value"], g["units"], g["secret_reason"]) == (27, 4, DOMINANCE)
+
+
+def test_no_hidden_cell_of_the_review_rows_is_recovered_or_narrowed():
+    from gtec_core import secrecy_audit as sa
+
+    table = aggregate.needs_table(review_rows(), "12m")
+    shown = published(table)
+    truth = {
+        k: float(r["value"]) for k, r in zip(shown, table.iter_rows(named=True), strict=True) if r["secret"]
+    }
+    rows = sorted({k[0] for k in shown}, key=lambda x: (x == TOTAL, x))
+    reader = sa.pivot_table(shown, rows=rows, cols=[*EPCIS, TOTAL], default_lower=1)  # « s » ≥ 1
+    found = sa.audit(reader, truth)
+    assert ("D1106", "Arc Sud") in {f.key for f in found}
+    assert sa.leaks(found) == []
+
+
+def test_the_training_gap_table_is_the_territory_column_of_the_page():
+    occupations = review_rows()
+    two_d = aggregate.needs_table(occupations, "12m").filter(pl.col("epci") == TOTAL).drop("epci")
+    one_d = aggregate.needs_table(occupations, "12m", by_epci=False)
+    assert published(one_d.with_columns(pl.lit(None).alias("epci"))) == published(
+        two_d.with_columns(pl.lit(None).alias("epci"))
+    )
+
+
+def test_secret_rows_are_not_ranked_by_their_hidden_value():
+    table = aggregate.needs_table(review_rows(), "12m")
+    order = aggregate.needs_summary(table)
+    secret = order.filter(pl.col("secret") & (pl.col("code_rome") != TOTAL))["code_rome"].to_list()
+    assert secret == sorted(secret)
+
+
+def test_a_rate_is_secret_when_its_hires_total_is_hidden_in_the_needs_table():
+    occupations = review_rows()
+    rates = {r["code_rome"]: r for r in aggregate.difficulty_by_occupation(occupations).iter_rows(named=True)}
+    hires = aggregate.needs_table(occupations, "12m", by_epci=False)
+    hidden = set(hires.filter(pl.col("secret") & (pl.col("code_rome") != TOTAL))["code_rome"].to_list())
+    assert {"M1503", "G1605", "D1105"} <= hidden
+    for code in hidden:
+        assert rates[code]["secret"], code

@@ -188,7 +188,7 @@ def test_workbook_rows_and_error_list_are_capped(tmp_path):
     c, camp = _coordinator_client()
     r = _upload(c, camp, path.read_bytes())
     page = r.content.decode()
-    assert r.status_code == 400 and page.count("<tr><td>Etablissements</td>") == MAX_ERRORS
+    assert r.status_code == 400 and page.count("feuille « Etablissements »") == MAX_ERRORS
     assert "autre(s) erreur(s) non listée(s)" in page and len(page) < 200_000
     assert f"plus de {MAX_ROWS} lignes" in page  # the reading stopped at the cap
 

@@ -4,8 +4,6 @@ Views stay thin: check a predicate of perms.py, call a query or service, render.
 from __future__ import annotations
 
 import json
-import tempfile
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -17,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
+from gtec.jobs import services as jobs
 from gtec.organisations import perms as operms
 from gtec.organisations import services as oservices
 from gtec.organisations.auth import ThrottledAuthenticationForm, ThrottledPasswordResetForm
@@ -26,7 +25,6 @@ from gtec.surveys import perms, queries, services
 from gtec.surveys.models import AccessLog, Campaign, Participation, Response
 from gtec.www.inputs import BadInput, attachment, json_body, request_json
 from gtec.www.needs.forms import AcceptInvitationForm, CampaignForm, InviteMemberForm, WorkbookForm
-from gtec_core.errors import SourceError
 from gtec_core.surveys import schema
 
 login = login_required(login_url="login")
@@ -243,18 +241,22 @@ def campaign_import(request, pk: int):
     form = WorkbookForm(request.POST, request.FILES)
     errors: list = []
     if form.is_valid():
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "reponses.xlsx"
-            with path.open("wb") as out:
-                for chunk in form.cleaned_data["fichier"].chunks():
-                    out.write(chunk)
-            try:
-                count, errors = services.workbook_import(campaign=campaign, path=path, user=request.user)
-            except SourceError as exc:
-                errors = [str(exc)]
-        if not errors:
-            messages.success(request, f"{count} réponse(s) importée(s).")
+        # A background job (gtec/jobs): the page follows its progress; run at once when jobs are eager.
+        job = jobs.enqueue(
+            "classeur_enquete",
+            user=request.user,
+            label=f"Import d'un classeur de réponses — {campaign.name}",
+            campaign=campaign.pk,
+            user_id=request.user.pk,
+            name=form.cleaned_data["fichier"].name,
+            path=jobs.store_upload(form.cleaned_data["fichier"], "reponses.xlsx"),
+        )
+        if not job.finished:
+            return redirect("job", pk=job.pk)
+        if job.status == "termine":
+            messages.success(request, job.result.get("resume", "Classeur importé."))
             return redirect("campaign_manage", pk=campaign.pk)
+        errors = job.result.get("erreurs") or [job.error]
     return render(
         request,
         "www/needs/import_errors.html",

@@ -115,3 +115,23 @@ class OfferForm(forms.Form):
             fin=d["fin"],
             nb_places=d["nb_places"],
         )
+
+
+class LheoUploadForm(forms.Form):
+    """A training body's own LHEO export, imported in the background into the body's own feed."""
+
+    organisation = forms.ModelChoiceField(label="Organisme de formation", queryset=None, empty_label=None)
+    fichier = forms.FileField(label="Export LHEO (fichier XML)")
+    MAX_BYTES = 50 * 1024 * 1024
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+    def clean_fichier(self):
+        f = self.cleaned_data["fichier"]
+        if not f.name.lower().endswith(".xml"):
+            raise forms.ValidationError("Déposez l'export LHEO au format XML (fichier .xml).")
+        if f.size > self.MAX_BYTES:
+            raise forms.ValidationError("Fichier trop volumineux (50 Mo au plus).")
+        return f

@@ -2,7 +2,8 @@
 
 Referentials and national tables, read from the data folder (GTEC_DATA_DIR): `rome`, `fap`, `passerelle`
 (the FAP-2021 ↔ ROME bridge built from both), `geo`, `bmo`, `dares`, or `all` of them in that order. Territory files, given as paths: `stmt FILE`, `offres FILE...`,
-`sirene FILE`, `emploi FILE`, `lheo FILE` (training offer), and `demo DIR` for a folder written by
+`sirene FILE`, `emploi FILE`, `lheo FILE` (training offer), `staffing FILE` (sector × occupation matrix),
+`metiers2030` (the official projection, also in `all`), and `demo DIR` for a folder written by
 `gtec demo generate` (every file it lists, marked synthetic)."""
 
 from __future__ import annotations
@@ -17,15 +18,17 @@ from django.core.management.base import BaseCommand, CommandError
 from gtec.imports.sync import Counts
 from gtec_core.errors import SourceError
 
-SOURCES = ["rome", "fap", "passerelle", "geo", "bmo", "dares"]
-FILE_SOURCES = ["stmt", "offres", "sirene", "emploi", "demo", "lheo"]
+SOURCES = ["rome", "fap", "passerelle", "geo", "bmo", "dares", "metiers2030"]
+FILE_SOURCES = ["stmt", "offres", "sirene", "emploi", "demo", "lheo", "staffing"]
 FOLDERS = {"rome": "rome4", "fap": "fap_rome", "passerelle": ".", "geo": ".", "bmo": "bmo", "dares": "."}
+FOLDERS["metiers2030"] = "."  # the official projection « Les métiers en 2030 » (gtec.prospective)
 # demo manifest kind -> importer, in dependency order
 DEMO_KINDS = {"establishments": "sirene", "jobseekers": "stmt", "offers": "offres", "employment": "emploi"}
 
 
 def run_source(source: str, data_dir: Path, progress):
     from gtec.labour.services import bmo_import, bridge_import, dares_import
+    from gtec.prospective.services import metiers2030_import
     from gtec.referentials.services import fap_import, rome_import
     from gtec.territories.services import geo_import
 
@@ -37,6 +40,7 @@ def run_source(source: str, data_dir: Path, progress):
         "geo": geo_import,
         "bmo": bmo_import,
         "dares": dares_import,
+        "metiers2030": metiers2030_import,
     }[source]
     return importer(folder, progress=progress)
 
@@ -46,6 +50,10 @@ def run_file_source(source: str, paths: list[Path], progress, *, synthetic: bool
 
     if source == "offres":
         return services.offers_import(paths, synthetic=synthetic, progress=progress)
+    if source == "staffing" and len(paths) == 1:
+        from gtec.prospective.services import staffing_import
+
+        return staffing_import(paths[0], synthetic=synthetic, progress=progress)
     if len(paths) != 1:
         raise CommandError(f"`gtec import {source}` attend un seul fichier")
     importer = {
