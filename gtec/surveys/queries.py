@@ -384,3 +384,31 @@ def skill_suggestions(text: str, code_rome: str = "", limit: int = 5) -> list[di
             if score >= 70 and code not in own and code not in seen
         ][: limit - len(out)]
     return out
+
+
+def workbook_template() -> bytes:
+    """The empty questionnaire workbook (drop-down lists, the ROME appellations), built once per ROME
+    import and kept in the cache: it costs about a second to write and anyone may download it."""
+    import tempfile
+    from pathlib import Path
+
+    from django.core.cache import cache
+
+    from gtec.imports.models import ImportRun
+    from gtec.referentials.models import Appellation
+    from gtec_core.surveys import workbook
+
+    run = ImportRun.objects.filter(source="rome").order_by("-pk").values_list("pk", flat=True).first()
+    key = f"gtec-survey-template:{run}"
+    body = cache.get(key)
+    if body is None:
+        apps = list(
+            Appellation.objects.filter(actif=True)
+            .order_by("libelle")
+            .values_list("code_ogr", "libelle", "fiche_id")
+        )
+        with tempfile.TemporaryDirectory() as tmp:
+            path = workbook.write_workbook(Path(tmp) / "modele.xlsx", [], apps)
+            body = path.read_bytes()
+        cache.set(key, body, 24 * 3600)
+    return body

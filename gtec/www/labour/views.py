@@ -14,6 +14,7 @@ from gtec.labour import queries as q
 from gtec.labour.exports import write_table
 from gtec.referentials.models import Fiche
 from gtec.territories import queries as tq
+from gtec.www.inputs import BadInput, attachment, period_param
 from gtec_core import charts
 from gtec_core.french import sort_french
 from gtec_core.indicators.registry import REGISTRY
@@ -359,7 +360,10 @@ def export(request: HttpRequest, key: str, name: str, fmt: str) -> HttpResponse:
     territory = _territory(key)
     if fmt not in CONTENT_TYPES:
         raise Http404("Format inconnu")
-    period = request.GET.get("periode") or None
+    try:
+        period = period_param(request.GET.get("periode"))
+    except BadInput as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     if name == "bmo":
         table = q.bmo_export(territory)
         title = f"Projets de recrutement (BMO) — {territory.display_name}"
@@ -378,9 +382,7 @@ def export(request: HttpRequest, key: str, name: str, fmt: str) -> HttpResponse:
     note = "Données de démonstration synthétiques." if q.is_synthetic() else ""
     data = write_table(table, fmt, title=title, note=note)
     filename = f"gtec_{name}_{territory.key.replace(':', '-')}{'_' + period if period else ''}.{fmt}"
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(HttpResponse(data, content_type=CONTENT_TYPES[fmt]), filename)
 
 
 def indicator_api(request: HttpRequest, name: str) -> JsonResponse:
@@ -394,7 +396,10 @@ def indicator_api(request: HttpRequest, name: str) -> JsonResponse:
     territory = tq.territory_get(key)
     if territory is None:
         return JsonResponse({"erreur": f"territoire inconnu : {key}"}, status=404)
-    period = request.GET.get("periode") or None
+    try:
+        period = period_param(request.GET.get("periode"))
+    except BadInput as exc:
+        return JsonResponse({"erreur": str(exc)}, status=400)
     table = q.indicator_export(name, territory, period)
     indicator = REGISTRY[name]
     return JsonResponse(

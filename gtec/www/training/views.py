@@ -21,6 +21,7 @@ from gtec.territories import queries as tq
 from gtec.training import adequacy, editing, perms
 from gtec.training import queries as q
 from gtec.training.services import formacode_labels
+from gtec.www.inputs import attachment
 from gtec.www.training.forms import LheoUploadForm, OfferForm
 from gtec_core.svgmap import Shape, project
 
@@ -175,10 +176,8 @@ def gaps(request: HttpRequest) -> HttpResponse:
             if fmt == "csv"
             else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
-        response = HttpResponse(body, content_type=content_type)
         name = f"formations-manquantes-{territory.key.replace(':', '-')}-{report.year}.{fmt}"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return attachment(HttpResponse(body, content_type=content_type), name)
     params = {"territoire": territory.key, "annee": report.year or "", "km": f"{km:g}"}
     return render(
         request,
