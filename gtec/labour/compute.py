@@ -57,6 +57,7 @@ CHUNK = 100_000  # rows per fetch when reading query results into polars
 ALL = ""  # occupation code of the « tous métiers » observations
 # indicators computed per occupation, and per territory for all occupations together
 PER_OCCUPATION = [
+    "bmo_projects",
     "offers_demand_ratio",
     "bmo_difficulty_rate",
     "bmo_seasonality_rate",
@@ -67,6 +68,24 @@ PER_OCCUPATION = [
     "dares_tension",
     "location_quotient",
 ]
+BMO_RATE_BASE = {
+    "bmo_difficulty_rate": "projects_for_difficult",
+    "dares_tension": "projects_for_difficult",
+    "bmo_seasonality_rate": "projects_for_seasonal",
+    "non_durability": "projects_for_seasonal",
+}
+# indicators built on the BMO alone: their figures carry the BMO's origin (published, sum, population share)
+BMO_ONLY = {"bmo_projects", "bmo_difficulty_rate", "bmo_seasonality_rate"}
+# the source (`ImportRun.source`) of each input frame, for the « réel » / « synthétique » label of each figure
+INPUT_SOURCES = {
+    "offers": ("offres",),
+    "jobseekers": ("stmt",),
+    "bmo": ("bmo",),
+    "employment": ("emploi",),
+    "reference": ("emploi",),
+    "subareas": ("offres", "stmt"),
+    "sectors": ("sirene",),
+}
 PER_TERRITORY = ["krugman_specialisation", "herfindahl", "shannon", "shannon_normalised"]
 
 
@@ -330,35 +349,128 @@ def bassin_weights(territory_map: pl.DataFrame, members: pl.DataFrame | None = N
 
 BMO_SCHEMA = {
     "bassin": pl.String,
+    "dep": pl.String,
+    "reg": pl.String,
     "occupation": pl.String,
     "projects": pl.Float64,
     "difficult": pl.Float64,
     "seasonal": pl.Float64,
 }
+BMO_VALUES = ["projects", "difficult", "seasonal"]
+# the denominators of the two BMO rates: in a « tous métiers » row, the projects of the cells whose numerator is
+# published too (a rate over every published project would count the projects of a « * » numerator as 0)
+BMO_BASES = {"difficult": "projects_for_difficult", "seasonal": "projects_for_seasonal"}
+BMO_FRAME_SCHEMA = {
+    "territory": pl.String,
+    "occupation": pl.String,
+    **{v: pl.Float64 for v in BMO_VALUES},
+    **{b: pl.Float64 for b in BMO_BASES.values()},
+    "secret_cells": pl.Float64,
+    "period": pl.String,
+}
+# how each scale gets its BMO figures: the file publishes cells by bassin × département part × métier, each
+# with its département and région, so bassins, départements and régions are sums of published cells; any other
+# territory receives from each bassin the share of the bassin's population living in it [P]
+BMO_PUBLISHED_SCALES = {"bassin": "bassin", "dep": "dep", "reg": "reg"}
+BMO_DETAIL = {
+    "bassin": "cellules publiées du bassin BMO {code}",
+    "dep": "somme des cellules publiées des bassins du département {code}",
+    "reg": "somme des cellules publiées des bassins de la région {code}",
+    "population": "projets de chaque bassin BMO répartis selon la part de sa population vivant dans le territoire",
+}
 
 
 def bmo_raw(year: int, bassins: list[str] | None = None) -> pl.DataFrame:
+    """The BMO cells of `year` as published (one per bassin × département part × métier; « * » = null)."""
     queryset = m.BmoProjet.objects.filter(annee=year)
     if bassins is not None:
         queryset = queryset.filter(code_bassin__in=bassins)
     return query_frame(
-        queryset.values_list("code_bassin", "code_metier", "projets", "difficiles", "saisonniers"), BMO_SCHEMA
+        queryset.values_list(
+            "code_bassin",
+            "code_departement",
+            "code_region",
+            "code_metier",
+            "projets",
+            "difficiles",
+            "saisonniers",
+        ),
+        BMO_SCHEMA,
     )
 
 
-def bmo_for(weights: pl.DataFrame, raw: pl.DataFrame, year: int) -> pl.DataFrame:
-    joined = raw.join(weights, on="bassin", how="inner")
-    values = ["projects", "difficult", "seasonal"]
-    out = joined.group_by("territory", "occupation").agg(
-        pl.when(pl.col(v).is_null().any()).then(None).otherwise((pl.col(v) * pl.col("weight")).sum()).alias(v)
-        for v in values
+def bmo_origin(scale: str, code: str, raw: pl.DataFrame) -> tuple[str, str]:
+    """(`origin`, detail) of a territory's BMO figures: « published » for a bassin published in one piece,
+    « sum » for a bassin published in département parts, a département or a région, « population » else."""
+    if scale == "bassin":
+        parts = raw.filter(pl.col("bassin") == code)["dep"].n_unique() if raw.height else 1
+        if parts > 1:
+            return "sum", BMO_DETAIL["bassin"].format(code=code) + f" ({parts} parties départementales)"
+        return "published", BMO_DETAIL["bassin"].format(code=code)
+    if scale in ("dep", "reg"):
+        return "sum", BMO_DETAIL[scale].format(code=code)
+    return "population", BMO_DETAIL["population"]
+
+
+def bmo_cells_of(
+    territories: dict[str, tuple[str, str]], tmap: pl.DataFrame, members: pl.DataFrame, raw: pl.DataFrame
+) -> pl.DataFrame:
+    """(`territory`, `occupation`, BMO values…, `weight`): the published cells each territory is made of, with
+    the weight each counts for (1 for a bassin, département or région, the population share otherwise)."""
+    parts = []
+    for scale, column in BMO_PUBLISHED_SCALES.items():
+        wanted = {code: key for key, (s, code) in territories.items() if s == scale}
+        if wanted:
+            cells = raw.filter(pl.col(column).is_in(list(wanted)))
+            parts.append(
+                cells.with_columns(
+                    pl.col(column).replace_strict(wanted, return_dtype=pl.String).alias("territory"),
+                    pl.lit(1.0).alias("weight"),
+                )
+            )
+    others = [key for key, (s, _) in territories.items() if s not in BMO_PUBLISHED_SCALES]
+    if others:
+        weights = bassin_weights(tmap.filter(pl.col("territory").is_in(others)), members)
+        parts.append(raw.join(weights, on="bassin", how="inner"))
+    columns = ["territory", "occupation", *BMO_VALUES, "weight"]
+    if not parts:
+        return pl.DataFrame(
+            schema={**{c: BMO_SCHEMA.get(c, pl.String) for c in columns}, "weight": pl.Float64}
+        )
+    return pl.concat([p.select(columns) for p in parts])
+
+
+def bmo_for(cells: pl.DataFrame, year: int) -> pl.DataFrame:
+    """BMO values by territory × métier (a secret part makes the métier secret: null), and the « tous
+    métiers » row: each count is the sum of its published cells (a lower bound that reveals nothing), each
+    rate's denominator the projects of the cells whose numerator is published; `secret_cells` counts the
+    « * » project cells left out."""
+    weighted = {v: pl.col(v) * pl.col("weight") for v in BMO_VALUES}
+    by_occupation = cells.group_by("territory", "occupation").agg(
+        pl.when(pl.col(v).is_null().any()).then(None).otherwise(weighted[v].sum()).alias(v)
+        for v in BMO_VALUES
     )
-    return out.with_columns(pl.lit(str(year)).alias("period"))
-
-
-def load_bmo(territory_map: pl.DataFrame, year: int) -> pl.DataFrame:
-    weights = bassin_weights(territory_map)
-    return bmo_for(weights, bmo_raw(year, weights["bassin"].unique().to_list()), year)
+    by_occupation = by_occupation.with_columns(
+        *(pl.col("projects").alias(b) for b in BMO_BASES.values()),
+        pl.lit(None, pl.Float64).alias("secret_cells"),
+    )
+    published = {v: pl.col(v).is_not_null() for v in BMO_VALUES}
+    total = cells.group_by("territory").agg(
+        weighted["projects"].filter(published["projects"]).sum().alias("projects"),
+        *(
+            weighted[v].filter(published["projects"] & published[v]).sum().alias(v)
+            for v in ("difficult", "seasonal")
+        ),
+        *(
+            weighted["projects"].filter(published["projects"] & published[v]).sum().alias(b)
+            for v, b in BMO_BASES.items()
+        ),
+        pl.col("projects").is_null().sum().cast(pl.Float64).alias("secret_cells"),
+    )
+    total = total.with_columns(pl.lit(ALL).alias("occupation"))
+    out = pl.concat([by_occupation, total.select(by_occupation.columns)], how="vertical_relaxed")
+    out = out.with_columns(pl.lit(str(year)).alias("period"))
+    return out.select(list(BMO_FRAME_SCHEMA)).cast(BMO_FRAME_SCHEMA)
 
 
 SCALE_OF_LEVEL = {
@@ -641,6 +753,17 @@ def with_all(
 class Inputs:
     frames: dict[str, pl.DataFrame]
     rome_frames: dict[str, pl.DataFrame]
+    bmo_origins: dict[str, tuple[str, str, str]] = None  # territory -> (origin, detail, note on the total)
+
+
+def protect_bmo(bmo: pl.DataFrame, origins: dict[str, tuple[str, str]], min_units: int) -> pl.DataFrame:
+    """Cells published by France Travail (a bassin, and the sums of its published cells for a département or a
+    région) are shown as published: the source applied its own secrecy (« * »). Figures shared out by
+    population are derived values: the frequency rule and the secondary suppression apply to them."""
+    shared = [k for k, (origin, *_) in origins.items() if origin == "population"]
+    as_published = bmo.filter(~pl.col("territory").is_in(shared)).with_columns(pl.lit(False).alias("secret"))
+    derived = protect_with_totals(bmo.filter(pl.col("territory").is_in(shared)), ["projects"], min_units)
+    return pl.concat([as_published, derived.select(as_published.columns)])
 
 
 OFFER_VALUES = ["offers", "online_offers", "durable_offers", "full_time_offers"]
@@ -672,17 +795,52 @@ def load_all(tmap: pl.DataFrame | None, years: list[int], bmo_year: int | None) 
     )
 
 
-def build_inputs(territories: list[Territory], years: list[int], bmo_year: int | None) -> Inputs:
+def build_inputs(
+    territories: list[Territory], years: list[int], bmo_year: int | None, local: set[str] | None = None
+) -> Inputs:
     tmap = commune_map(territories)
-    return inputs_for(tmap, {t.key for t in territories}, load_all(tmap, years, bmo_year))
+    return inputs_for(tmap, {t.key for t in territories}, load_all(tmap, years, bmo_year), local=local)
+
+
+def _scale_code(key: str) -> tuple[str, str]:
+    scale, _, code = key.partition(":")
+    return scale, code
+
+
+def bmo_frame(tmap: pl.DataFrame, keys: set[str], loaded: Loaded) -> tuple[pl.DataFrame, dict]:
+    """The BMO input of the territories `keys` and, per territory, (origin, detail) of its figures."""
+    if not loaded.bmo_year or loaded.bmo.is_empty():
+        return pl.DataFrame(schema=BMO_FRAME_SCHEMA), {}
+    info = {k: _scale_code(k) for k in keys}
+    cells = bmo_cells_of(info, tmap, loaded.members, loaded.bmo)
+    frame = bmo_for(cells, loaded.bmo_year)
+    secret = dict(frame.filter(pl.col("occupation") == ALL).select("territory", "secret_cells").iter_rows())
+    origins = {}
+    for key, n in secret.items():
+        origin, detail = bmo_origin(*info[key], loaded.bmo)
+        note = f"{round(n or 0)} cellule(s) secrète(s) « * » non comptée(s)"
+        origins[key] = (origin, detail, note)
+    return frame, origins
 
 
 def inputs_for(
-    tmap: pl.DataFrame, keys: set[str], loaded: Loaded, *, totals_only: Iterable[str] = ()
+    tmap: pl.DataFrame,
+    keys: set[str],
+    loaded: Loaded,
+    *,
+    totals_only: Iterable[str] = (),
+    local: set[str] | None = None,
 ) -> Inputs:
-    """The input frames of the territories `keys` (their communes in `tmap`). Territories in `totals_only`
-    (the communes of a national run) keep only their « tous métiers » rows."""
+    """The input frames of the territories `keys` (their communes in `tmap`). Coverage is decided per source:
+    the BMO reaches every territory (published cells for a bassin, a département, a région; population shares
+    otherwise), the local files (offers, job seekers, employment, establishments) only the territories of
+    `local` (all when None). Territories in `totals_only` (communes of a national run, or communes the local
+    files do not cover) keep only their « tous métiers » rows."""
     rules = load_rules()
+    bmo, bmo_origins = bmo_frame(tmap, keys, loaded)
+    if local is not None:
+        keys = {k for k in keys if k in local}
+        tmap = tmap.filter(pl.col("territory").is_in(list(keys)))
     offers_c = loaded.offers.join(tmap.select("commune").unique(), on="commune", how="semi")
     seekers_c = loaded.seekers.join(tmap.select("commune").unique(), on="commune", how="semi")
     offers_t = to_territories(offers_c, tmap, OFFER_VALUES)
@@ -690,12 +848,6 @@ def inputs_for(
     by = ["territory", "period"]
     offers_f = with_all(to_fap(offers_t, OFFER_VALUES, by), OFFER_VALUES, by)
     seekers_f = with_all(to_fap(seekers_t, SEEKER_VALUES, by), SEEKER_VALUES, by)
-    if loaded.bmo_year:
-        bmo = bmo_for(bassin_weights(tmap, loaded.members), loaded.bmo, loaded.bmo_year)
-    else:
-        values = {k: v for k, v in BMO_SCHEMA.items() if k != "bassin"}
-        bmo = pl.DataFrame(schema={"territory": pl.String, **values, "period": pl.String})
-    bmo = with_all(bmo, ["projects", "difficult", "seasonal"], by, published_only=True)
     employment = load_employment(tmap, [], [], raw=loaded.employment, keys=keys)
     # sub-areas for the geographical mismatch: the communes of each territory
     sub_o = offers_c.join(tmap, on="commune")
@@ -720,7 +872,7 @@ def inputs_for(
     frames = {
         "offers": protect_with_totals(offers_f, ["offers"], rules.min_units),
         "jobseekers": protect_with_totals(seekers_f, ["entries", "stock_a"], rules.min_units),
-        "bmo": protect_with_totals(bmo, ["projects"], rules.min_units),
+        "bmo": protect_bmo(bmo, bmo_origins, rules.min_units),
         "employment": employment,
         "subareas": sub,
     }
@@ -735,7 +887,7 @@ def inputs_for(
             seekers_t.rename({"rome": "occupation"}), ["entries", "stock_a"], rules.min_units
         ),
     }
-    return Inputs(frames, rome_frames)
+    return Inputs(frames, rome_frames, bmo_origins)
 
 
 def reference_for(frames: dict[str, pl.DataFrame], reference_key: str) -> pl.DataFrame:
@@ -743,6 +895,8 @@ def reference_for(frames: dict[str, pl.DataFrame], reference_key: str) -> pl.Dat
     parts = []
     for name in ("offers", "jobseekers", "bmo"):
         f = frames[name].filter((pl.col("territory") == reference_key) & (pl.col("occupation") != ALL))
+        if name == "bmo":
+            f = f.select("territory", "occupation", "period", *BMO_VALUES, "secret")
         parts.append(f.drop("territory", "secret"))
     out = (
         parts[0]
@@ -762,6 +916,9 @@ def run_indicators(inputs: Inputs, reference_key: str) -> pl.DataFrame:
         indicator = REGISTRY[name]
         params = None
         local = {k: frames[k] for k in indicator.inputs if k in frames}
+        if "bmo" in local and name in BMO_RATE_BASE:
+            # a rate's denominator in the « tous métiers » row: the projects whose numerator is published
+            local["bmo"] = local["bmo"].with_columns(pl.col(BMO_RATE_BASE[name]).alias("projects"))
         if name == "dares_tension":
             ref = reference_for(frames, reference_key)
             if ref.height < 3:
@@ -874,45 +1031,134 @@ def _clean(value):
 
 
 def _years_and_bmo(years: list[int] | None) -> tuple[list[int], int | None]:
+    """The years to compute (those of the local files, or the BMO year when no local file is loaded) and the
+    BMO year."""
+    bmo_years = list(m.BmoProjet.objects.values_list("annee", flat=True).distinct())
+    bmo_year = max(bmo_years) if bmo_years else None
     if years is None:
         years = sorted(
             {d.year for d in m.Offre.objects.dates("date_creation", "year")}
             | {d.year for d in m.DemandeurEmploi.objects.dates("mois", "year")}
         )
-    bmo_years = list(m.BmoProjet.objects.values_list("annee", flat=True).distinct())
-    return years, (max(bmo_years) if bmo_years else None)
+        if not years and bmo_year:
+            years = [bmo_year]
+    return years, bmo_year
+
+
+def synthetic_sources() -> set[str]:
+    """The sources whose latest import is synthetic (demo files)."""
+    out = set()
+    for source in {s for sources in INPUT_SOURCES.values() for s in sources}:
+        run = ImportRun.objects.filter(source=source).order_by("-pk").first()
+        if run is not None and run.synthetic:
+            out.add(source)
+    return out
 
 
 def _is_synthetic() -> bool:
-    return ImportRun.objects.filter(
-        source__in=["offres", "stmt", "emploi", "sirene"], synthetic=True
-    ).exists()
+    return bool(synthetic_sources())
 
 
-def _observation_rows(long: pl.DataFrame, ids: dict[str, int], synthetic: bool) -> list[dict]:
+def indicator_synthetic(name: str, synthetic: set[str]) -> bool:
+    """An indicator is synthetic when one of the sources of its inputs is."""
+    return any(s in synthetic for k in REGISTRY[name].inputs for s in INPUT_SOURCES.get(k, ()))
+
+
+def _observation_rows(
+    long: pl.DataFrame,
+    ids: dict[str, int],
+    synthetic: set[str] | bool,
+    bmo_origins: dict[str, tuple[str, str]] | None = None,
+) -> list[dict]:
     import json
 
     if long.is_empty():
         return []
+    if isinstance(synthetic, bool):  # every figure of the run has the same label
+        flags = dict.fromkeys(REGISTRY, synthetic)
+    else:
+        flags = {name: indicator_synthetic(name, synthetic) for name in REGISTRY}
+    origins = bmo_origins or {}
     long = long.filter(pl.col("territory").is_in(list(ids)))
-    return [
-        {
-            "indicator": r["indicator"],
-            "territory_id": ids[r["territory"]],
-            "occupation_kind": r["occupation_kind"],
-            "occupation": r["occupation"],
-            "period": r["period"],
-            "value": _clean(r["value"]),
-            "status": r["status"],
-            "category": r["category"],
-            "counts": {k: _clean(v) for k, v in json.loads(r["counts"]).items()},
-            "synthetic": synthetic,
-        }
-        for r in long.iter_rows(named=True)
-    ]
+    rows = []
+    for r in long.iter_rows(named=True):
+        origin, detail = "computed", ""
+        if r["indicator"] in BMO_ONLY and r["territory"] in origins:
+            origin, detail, note = origins[r["territory"]]
+            if r["occupation"] == ALL:  # a total is the sum of the published cells
+                origin, detail = ("sum" if origin == "published" else origin), f"{detail} ; {note}"
+        rows.append(
+            {
+                "indicator": r["indicator"],
+                "territory_id": ids[r["territory"]],
+                "occupation_kind": r["occupation_kind"],
+                "occupation": r["occupation"],
+                "period": r["period"],
+                "value": _clean(r["value"]),
+                "status": r["status"],
+                "category": r["category"],
+                "counts": {k: _clean(v) for k, v in json.loads(r["counts"]).items()},
+                "synthetic": flags[r["indicator"]],
+                "origin": origin,
+                "origin_detail": detail,
+            }
+        )
+    return rows
+
+
+DARES_LEVELS = {"dep": "dep", "reg": "reg"}
+DARES_DETAIL = {"dep": "Dares, département {code}", "reg": "Dares, région {code}"}
+
+
+def _geo_code(code: str) -> str:
+    """Codes of the Dares file are written without leading zero for régions (« 1 », « 94 »)."""
+    return code.lstrip("0") or "0"
+
+
+def dares_rows(territories: list[Territory], ids: dict[str, int]) -> list[dict]:
+    """The Dares tension indicator as published (FAP-2009, 225 and 87 families) for the départements and
+    régions among `territories`, stored as observations of `dares_tension` (nomenclature FAP 2009, origin
+    « publié »): a category is given only where the Dares gives one (an imputed value has none, status
+    « insufficient »)."""
+    wanted = {
+        (t.scale, _geo_code(t.code)): t.key for t in territories if t.scale in DARES_LEVELS and t.key in ids
+    }
+    if not wanted:
+        return []
+    synthetic = bool(
+        (run := ImportRun.objects.filter(source="dares").order_by("-pk").first()) and run.synthetic
+    )
+    rows = []
+    for level, code, fap, year, employment, tension, category in m.DaresTension.objects.filter(
+        niveau_geo__in=list(DARES_LEVELS)
+    ).values_list("niveau_geo", "code_geo", "code_fap", "annee", "emploi_moyen", "tension", "categorie"):
+        key = wanted.get((level, _geo_code(code)))
+        if key is None:
+            continue
+        rows.append(
+            {
+                "indicator": "dares_tension",
+                "territory_id": ids[key],
+                "occupation_kind": "fap2009",
+                "occupation": fap,
+                "period": str(year),
+                "value": _clean(tension),
+                "status": "ok" if tension is not None and category is not None else "insufficient",
+                "category": category,
+                "counts": {"employment": employment},
+                "synthetic": synthetic,
+                "origin": "published",
+                "origin_detail": DARES_DETAIL[level].format(code=code),
+            }
+        )
+    return rows
 
 
 OBSERVATION_KEY = ("indicator", "territory_id", "occupation_kind", "occupation", "period")
+NOTHING_COVERED = (
+    "aucun territoire couvert par les données chargées (ni fichier BMO, ni demandeurs d'emploi ou offres par "
+    "commune) : lancez `gtec import all`"
+)
 
 
 def observations_compute(
@@ -923,28 +1169,41 @@ def observations_compute(
     progress=None,
 ) -> tuple[str, dict[str, Counts]]:
     """Compute and store the observations of `territories` (all indicators, all occupations, `years`),
-    communes included at the occupation level."""
+    communes included at the occupation level. Coverage is decided per source: the BMO figures reach every
+    territory; the figures of the local files (offers, job seekers, employment, establishments) only the
+    territories they cover (`covered`); a commune those files do not cover gets its « tous métiers » BMO
+    figures only."""
     years, bmo_year = _years_and_bmo(years)
     if not years:
         return "aucune donnée", {"observations": Counts()}
-    territories, skipped = covered(territories)
-    if not territories:
-        raise ValueError(
-            "aucun territoire couvert par les données chargées (demandeurs d'emploi par commune)"
-        )
-    reference = reference or max(territories, key=lambda t: t.population)
+    local, skipped = covered(territories)
+    if not local and not bmo_year:
+        raise ValueError(NOTHING_COVERED)
+    reference = reference or max(local or territories, key=lambda t: t.population)
     if reference not in territories:
         territories = [*territories, reference]
+        local = [*local, reference] if reference not in local else local
     if progress and skipped:
         progress(
-            "territoires ignorés (données partielles) : " + ", ".join(t.key for t in skipped[:8]),
+            "territoires sans fichier local (BMO seulement) : " + ", ".join(t.key for t in skipped[:8]),
             len(skipped),
         )
-    inputs = build_inputs(territories, years, bmo_year)
+    local_keys = {t.key for t in local}
+    tmap = commune_map(territories)
+    bare = [t.key for t in territories if t.scale == "commune" and t.key not in local_keys]
+    inputs = inputs_for(
+        tmap,
+        {t.key for t in territories},
+        load_all(tmap, years, bmo_year),
+        local=local_keys,
+        totals_only=bare,
+    )
     long = run_indicators(inputs, reference.key)
+    if bare and not long.is_empty():
+        long = long.filter(~pl.col("territory").is_in(bare) | (pl.col("occupation") == ALL))
     ids = {t.key: t.pk for t in territories}
-    synthetic = _is_synthetic()
-    rows = _observation_rows(long, ids, synthetic)
+    synthetic = synthetic_sources()
+    rows = _observation_rows(long, ids, synthetic, inputs.bmo_origins) + dares_rows(territories, ids)
     if progress:
         progress("observations", len(rows))
     with transaction.atomic():
@@ -955,7 +1214,12 @@ def observations_compute(
         }
         version = f"indicateurs {min(years)}-{max(years)} ({len(territories)} territoires, référence {reference.key})"
         importrun_record(
-            source="indicateurs", version=version, data_dir="", files={}, counts=counts, synthetic=synthetic
+            source="indicateurs",
+            version=version,
+            data_dir="",
+            files={},
+            counts=counts,
+            synthetic=bool(synthetic),
         )
     return version, counts
 
@@ -1007,14 +1271,17 @@ def observations_compute_all(
     candidates = Territory.objects.filter(actif=True).only("pk", "key", "scale", "code", "population")
     if scales:
         candidates = candidates.filter(scale__in=scales)
-    territories, skipped = covered(list(candidates))
-    if not territories:
-        raise ValueError(
-            "aucun territoire couvert par les données chargées (demandeurs d'emploi par commune)"
-        )
+    candidates = list(candidates)
+    local, skipped = covered(candidates)
+    if not local and not bmo_year:
+        raise ValueError(NOTHING_COVERED)
+    # every territory gets its BMO figures; the local files' figures only where they cover it
+    territories = candidates if bmo_year else local
+    local_keys = {t.key for t in local}
     if progress and skipped:
-        progress("territoires ignorés (données partielles)", len(skipped))
-    reference = reference or max(territories, key=lambda t: t.population)
+        progress("territoires sans fichier local (BMO seulement)", len(skipped))
+    reference = reference or max(local or territories, key=lambda t: t.population)
+    local_keys.add(reference.key)
     tmap = commune_map(territories if reference in territories else [*territories, reference])
     sizes = dict(tmap.group_by("territory").len().iter_rows())
     loaded = load_all(None, years, bmo_year)
@@ -1022,7 +1289,7 @@ def observations_compute_all(
         progress("entrées par commune (offres, demandeurs)", loaded.offers.height + loaded.seekers.height)
     ref_map = tmap.filter(pl.col("territory") == reference.key)
     ref_inputs = inputs_for(ref_map, {reference.key}, loaded)
-    synthetic = _is_synthetic()
+    synthetic = synthetic_sources()
     total = Counts()
     batches = plan_batches(territories, sizes)
     with transaction.atomic():
@@ -1030,7 +1297,11 @@ def observations_compute_all(
             keys = {t.key for t in batch}
             communes = [t.key for t in batch if t.scale == "commune"]
             inputs = inputs_for(
-                tmap.filter(pl.col("territory").is_in(list(keys))), keys, loaded, totals_only=communes
+                tmap.filter(pl.col("territory").is_in(list(keys))),
+                keys,
+                loaded,
+                totals_only=communes,
+                local=local_keys,
             )
             if reference.key not in keys:
                 for name in ("offers", "jobseekers", "bmo", "employment"):
@@ -1042,7 +1313,7 @@ def observations_compute_all(
             if communes and not long.is_empty():
                 long = long.filter(~pl.col("territory").is_in(communes) | (pl.col("occupation") == ALL))
             ids = {t.key: t.pk for t in batch}
-            rows = _observation_rows(long, ids, synthetic)
+            rows = _observation_rows(long, ids, synthetic, inputs.bmo_origins) + dares_rows(batch, ids)
             if progress:
                 progress(
                     f"observations, lot {number}/{len(batches)} ({batch[0].scale}, {len(batch)})", len(rows)
@@ -1056,7 +1327,12 @@ def observations_compute_all(
             f"référence {reference.key})"
         )
         importrun_record(
-            source="indicateurs", version=version, data_dir="", files={}, counts=counts, synthetic=synthetic
+            source="indicateurs",
+            version=version,
+            data_dir="",
+            files={},
+            counts=counts,
+            synthetic=bool(synthetic),
         )
     return version, counts
 
@@ -1071,6 +1347,8 @@ def covered(territories: list[Territory]) -> tuple[list[Territory], list[Territo
     with_data = set(
         m.DemandeurEmploi.objects.filter(niveau_geo="commune").values_list("code_geo", flat=True).distinct()
     ) | set(m.Offre.objects.values_list("code_insee", flat=True).distinct())
+    if not with_data:
+        return [], list(territories)
     members: dict[int, list[tuple[str, int]]] = {
         t.pk: [(t.code, t.population)] for t in territories if t.scale == "commune"
     }

@@ -173,6 +173,13 @@ OCCUPATION_KINDS = [
     ("fap2021", "FAP 2021"),
     ("fap2009", "FAP 2009"),
 ]
+# How a stored figure was obtained (shown on the pages and in the exports, column `origine`)
+ORIGINS = [
+    ("published", "publié tel quel"),
+    ("sum", "somme des cellules publiées"),
+    ("population", "réparti selon la population"),
+    ("computed", "calculé par GTEC"),
+]
 
 
 class Observation(models.Model):
@@ -190,6 +197,8 @@ class Observation(models.Model):
     category = models.PositiveSmallIntegerField("catégorie", null=True)
     counts = models.JSONField("effectifs sous-jacents", default=dict)
     synthetic = models.BooleanField("calculé sur des données synthétiques", default=False)
+    origin = models.CharField("origine", max_length=12, choices=ORIGINS, default="computed")
+    origin_detail = models.CharField("précision sur l'origine", max_length=160, blank=True)
     run = models.ForeignKey(ImportRun, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:

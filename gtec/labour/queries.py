@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import polars as pl
@@ -32,7 +32,18 @@ TENSION_LABELS = {
     5: "tension très forte",
 }
 CACHE_SECONDS = 3600
-DECIMALS = {"%": 1, "ratio": 2, "indice": 2, "score": 2}
+DECIMALS = {"%": 1, "ratio": 2, "indice": 2, "score": 2, "projets": 0}
+ORIGIN_LABELS = dict(m.ORIGINS)
+
+
+def origin_label(obs: m.Observation) -> str:
+    """How a stored figure was obtained, in plain French (page and exports)."""
+    label = ORIGIN_LABELS.get(obs.origin, obs.origin)
+    return f"{label} ({obs.origin_detail})" if obs.origin_detail else label
+
+
+def nature_label(obs: m.Observation) -> str:
+    return "synthétique" if obs.synthetic else "réel"
 
 
 def data_version() -> tuple:
@@ -69,6 +80,7 @@ class Cell:
     display: str
     value: float | None
     status: str = "ok"
+    note: str = ""  # plain-French word on how the figure was obtained, or why it is missing
 
     @property
     def secret(self) -> bool:
@@ -109,9 +121,97 @@ def is_synthetic() -> bool:
 
 
 def periods(territory: Territory) -> list[str]:
+    """The years of the territory's figures (the Dares tensions, read on their own vintage, are not a year of
+    the dashboard)."""
     return sorted(
-        set(m.Observation.objects.filter(territory=territory).values_list("period", flat=True)), reverse=True
+        set(
+            m.Observation.objects.filter(territory=territory)
+            .exclude(occupation_kind="fap2009")
+            .values_list("period", flat=True)
+        ),
+        reverse=True,
     )
+
+
+def dares_parent(territory: Territory) -> tuple[Territory | None, float]:
+    """The département holding the largest share of the territory's population, and that share: the Dares
+    publishes its tensions for départements, régions and France only."""
+    communes = list(territory.communes().values_list("pk", "population"))
+    total = sum(p or 0 for _, p in communes) or 1
+    shares: dict[int, float] = defaultdict(float)
+    population = dict(communes)
+    for dep_id, commune_id in Territory.objects.filter(
+        scale="dep", memberships__commune__in=list(population)
+    ).values_list("pk", "memberships__commune"):
+        shares[dep_id] += population.get(commune_id) or 0
+    if not shares:
+        return None, 0.0
+    best = max(shares, key=shares.get)
+    return Territory.objects.get(pk=best), shares[best] / total
+
+
+def dares_source(territory: Territory) -> tuple[Territory | None, str]:
+    """Where the territory's Dares figures come from: itself (département, région) or its département, with
+    the plain-French note saying so."""
+    if m.Observation.objects.filter(
+        territory=territory, indicator="dares_tension", occupation_kind="fap2009"
+    ).exists():
+        return territory, ""
+    if territory.scale in ("dep", "reg"):
+        return None, "les tensions Dares ne sont pas encore calculées pour ce territoire"
+    parent, share = dares_parent(territory)
+    if (
+        parent is None
+        or not m.Observation.objects.filter(
+            territory=parent, indicator="dares_tension", occupation_kind="fap2009"
+        ).exists()
+    ):
+        return None, (
+            "la Dares ne publie ses tensions que par département, région et pour la France ; "
+            "celles du département de ce territoire ne sont pas calculées"
+        )
+    note = (
+        f"la Dares ne publie pas ce niveau : chiffres du département {parent.display_name} ({parent.code}), "
+        f"qui réunit {format_fr(100 * share, 0)} % de la population du territoire"
+    )
+    return parent, note
+
+
+@cached
+def dares_table(territory: Territory, limit: int | None = 15) -> dict:
+    """The Dares tension indicator as published (FAP 2009, 225 families), most strained first, for the
+    territory or, below the département, for its département (labelled)."""
+    source, note = dares_source(territory)
+    if source is None:
+        return {"rows": [], "note": note, "year": None, "source": None}
+    obs = list(
+        m.Observation.objects.filter(
+            territory=source, indicator="dares_tension", occupation_kind="fap2009"
+        ).order_by("-period")
+    )
+    year = obs[0].period
+    labels = dict(Fap.objects.filter(nomenclature=2009).values_list("code", "libelle"))
+    rows = [
+        {
+            "code": o.occupation,
+            "label": labels.get(o.occupation, o.occupation),
+            "tension": indicator_cell(o),
+            "category": o.category if o.status == "ok" else None,
+            "category_label": TENSION_LABELS.get(o.category, "") if o.status == "ok" else "valeur imputée",
+            "_sort": o.value if o.value is not None else float("-inf"),
+        }
+        for o in obs
+        if o.period == year and len(o.occupation) == 5
+    ]
+    rows.sort(key=lambda r: r["_sort"], reverse=True)
+    return {
+        "rows": rows[:limit] if limit else rows,
+        "count": len(rows),
+        "note": note,
+        "year": year,
+        "source": source,
+        "origin_label": origin_label(obs[0]),
+    }
 
 
 def fap_labels() -> dict[str, str]:
@@ -239,7 +339,78 @@ def tension_table(territory: Territory, period: str, limit: int | None = 20) -> 
 
 @cached
 def bmo_table(territory: Territory, limit: int | None = 15) -> dict:
-    """BMO projects by métier for the territory (population-weighted bassins), protected with its total."""
+    """BMO projects by métier for the territory, with its total. A bassin's cells, and the sums of published
+    cells of a département or a région, are shown as France Travail publishes them (« * » → « s », the total is
+    the sum of the published cells); figures shared out to another territory by population are derived
+    values, protected with their total (`publish_counts`). `origin` says which, in plain French."""
+    projects = list(
+        m.Observation.objects.filter(territory=territory, indicator="bmo_projects", occupation_kind="fap2021")
+    )
+    if not projects:
+        return _bmo_table_from_rates(territory, limit)
+    period = max(o.period for o in projects)
+    projects = [o for o in projects if o.period == period]
+    labels = fap_labels()
+    rate = {
+        o.occupation: o
+        for o in m.Observation.objects.filter(
+            territory=territory, indicator="bmo_difficulty_rate", occupation_kind="fap2021", period=period
+        )
+    }
+    total_obs = observation("bmo_projects", territory, period, "", "all")
+    origin = projects[0].origin
+    if origin in ("published", "sum"):
+        symbol = load_rules().symbol
+        cells = {
+            o.occupation: (
+                Cell(symbol, None, "secret") if o.status == "secret" else Cell(format_fr(o.value), o.value)
+            )
+            for o in projects
+        }
+        total = Cell(format_fr(total_obs.value), total_obs.value) if total_obs else None
+    else:
+        frame = pl.DataFrame(
+            {
+                "occupation": [o.occupation for o in projects],
+                "value": [o.value for o in projects],
+                "source_secret": [o.status == "secret" for o in projects],
+            },
+            schema={"occupation": pl.String, "value": pl.Float64, "source_secret": pl.Boolean},
+        )
+        table = publish_counts(frame, rows="occupation")
+        cells = {
+            r["occupation"]: Cell(
+                r["display"], None if r[SECRET] else r["value"], "secret" if r[SECRET] else "ok"
+            )
+            for r in table.iter_rows(named=True)
+        }
+        t = cells.pop(TOTAL)
+        total = Cell(t.display, None, "secret") if t.secret else t
+    rows = [
+        {
+            "code": code,
+            "label": labels.get(code, code),
+            "projects": c,
+            "difficulty": indicator_cell(rate.get(code)),
+        }
+        for code, c in cells.items()
+    ]
+    # ranking shows the largest published cells first; secret cells come last, never ranked by their value
+    rows.sort(key=lambda r: (r["projects"].value is None, -(r["projects"].value or 0), r["code"]))
+    return {
+        "rows": rows[:limit] if limit else rows,
+        "total": total,
+        "period": period,
+        "count": len(rows),
+        "origin": origin,
+        "origin_label": origin_label(total_obs or projects[0]),
+        "derived": origin == "population",
+    }
+
+
+def _bmo_table_from_rates(territory: Territory, limit: int | None) -> dict:
+    """`bmo_table` from the counts of the difficulty-rate observations (observations computed before the
+    `bmo_projects` indicator existed): population-weighted bassins, protected with its total."""
     labels = fap_labels()
     obs = list(
         m.Observation.objects.filter(
@@ -287,6 +458,9 @@ def bmo_table(territory: Territory, limit: int | None = 15) -> dict:
         else Cell(total["display"], total["value"]),
         "period": period,
         "count": len(rows),
+        "origin": "population",
+        "origin_label": ORIGIN_LABELS["population"],
+        "derived": True,
     }
 
 
@@ -586,9 +760,18 @@ def indicator_export(indicator: str, territory: Territory, period: str | None) -
     if indicator not in REGISTRY:
         raise KeyError(indicator)
     qs = m.Observation.objects.filter(indicator=indicator, territory=territory)
+    parent_note = ""
+    if indicator == "dares_tension" and not qs.filter(occupation_kind="fap2009").exists():
+        source, parent_note = dares_source(territory)
+        if source is not None and source != territory:
+            qs = m.Observation.objects.filter(
+                Q(territory=territory) | Q(territory=source, occupation_kind="fap2009"), indicator=indicator
+            )
     if period:
         qs = qs.filter(period=period)
     labels = fap_labels()
+    if qs.filter(occupation_kind="fap2009").exists():
+        labels = {**dict(Fap.objects.filter(nomenclature=2009).values_list("code", "libelle")), **labels}
     fiches = (
         dict(Fiche.objects.values_list("code_rome", "libelle"))
         if qs.filter(occupation_kind="rome").exists()
@@ -600,7 +783,9 @@ def indicator_export(indicator: str, territory: Territory, period: str | None) -
     rows = []
     for o in qs.order_by("period", "occupation_kind", "occupation"):
         secret = o.status == "secret"
-        c = indicator_cell(o)
+        if indicator == "bmo_projects" and (o.period, o.occupation) in hidden:
+            secret = True  # suppressed in the published BMO table (complementary secrecy)
+        c = indicator_cell(o) if not secret else cell(None, "secret")
         rows.append(
             {
                 "indicateur": indicator,
@@ -618,6 +803,10 @@ def indicator_export(indicator: str, territory: Territory, period: str | None) -
                 "categorie": None if secret else o.category,
                 "effectifs": _shown_counts(o, hidden),
                 "symbole_secret": rules.symbol if secret else "",
+                "origine": origin_label(o)
+                if o.territory_id == territory.pk
+                else f"{origin_label(o)} — {parent_note}",
+                "donnees": nature_label(o),
             }
         )
     return pl.DataFrame(
@@ -636,6 +825,8 @@ def indicator_export(indicator: str, territory: Territory, period: str | None) -
             "categorie": pl.Int64,
             "effectifs": pl.String,
             "symbole_secret": pl.String,
+            "origine": pl.String,
+            "donnees": pl.String,
         },
     )
 
@@ -749,29 +940,55 @@ def availability() -> dict[str, bool]:
     }
 
 
+MISSING_NOTES = {
+    "offres": (
+        "aucun fichier national ne publie les offres par commune : importez un fichier d'offres du territoire",
+        "les fichiers d'offres importés ne couvrent pas ce territoire",
+    ),
+    "stmt": (
+        "aucun fichier de demandeurs d'emploi par commune n'est importé",
+        "les fichiers de demandeurs d'emploi importés ne couvrent pas ce territoire",
+    ),
+    "bmo": (
+        "l'enquête BMO n'est pas importée",
+        "les indicateurs BMO ne sont pas calculés pour ce territoire",
+    ),
+    "sirene": ("aucun fichier d'établissements (SIRENE) n'est importé", ""),
+}
+
+
+def _missing(source: str, loaded: dict[str, bool]) -> Cell:
+    absent, uncovered = MISSING_NOTES[source]
+    return Cell(UNAVAILABLE, None, "missing", absent if not loaded[source] else uncovered)
+
+
 def dashboard_figures(territory: Territory, period: str) -> dict[str, Cell]:
     """`key_figures`, with the figures whose source is not loaded (or whose indicator was not computed)
-    marked « donnée indisponible » instead of « s »: only a stored secret observation shows « s »."""
+    marked « donnée indisponible » with the reason in plain French, instead of « s »: only a stored secret
+    observation shows « s ». The BMO projects say how they were obtained."""
     figures = dict(key_figures(territory, period))
     loaded = availability()
-    missing = Cell(UNAVAILABLE, None, "missing")
     ratio = observation("offers_demand_ratio", territory, period, "", "all")
     has_rome = m.Observation.objects.filter(
         indicator="offers_demand_ratio", territory=territory, period=period, occupation_kind="rome"
     ).exists()
-    if not loaded["offres"]:
-        figures["offers"] = missing
+    if not loaded["offres"] or (ratio is None and not has_rome):
+        figures["offers"] = _missing("offres", loaded)
     if ratio is None and not has_rome:
-        figures["entries"] = missing
-        if loaded["offres"]:
-            figures["offers"] = missing
+        figures["entries"] = _missing("stmt", loaded)
     if figures["stock_a"].status == "missing":
-        figures["stock_a"] = missing
-    if observation("bmo_difficulty_rate", territory, period, "", "all") is None:
-        figures["projects"] = missing
-        figures["difficulty"] = missing
+        figures["stock_a"] = _missing("stmt", loaded)
+    total = observation("bmo_difficulty_rate", territory, period, "", "all")
+    if total is None:
+        figures["projects"] = _missing("bmo", loaded)
+        figures["difficulty"] = _missing("bmo", loaded)
+    else:
+        projects = observation("bmo_projects", territory, period, "", "all")
+        note = origin_label(projects or total)
+        figures["projects"] = replace(figures["projects"], note=note)
+        figures["difficulty"] = replace(figures["difficulty"], note=origin_label(total))
     if not loaded["sirene"]:
-        figures["establishments"] = missing
+        figures["establishments"] = _missing("sirene", loaded)
     return figures
 
 
@@ -877,6 +1094,7 @@ def bmo_export(territory: Territory) -> pl.DataFrame:
             "projets_affichage": r["projects"].display,
             "taux_difficulte": r["difficulty"].value,
             "taux_difficulte_affichage": r["difficulty"].display,
+            "origine": table.get("origin_label", ""),
         }
         for r in table["rows"]
     ]
@@ -891,6 +1109,7 @@ def bmo_export(territory: Territory) -> pl.DataFrame:
                 "projets_affichage": total.display,
                 "taux_difficulte": None,
                 "taux_difficulte_affichage": "",
+                "origine": table.get("origin_label", ""),
             }
         )
     return pl.DataFrame(
@@ -904,6 +1123,7 @@ def bmo_export(territory: Territory) -> pl.DataFrame:
             "projets_affichage": pl.String,
             "taux_difficulte": pl.Float64,
             "taux_difficulte_affichage": pl.String,
+            "origine": pl.String,
         },
     )
 

@@ -27,6 +27,19 @@ _DECLARED = (
         "en tension si > 1. Formule publique ; seuil de volume N_min = proposition [P].",
     ),
     Indicator(
+        name="bmo_projects",
+        label="Projets de recrutement (BMO)",
+        unit="projets",
+        period="année",
+        reference="France Travail, enquête Besoins en main-d'œuvre (met)",
+        reference_url=BMO,
+        parameters=None,
+        inputs=("bmo",),
+        compute=labour.bmo_projects,
+        documentation="Nombre de projets de recrutement publié par bassin ; « * » = secret à la source. "
+        "Le total « tous métiers » est la somme des seules cellules publiées.",
+    ),
+    Indicator(
         name="bmo_difficulty_rate",
         label="Taux de difficulté de recrutement (BMO)",
         unit="part",

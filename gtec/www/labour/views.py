@@ -72,6 +72,7 @@ def dashboard(request: HttpRequest, key: str) -> HttpResponse:
         "years": years,
         "period": period,
         "featured": _featured_with(territory),
+        "dares": q.dares_table(territory),
     }
     if period is None:
         return render(request, "www/labour/dashboard.html", context)

@@ -21,6 +21,9 @@ SOURCES = ["rome", "fap", "passerelle", "geo", "bmo", "dares"]
 FILE_SOURCES = ["stmt", "offres", "sirene", "emploi", "demo", "lheo"]
 FOLDERS = {"rome": "rome4", "fap": "fap_rome", "passerelle": ".", "geo": ".", "bmo": "bmo", "dares": "."}
 # demo manifest kind -> importer, in dependency order
+# the scales whose figures `gtec import all` computes from the national files (BMO by bassin, Dares by
+# département and région); other territories (EPCI, communes, custom) are computed by `gtec compute`
+PUBLIC_SCALES = ["bassin", "ze", "dep", "reg"]
 DEMO_KINDS = {"establishments": "sirene", "jobseekers": "stmt", "offers": "offres", "employment": "emploi"}
 
 
@@ -58,6 +61,9 @@ def run_file_source(source: str, paths: list[Path], progress, *, synthetic: bool
 
 
 class Command(BaseCommand):
+    changed = (
+        False  # whether an import of this command changed a row (the public figures are then recomputed)
+    )
     help = "Importe une source officielle (rome, fap, geo, bmo, dares, all) ou des fichiers de territoire."
 
     def add_arguments(self, parser):
@@ -68,6 +74,12 @@ class Command(BaseCommand):
             type=Path,
             default=None,
             help="dossier des fichiers officiels (défaut : GTEC_DATA_DIR)",
+        )
+        parser.add_argument(
+            "--no-compute",
+            action="store_true",
+            help="(all) ne pas calculer les indicateurs publics (BMO, Dares) des bassins, zones d'emploi, "
+            "départements et régions",
         )
         parser.add_argument("--json", action="store_true", help="(lheo) résumé JSON")
         parser.add_argument("--strict", action="store_true", help="(lheo) validation XSD")
@@ -90,10 +102,33 @@ class Command(BaseCommand):
                 f"dossier de données introuvable : {data_dir} (réglez GTEC_DATA_DIR ou lancez `gtec data fetch`)"
             )
         done: list[str] = []
+        self.changed = False
         for name in SOURCES if source == "all" else [source]:
             self.stdout.write(f"Import {name} depuis {data_dir}…")
             self.run(name, lambda name=name: run_source(name, data_dir, self.progress), done)
             done.append(name)
+        if source == "all" and not options.get("no_compute"):
+            self.public_figures()
+
+    def public_figures(self) -> None:
+        """The BMO and Dares figures of every bassin, zone d'emploi, département and région, from the national
+        files alone, so that their dashboards and exports work on day one; skipped when nothing changed."""
+        from gtec.labour.compute import observations_compute_all
+        from gtec.labour.models import Observation
+
+        if not self.changed and Observation.objects.filter(indicator="bmo_projects").exists():
+            self.stdout.write("Indicateurs publics (BMO, Dares) : données inchangées, rien à recalculer.")
+            return
+        self.stdout.write(
+            "Calcul des indicateurs publics (BMO, Dares) des bassins, zones d'emploi, départements et régions…"
+        )
+        started = time.perf_counter()
+        try:
+            version, counts = observations_compute_all(scales=PUBLIC_SCALES)
+        except ValueError as exc:
+            self.stdout.write(f"  indicateurs publics non calculés : {exc}")
+            return
+        self.report("indicateurs", version, counts, time.perf_counter() - started)
 
     def run(self, name: str, call, done: list[str]) -> None:
         started = time.perf_counter()
@@ -158,6 +193,8 @@ class Command(BaseCommand):
             total.updated += c.updated
             total.deleted += c.deleted
             total.unchanged += c.unchanged
+        if total.created or total.updated or total.deleted:
+            self.changed = True
         self.stdout.write(
             self.style.SUCCESS(
                 f"{name} {version} : {total.created} créés, {total.updated} modifiés, {total.deleted} supprimés, {total.unchanged} inchangés ({seconds:.1f} s)"
