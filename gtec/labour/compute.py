@@ -1275,9 +1275,12 @@ def observations_compute_all(
     local, skipped = covered(candidates)
     if not local and not bmo_year:
         raise ValueError(NOTHING_COVERED)
-    # every territory gets its BMO figures; the local files' figures only where they cover it
-    territories = candidates if bmo_year else local
+    # every territory above the commune gets its BMO figures; the local files' figures only where they cover it
+    # (a commune's share of its bassin by population says little: communes get figures where local files are)
     local_keys = {t.key for t in local}
+    territories = (
+        [t for t in candidates if t.scale != "commune" or t.key in local_keys] if bmo_year else local
+    )
     if progress and skipped:
         progress("territoires sans fichier local (BMO seulement)", len(skipped))
     reference = reference or max(local or territories, key=lambda t: t.population)

@@ -123,6 +123,23 @@ class DemandeurEmploi(models.Model):
         ]
 
 
+class SerieDemandeurs(models.Model):
+    """Registered job seekers per month for the communes France Travail publishes (5 000 inhabitants or more),
+    the départements and the régions — the real public series of `data/stmt_defm` (third-party export of the
+    STMT statistics, rounded to tens; category ABC presumed, not documented by the export). All métiers."""
+
+    mois = models.DateField("mois")
+    niveau_geo = models.CharField("niveau géographique", max_length=12)  # commune / departement / region
+    code_geo = models.CharField("code géographique", max_length=5)
+    demandeurs = models.PositiveIntegerField("demandeurs d'emploi inscrits")
+
+    class Meta:
+        verbose_name = "série publique de demandeurs d'emploi"
+        constraints = [
+            models.UniqueConstraint(fields=["niveau_geo", "code_geo", "mois"], name="uniq_serie_demandeurs")
+        ]
+
+
 class Offre(models.Model):
     """A job offer collected by France Travail (API Offres d'emploi v2 fields kept for the indicators)."""
 

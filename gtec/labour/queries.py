@@ -23,7 +23,7 @@ from gtec.territories.models import Territory
 from gtec_core.indicators.registry import REGISTRY
 from gtec_core.secrecy import SECRET, TOTAL, display_values, format_fr, load_rules, protect
 
-LABOUR_SOURCES = ["bmo", "dares", "stmt", "offres", "sirene", "emploi", "indicateurs"]
+LABOUR_SOURCES = ["bmo", "dares", "defm", "stmt", "offres", "sirene", "emploi", "indicateurs"]
 TENSION_LABELS = {
     1: "pas de tension",
     2: "tension faible",
@@ -485,6 +485,45 @@ def publish_counts(cells: pl.DataFrame, *, rows: str, cols: str | None = None) -
     return display_values(protected, "value")
 
 
+def source_synthetic(source: str) -> bool:
+    run = ImportRun.objects.filter(source=source).order_by("-pk").first()
+    return bool(run and run.synthetic)
+
+
+@cached
+def public_jobseekers(territory: Territory) -> dict:
+    """The real public series of registered job seekers (all métiers, category ABC presumed) per month: the
+    published row of a département or a région, else the sum over the territory's communes that France
+    Travail publishes (5 000 inhabitants or more), with a plain-French note saying what it covers."""
+    level = {"dep": "departement", "reg": "region", "commune": "commune"}.get(territory.scale)
+    if level in ("departement", "region"):
+        rows = m.SerieDemandeurs.objects.filter(niveau_geo=level, code_geo=territory.code)
+        series = dict(rows.values_list("mois", "demandeurs"))
+        note = "série publiée pour le territoire"
+    else:
+        codes = (
+            [territory.code]
+            if level == "commune"
+            else list(territory.communes().values_list("code", flat=True))
+        )
+        rows = m.SerieDemandeurs.objects.filter(niveau_geo="commune", code_geo__in=codes)
+        series = dict(rows.values_list("mois").annotate(n=Sum("demandeurs")).values_list("mois", "n"))
+        published = rows.values("code_geo").distinct().count()
+        note = (
+            "série publiée pour la commune"
+            if level == "commune"
+            else f"somme des {published} communes publiées sur {len(codes)} (France Travail ne publie que les "
+            "communes de 5 000 habitants et plus)"
+        )
+    run = ImportRun.objects.filter(source="defm").order_by("-pk").first()
+    return {
+        "months": sorted(series),
+        "values": [series[k] for k in sorted(series)],
+        "note": note if series else "",
+        "vintage": run.version if run else "",
+    }
+
+
 @cached
 def monthly_series(territory: Territory) -> dict:
     """Offers per month and job seekers (ABC, all métiers, end-of-month stock) per month for the territory."""
@@ -935,6 +974,7 @@ def availability() -> dict[str, bool]:
     return {
         "offres": m.Offre.objects.exists(),
         "stmt": m.DemandeurEmploi.objects.exists(),
+        "defm": m.SerieDemandeurs.objects.exists(),
         "bmo": m.BmoProjet.objects.exists(),
         "sirene": m.Etablissement.objects.exists(),
     }
@@ -989,7 +1029,23 @@ def dashboard_figures(territory: Territory, period: str) -> dict[str, Cell]:
         figures["difficulty"] = replace(figures["difficulty"], note=origin_label(total))
     if not loaded["sirene"]:
         figures["establishments"] = _missing("sirene", loaded)
+    # every figure says whether it is real or synthetic (demo files)
+    for key, source in FIGURE_SOURCES.items():
+        c = figures[key]
+        if c.status != "missing":
+            nature = "données synthétiques" if source_synthetic(source) else "données réelles"
+            figures[key] = replace(c, note=f"{c.note} — {nature}" if c.note else nature)
     return figures
+
+
+FIGURE_SOURCES = {
+    "offers": "offres",
+    "entries": "stmt",
+    "stock_a": "stmt",
+    "projects": "bmo",
+    "difficulty": "bmo",
+    "establishments": "sirene",
+}
 
 
 def fap_fiches(codes_fap: list[str], limit: int = 6) -> dict[str, list[tuple[str, str]]]:

@@ -28,7 +28,8 @@ MAP_MEASURES = {"demandeurs": "jobseekers", "offres": "offers"}
 SOURCE_LABELS = {
     "bmo": "Besoins en main-d'œuvre (France Travail)",
     "dares": "Tensions et portraits des métiers (Dares)",
-    "stmt": "Demandeurs d'emploi (STMT, France Travail)",
+    "defm": "Demandeurs d'emploi par commune, série publique (France Travail)",
+    "stmt": "Demandeurs d'emploi par métier (STMT, France Travail)",
     "offres": "Offres d'emploi (France Travail)",
     "sirene": "Établissements (SIRENE, INSEE)",
     "emploi": "Emploi par métier",
@@ -133,13 +134,25 @@ def _featured_with(territory) -> list:
 
 def _monthly_charts(territory) -> list[dict]:
     series = q.monthly_series(territory)
-    labels = [f"{MONTHS[m.month - 1]} {m.year % 100:02d}" for m in series["months"]]
+    public = q.public_jobseekers(territory)
+    nature = {
+        "jobseekers": "synthétique" if q.source_synthetic("stmt") else "réel",
+        "offers": "synthétique" if q.source_synthetic("offres") else "réel",
+        "public": "réel",
+    }
     out = []
     for key, title, unit in [
+        ("public", "Demandeurs d'emploi inscrits, série publique France Travail (fin de mois)", "demandeurs"),
         ("jobseekers", "Demandeurs d'emploi inscrits (catégories A, B, C, fin de mois)", "demandeurs"),
         ("offers", "Offres d'emploi collectées par France Travail (par mois)", "offres"),
     ]:
-        values = series[key]
+        if key == "public":
+            if not public["values"]:
+                continue
+            months, values = public["months"], public["values"]
+        else:
+            months, values = series["months"], series[key]
+        labels = [f"{MONTHS[m.month - 1]} {m.year % 100:02d}" for m in months]
         # a stock moves a few % a year: the axis starts near the data so the trend reads; flows start at 0
         chart = charts.line_chart(
             [(key, title, values)],
@@ -148,13 +161,15 @@ def _monthly_charts(territory) -> list[dict]:
             height=220,
             left=60,
             bottom=30,
-            zero=key != "jobseekers",
+            zero=key == "offers",
         )
         out.append(
             {
                 "key": key,
                 "title": title,
                 "unit": unit,
+                "nature": nature[key],
+                "note": public["note"] if key == "public" else "",
                 "chart": chart,
                 "empty": chart.empty or not any(values),
                 "rows": [

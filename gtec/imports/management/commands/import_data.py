@@ -1,7 +1,9 @@
 """`gtec import SOURCE [FILE ...] [--data-dir DIR]` — load official data into the database.
 
 Referentials and national tables, read from the data folder (GTEC_DATA_DIR): `rome`, `fap`, `passerelle`
-(the FAP-2021 ↔ ROME bridge built from both), `geo`, `bmo`, `dares`, or `all` of them in that order. Territory files, given as paths: `stmt FILE`, `offres FILE...`,
+(the FAP-2021 ↔ ROME bridge built from both), `geo`, `bmo`, `dares`, `defm` (the real job-seeker series by
+commune), or `all` of them in that order, which then computes the public figures (BMO, Dares) of every bassin,
+zone d'emploi, département and région (`--no-compute` to skip). Territory files, given as paths: `stmt FILE`, `offres FILE...`,
 `sirene FILE`, `emploi FILE`, `lheo FILE` (training offer), and `demo DIR` for a folder written by
 `gtec demo generate` (every file it lists, marked synthetic)."""
 
@@ -17,9 +19,17 @@ from django.core.management.base import BaseCommand, CommandError
 from gtec.imports.sync import Counts
 from gtec_core.errors import SourceError
 
-SOURCES = ["rome", "fap", "passerelle", "geo", "bmo", "dares"]
+SOURCES = ["rome", "fap", "passerelle", "geo", "bmo", "dares", "defm"]
 FILE_SOURCES = ["stmt", "offres", "sirene", "emploi", "demo", "lheo"]
-FOLDERS = {"rome": "rome4", "fap": "fap_rome", "passerelle": ".", "geo": ".", "bmo": "bmo", "dares": "."}
+FOLDERS = {
+    "rome": "rome4",
+    "fap": "fap_rome",
+    "passerelle": ".",
+    "geo": ".",
+    "bmo": "bmo",
+    "dares": ".",
+    "defm": "stmt_defm",
+}
 # demo manifest kind -> importer, in dependency order
 # the scales whose figures `gtec import all` computes from the national files (BMO by bassin, Dares by
 # département and région); other territories (EPCI, communes, custom) are computed by `gtec compute`
@@ -28,7 +38,7 @@ DEMO_KINDS = {"establishments": "sirene", "jobseekers": "stmt", "offers": "offre
 
 
 def run_source(source: str, data_dir: Path, progress):
-    from gtec.labour.services import bmo_import, bridge_import, dares_import
+    from gtec.labour.services import bmo_import, bridge_import, dares_import, defm_import
     from gtec.referentials.services import fap_import, rome_import
     from gtec.territories.services import geo_import
 
@@ -40,6 +50,7 @@ def run_source(source: str, data_dir: Path, progress):
         "geo": geo_import,
         "bmo": bmo_import,
         "dares": dares_import,
+        "defm": defm_import,
     }[source]
     return importer(folder, progress=progress)
 
