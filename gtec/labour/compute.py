@@ -30,6 +30,7 @@ exports and the API show them only through `gtec.labour.queries`."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -1070,8 +1071,6 @@ def _observation_rows(
     synthetic: set[str] | bool,
     bmo_origins: dict[str, tuple[str, str]] | None = None,
 ) -> list[dict]:
-    import json
-
     if long.is_empty():
         return []
     if isinstance(synthetic, bool):  # every figure of the run has the same label
@@ -1081,28 +1080,39 @@ def _observation_rows(
     origins = bmo_origins or {}
     long = long.filter(pl.col("territory").is_in(list(ids)))
     rows = []
-    for r in long.iter_rows(named=True):
-        origin, detail = "computed", ""
-        if r["indicator"] in BMO_ONLY and r["territory"] in origins:
-            origin, detail, note = origins[r["territory"]]
-            if r["occupation"] == ALL:  # a total is the sum of the published cells
-                origin, detail = ("sum" if origin == "published" else origin), f"{detail} ; {note}"
-        rows.append(
-            {
-                "indicator": r["indicator"],
-                "territory_id": ids[r["territory"]],
-                "occupation_kind": r["occupation_kind"],
-                "occupation": r["occupation"],
-                "period": r["period"],
-                "value": _clean(r["value"]),
-                "status": r["status"],
-                "category": r["category"],
-                "counts": {k: _clean(v) for k, v in json.loads(r["counts"]).items()},
-                "synthetic": flags[r["indicator"]],
-                "origin": origin,
-                "origin_detail": detail,
-            }
-        )
+    # the counts (JSON text, one shape per indicator) are decoded in polars, one indicator at a time
+    for (name,), part in long.group_by("indicator", maintain_order=True):
+        keys = json.loads(part["counts"][0] or "{}")
+        if keys:
+            decoded = part.with_columns(
+                pl.col("counts").str.json_decode(pl.Struct(dict.fromkeys(keys, pl.Float64)))
+            )
+        else:
+            decoded = part.with_columns(pl.lit(None).alias("counts"))
+        synthetic_flag = flags[name]
+        for r in decoded.iter_rows(named=True):
+            origin, detail = "computed", ""
+            if name in BMO_ONLY and r["territory"] in origins:
+                origin, detail, note = origins[r["territory"]]
+                if r["occupation"] == ALL:  # a total is the sum of the published cells
+                    origin, detail = ("sum" if origin == "published" else origin), f"{detail} ; {note}"
+            counts = r["counts"] or {}
+            rows.append(
+                {
+                    "indicator": name,
+                    "territory_id": ids[r["territory"]],
+                    "occupation_kind": r["occupation_kind"],
+                    "occupation": r["occupation"],
+                    "period": r["period"],
+                    "value": _clean(r["value"]),
+                    "status": r["status"],
+                    "category": r["category"],
+                    "counts": {k: _clean(v) for k, v in counts.items()},
+                    "synthetic": synthetic_flag,
+                    "origin": origin,
+                    "origin_detail": detail,
+                }
+            )
     return rows
 
 
