@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "gtec.organisations",
     "gtec.surveys",
     "gtec.careers",
+    "gtec.ops",
     "gtec.www",
 ]
 

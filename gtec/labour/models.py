@@ -202,7 +202,7 @@ ORIGINS = [
 class Observation(models.Model):
     """One stored value of a declared indicator (`gtec_core.indicators.REGISTRY`) for a territory ×
     occupation × period, with the counts behind it and its status. Secret cells keep their value here (the
-    database is not public) but no page, export or API shows it: they go through `gtec.labour.queries`."""
+    database is not public) but no page, export or API shows it: they go through `gtec.labour.read`."""
 
     indicator = models.CharField("indicateur", max_length=40)
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="observations")
@@ -229,19 +229,5 @@ class Observation(models.Model):
         ]
 
 
-class PasserelleFapRome(models.Model):
-    """The FAP-2021 ↔ ROME 4.0 bridge of `gtec_core.occupations` (an approximation: no official table), stored
-    at import so that pages and computations do not need the data folder at run time."""
-
-    code_fap2021 = models.CharField("FAP 2021", max_length=8)
-    code_rome = models.CharField("ROME", max_length=5, db_index=True)
-    weight = models.FloatField("part des effectifs de la FAP donnée à la fiche")
-    rome_share = models.FloatField("part des effectifs de la fiche donnée à la FAP")
-    route = models.CharField("voie", max_length=30)
-    confidence = models.FloatField("confiance")
-
-    class Meta:
-        verbose_name = "passerelle FAP 2021 ↔ ROME"
-        constraints = [
-            models.UniqueConstraint(fields=["code_fap2021", "code_rome"], name="uniq_passerelle_fap_rome")
-        ]
+# the FAP-2021 ↔ ROME bridge is a referential (moved to `gtec.referentials`; same table)
+from gtec.referentials.models import PasserelleFapRome  # noqa: E402, F401

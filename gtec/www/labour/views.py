@@ -1,6 +1,6 @@
 """Labour-market pages: territory dashboard, occupation × territory, comparison, and their exports.
 
-Every figure comes from `gtec.labour.queries` (statistical secrecy applied there); views only arrange it."""
+Every figure comes from `gtec.labour.read` (statistical secrecy applied there); views only arrange it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from gtec.labour import queries as q
+from gtec.labour import read as q
 from gtec.labour.exports import write_table
 from gtec.referentials.models import Fiche
 from gtec.territories import queries as tq
@@ -66,55 +66,42 @@ def _sources() -> list[dict]:
 
 def dashboard(request: HttpRequest, key: str) -> HttpResponse:
     territory = _territory(key)
-    years = q.periods(territory)
-    period = _period(request, years)
+    d = q.dashboard(territory, request.GET.get("periode", ""))
     context = {
-        **_common(territory),
-        "years": years,
-        "period": period,
+        "territory": territory,
+        "sources": [{"label": SOURCE_LABELS.get(r.source, r.source), "run": r} for r in d.sources],
+        "synthetic": d.synthetic,
+        "nav": "marche",
+        "years": d.years,
+        "period": d.period,
         "featured": _featured_with(territory),
-        "dares": q.dares_table(territory),
+        "dares": d.dares,
     }
-    if period is None:
+    if d.period is None:
         return render(request, "www/labour/dashboard.html", context)
-    tension = q.tension_table(territory, period)
-    fiches = q.fap_fiches([r["code"] for r in tension], limit=4)
-    for r in tension:
-        r["fiches"] = fiches.get(r["code"], [])
     measure = request.GET.get("carte", "demandeurs")
     if measure not in MAP_MEASURES:
         measure = "demandeurs"
-    table = q.commune_table(territory, period) if territory.scale != "commune" else None
     communes, commune_map = (
-        _commune_map(territory, table, MAP_MEASURES[measure]) if table is not None else ([], None)
+        _commune_map(territory, d.communes, MAP_MEASURES[measure]) if d.communes is not None else ([], None)
     )
-    figures = q.dashboard_figures(territory, period)
-    bmo = q.bmo_published(territory)
-    # the territory-wide BMO cell is secret as soon as one bassin cell is « * »; the protected table's total
-    # (sum of the cells the source publishes) is already on the page, so the headline shows it, labelled
-    projects_known = figures["projects"].secret and bmo["total"] is not None and not bmo["total"].secret
-    if projects_known and bmo["period"] == period:
-        figures["projects"] = bmo["total"]
-    else:
-        projects_known = False
     context.update(
         {
-            "figures": figures,
-            "projects_known": projects_known,
-            "available": q.availability(),
-            "tension": tension,
-            "bmo": bmo,
-            "charts": _monthly_charts(territory),
+            "figures": d.figures,
+            "projects_known": d.projects_known,
+            "available": d.available,
+            "tension": d.tension,
+            "bmo": d.bmo,
+            "charts": _monthly_charts(d),
             "communes": communes,
             "map": commune_map,
             "measure": measure,
-            "epcis": q.epci_table(territory, period, table)
-            if territory.scale not in {"commune", "epci"}
-            else [],
+            "epcis": d.epcis,
             "exports": [
                 (name, REGISTRY[name].label)
                 for name in [
                     "dares_tension",
+                    "bmo_projects",
                     "bmo_difficulty_rate",
                     "offers_demand_ratio",
                     "lack_of_labour",
@@ -132,14 +119,8 @@ def _featured_with(territory) -> list:
     return featured if territory in featured else [territory, *featured]
 
 
-def _monthly_charts(territory) -> list[dict]:
-    series = q.monthly_series(territory)
-    public = q.public_jobseekers(territory)
-    nature = {
-        "jobseekers": "synthétique" if q.source_synthetic("stmt") else "réel",
-        "offers": "synthétique" if q.source_synthetic("offres") else "réel",
-        "public": "réel",
-    }
+def _monthly_charts(d) -> list[dict]:
+    series, public, nature = d.monthly, d.public_jobseekers, d.nature
     out = []
     for key, title, unit in [
         ("public", "Demandeurs d'emploi inscrits, série publique France Travail (fin de mois)", "demandeurs"),

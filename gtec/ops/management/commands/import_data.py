@@ -38,8 +38,8 @@ DEMO_KINDS = {"establishments": "sirene", "jobseekers": "stmt", "offers": "offre
 
 
 def run_source(source: str, data_dir: Path, progress):
-    from gtec.labour.services import bmo_import, bridge_import, dares_import, defm_import
-    from gtec.referentials.services import fap_import, rome_import
+    from gtec.labour.services import bmo_import, dares_import, defm_import
+    from gtec.referentials.services import bridge_import, fap_import, rome_import
     from gtec.territories.services import geo_import
 
     folder = (data_dir / FOLDERS[source]).resolve()
@@ -124,8 +124,8 @@ class Command(BaseCommand):
     def public_figures(self) -> None:
         """The BMO and Dares figures of every bassin, zone d'emploi, département and région, from the national
         files alone, so that their dashboards and exports work on day one; skipped when nothing changed."""
-        from gtec.labour.compute import observations_compute_all
         from gtec.labour.models import Observation
+        from gtec.labour.observations.run import observations_compute_all
 
         if not self.changed and Observation.objects.filter(indicator="bmo_projects").exists():
             self.stdout.write("Indicateurs publics (BMO, Dares) : données inchangées, rien à recalculer.")
