@@ -17,6 +17,7 @@ from gtec.labour.read.cells import (  # noqa: F401
     availability,
     cached,
     cell,
+    computed,
     count_cell,
     data_version,
     fap_labels,

@@ -211,3 +211,10 @@ def availability() -> dict[str, bool]:
         "bmo": m.BmoProjet.objects.exists(),
         "sirene": m.Etablissement.objects.exists(),
     }
+
+
+def computed(territory: Territory, period: str, indicator: str, kind: str) -> bool:
+    """Whether `indicator` was computed for the territory and year in the nomenclature `kind`."""
+    return m.Observation.objects.filter(
+        territory=territory, period=period, indicator=indicator, occupation_kind=kind
+    ).exists()

@@ -16,6 +16,7 @@ from gtec.referentials.models import Fiche
 from gtec.territories import queries as tq
 from gtec_core import charts
 from gtec_core.indicators.registry import REGISTRY
+from gtec_core.secrecy import TOTAL, load_rules
 from gtec_core.svgmap import Shape, project
 
 MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
@@ -154,7 +155,7 @@ def _monthly_charts(d) -> list[dict]:
                 "chart": chart,
                 "empty": chart.empty or not any(values),
                 "rows": [
-                    (label, q.load_rules().symbol if v is None else charts.format_number(v))
+                    (label, load_rules().symbol if v is None else charts.format_number(v))
                     for label, v in zip(labels, values, strict=True)
                 ],
             }
@@ -165,7 +166,7 @@ def _monthly_charts(d) -> list[dict]:
 def _commune_map(territory, table: pl.DataFrame, measure: str) -> tuple[list[dict], dict]:
     """Commune rows (published cells only) and the choropleth: quantile classes, secret communes hatched."""
     rows = {r["commune"]: r for r in table.iter_rows(named=True)}
-    total = rows.pop(q.TOTAL, None)
+    total = rows.pop(TOTAL, None)
     communes = {c.code: c for c in territory.communes().order_by("name")}
     published = {
         code: (None if r[f"{measure}_secret"] else r[measure]) for code, r in rows.items() if code in communes
@@ -254,9 +255,7 @@ def occupation(request: HttpRequest, key: str, code_rome: str) -> HttpResponse:
         unavailable = q.Cell(q.UNAVAILABLE, None, "missing")
         if detail["ratio"].status == "missing":
             loaded = q.availability()
-            computed = q.m.Observation.objects.filter(
-                territory=territory, period=period, indicator="offers_demand_ratio", occupation_kind="rome"
-            ).exists()
+            computed = q.computed(territory, period, "offers_demand_ratio", "rome")
             if not loaded["offres"] or not computed:
                 detail["offers"] = unavailable
             if not loaded["stmt"] or not computed:

@@ -9,6 +9,7 @@ zone d'emploi, département and région (`--no-compute` to skip). Territory file
 
 from __future__ import annotations
 
+import hashlib
 import time
 from pathlib import Path
 
@@ -16,8 +17,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from gtec.imports.models import ImportRun
 from gtec.imports.sync import Counts
 from gtec_core.errors import SourceError
+from gtec_core.tabular import sha256_file
 
 SOURCES = ["rome", "fap", "passerelle", "geo", "bmo", "dares", "defm"]
 FILE_SOURCES = ["stmt", "offres", "sirene", "emploi", "demo", "lheo"]
@@ -35,6 +38,16 @@ FOLDERS = {
 # département and région); other territories (EPCI, communes, custom) are computed by `gtec compute`
 PUBLIC_SCALES = ["bassin", "ze", "dep", "reg"]
 DEMO_KINDS = {"establishments": "sirene", "jobseekers": "stmt", "offers": "offres", "employment": "emploi"}
+
+
+def folder_fingerprint(folder: Path) -> str:
+    """sha256 over every file of `folder` (its path relative to the folder, then its content): the same
+    fingerprint means the same files, so the import can be skipped."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(sha256_file(path).encode())
+    return digest.hexdigest()
 
 
 def run_source(source: str, data_dir: Path, progress):
@@ -87,6 +100,11 @@ class Command(BaseCommand):
             help="dossier des fichiers officiels (défaut : GTEC_DATA_DIR)",
         )
         parser.add_argument(
+            "--force",
+            action="store_true",
+            help="importer même les sources dont les fichiers n'ont pas changé depuis le dernier import",
+        )
+        parser.add_argument(
             "--no-compute",
             action="store_true",
             help="(all) ne pas calculer les indicateurs publics (BMO, Dares) des bassins, zones d'emploi, "
@@ -115,8 +133,22 @@ class Command(BaseCommand):
         done: list[str] = []
         self.changed = False
         for name in SOURCES if source == "all" else [source]:
+            folder = (data_dir / FOLDERS[name]).resolve()
+            started = time.perf_counter()
+            fingerprint = folder_fingerprint(folder) if folder.is_dir() else ""
+            last = ImportRun.objects.filter(source=name).order_by("-pk").first()
+            if fingerprint and last and last.fingerprint == fingerprint and not options.get("force"):
+                self.stdout.write(
+                    f"{name} {last.version} : fichiers inchangés (empreinte sha256 identique), rien à importer "
+                    f"({time.perf_counter() - started:.2f} s)"
+                )
+                done.append(name)
+                continue
             self.stdout.write(f"Import {name} depuis {data_dir}…")
             self.run(name, lambda name=name: run_source(name, data_dir, self.progress), done)
+            ImportRun.objects.filter(
+                pk=ImportRun.objects.filter(source=name).order_by("-pk").values("pk")[:1]
+            ).update(fingerprint=fingerprint)
             done.append(name)
         if source == "all" and not options.get("no_compute"):
             self.public_figures()
