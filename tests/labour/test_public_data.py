@@ -121,7 +121,7 @@ def test_export_gives_bmo_and_dares_figures_for_bassin_departement_region(tmp_pa
 def test_dashboard_says_per_figure_what_is_missing():
     compute("bassin:5310")
     figures = dashboard_figures(Territory.objects.get(key="bassin:5310"), "2024")
-    assert figures["projects"].value == 10_664 and "publiées" in figures["projects"].note
+    assert figures["projects"].value == 10_664 and "cellules publiées" in figures["projects"].note
     assert figures["offers"].status == "missing" and "fichier d'offres" in figures["offers"].note
     assert figures["stock_a"].status == "missing" and "demandeurs d'emploi" in figures["stock_a"].note
 

@@ -77,6 +77,11 @@ def indicator_export(indicator: str, territory: Territory, period: str | None) -
         secret = o.status == "secret"
         if indicator == "bmo_projects" and (o.period, o.occupation) in hidden:
             secret = True  # suppressed in the published BMO table (complementary secrecy)
+        if indicator == "bmo_projects" and o.origin == "population" and not o.occupation:
+            # a figure shared out by population: the total is the protected table's, as on the page
+            total = bmo_table(territory, limit=None)["total"]
+            o.value, secret = (total.value, total.secret) if total is not None else (None, True)
+            o.counts = {"projects": o.value}
         c = indicator_cell(o) if not secret else cell(None, "secret")
         rows.append(
             {

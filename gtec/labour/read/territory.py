@@ -510,7 +510,10 @@ MISSING_NOTES = {
         "l'enquête BMO n'est pas importée",
         "les indicateurs BMO ne sont pas calculés pour ce territoire",
     ),
-    "sirene": ("aucun fichier d'établissements (SIRENE) n'est importé", ""),
+    "sirene": (
+        "aucun fichier d'établissements (SIRENE) n'est importé",
+        "les fichiers d'établissements importés ne couvrent pas ce territoire",
+    ),
 }
 
 
@@ -529,21 +532,26 @@ def dashboard_figures(territory: Territory, period: str) -> dict[str, Cell]:
     has_rome = m.Observation.objects.filter(
         indicator="offers_demand_ratio", territory=territory, period=period, occupation_kind="rome"
     ).exists()
-    if not loaded["offres"] or (ratio is None and not has_rome):
+    # the local files' figures exist only where those files cover the territory (the indicators computed
+    # from them say so): a partial sum over the few communes they hold would be read as the territory's
+    local = ratio is not None or has_rome
+    if not loaded["offres"] or not local:
         figures["offers"] = _missing("offres", loaded)
-    if ratio is None and not has_rome:
+    if not local:
         figures["entries"] = _missing("stmt", loaded)
-    if figures["stock_a"].status == "missing":
+    if figures["stock_a"].status == "missing" or not local:
         figures["stock_a"] = _missing("stmt", loaded)
+    if not local and loaded["sirene"]:
+        figures["establishments"] = _missing("sirene", loaded)
     total = observation("bmo_difficulty_rate", territory, period, "", "all")
     if total is None:
         figures["projects"] = _missing("bmo", loaded)
         figures["difficulty"] = _missing("bmo", loaded)
     else:
         projects = observation("bmo_projects", territory, period, "", "all")
-        note = origin_label(projects or total)
-        figures["projects"] = replace(figures["projects"], note=note)
-        figures["difficulty"] = replace(figures["difficulty"], note=origin_label(total))
+        short = ORIGIN_LABELS.get((projects or total).origin, "")  # the detail is under the BMO table
+        figures["projects"] = replace(figures["projects"], note=short)
+        figures["difficulty"] = replace(figures["difficulty"], note=ORIGIN_LABELS.get(total.origin, ""))
     if not loaded["sirene"]:
         figures["establishments"] = _missing("sirene", loaded)
     # every figure says whether it is real or synthetic (demo files)
