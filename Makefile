@@ -24,6 +24,7 @@ install: $(STAMP)
 # Debian's Chromium for the browser tests and screenshots (Playwright drives it; no browser download).
 browser:
 	@command -v chromium >/dev/null || { (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null || echo "chromium indisponible : les tests navigateur seront ignorés"; }
+	@test -f node_modules/axe-core/axe.min.js || { command -v npm >/dev/null && npm ci --no-audit --no-fund --loglevel=error || echo "npm indisponible : les contrôles axe-core seront ignorés"; }
 
 import: install
 	mkdir -p var/static

@@ -5,3 +5,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("gtec.www.urls")),
 ]
+
+handler400 = "gtec.www.public.bad_request"
+handler403 = "gtec.www.public.permission_denied"
+handler404 = "gtec.www.public.page_not_found"
+handler500 = "gtec.www.public.server_error"

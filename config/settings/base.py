@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "gtec.www.context.site",
             ],
+            "builtins": ["gtec.www.templatetags.gtec_terms"],
         },
     }
 ]
@@ -123,3 +124,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# Public-service pages (mentions légales, contact, privacy): who publishes this instance and how to reach them.
+GTEC_PUBLISHER = env("GTEC_PUBLISHER", "Instance de démonstration de GTEC (logiciel libre)")
+GTEC_CONTACT_EMAIL = env("GTEC_CONTACT_EMAIL", "contact@gtec.invalid")

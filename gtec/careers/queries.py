@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.conf import settings
+from django.db.models import Q
 
 from gtec.careers.models import SavedPath
-from gtec.referentials.models import Appellation, FicheClassement
+from gtec.referentials.models import Appellation, Fiche, FicheClassement, Savoir
 from gtec.territories.models import Territory
+from gtec_core.french import sort_french
+from gtec_core.qualification import EntryLevel, entry_level
 
 
 def savedpath_get(token: str) -> SavedPath | None:
@@ -18,10 +21,19 @@ def savedpath_get(token: str) -> SavedPath | None:
 
 
 def communes_choices() -> list[Territory]:
-    """The communes offered in the form: those of the default territory, by name."""
+    """The communes offered in the form: those of the départements of the default territory (someone living
+    just outside it can still say where they live), in French dictionary order."""
     territory = Territory.objects.filter(key=settings.GTEC_DEFAULT_TERRITORY).first()
-    qs = territory.communes() if territory else Territory.objects.filter(scale="commune")
-    return list(qs.filter(actif=True).order_by("name"))
+    qs = Territory.objects.filter(scale="commune", actif=True)
+    if territory:
+        codes = territory.communes().values_list("code", flat=True)
+        prefixes = {code[:3] if code.startswith("97") else code[:2] for code in codes}
+        query = Q()
+        for prefix in prefixes:
+            query |= Q(code__startswith=prefix)
+        if prefixes:
+            qs = qs.filter(query)
+    return sort_french(qs, key=lambda c: c.name)
 
 
 def commune_get(code: str) -> Territory | None:
@@ -53,3 +65,20 @@ def sectors_of(codes_rome: list[str]) -> dict[str, list[str]]:
     for link in links:
         out[link.fiche_id].append(link.classement.libelle)
     return dict(out)
+
+
+CERTIFICATIONS = "Certifications et habilitations"
+
+
+def certification_codes(codes: list[int]) -> set[int]:
+    """The codes among `codes` that are ROME savoirs of the « Certifications et habilitations » category
+    (diplomas, titles, CQP, licences, CACES…): things a person holds or not, never presumed."""
+    return set(
+        Savoir.objects.filter(code_ogr__in=codes, categorie=CERTIFICATIONS).values_list("code_ogr", flat=True)
+    )
+
+
+def entry_levels(codes_rome: list[str]) -> dict[str, EntryLevel]:
+    """The diploma level each fiche asks for, read from its ROME access text (gtec_core.qualification)."""
+    rows = Fiche.objects.filter(code_rome__in=codes_rome).values_list("code_rome", "acces_metier")
+    return {code: entry_level(text) for code, text in rows}

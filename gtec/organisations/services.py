@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from gtec.organisations.models import COORDINATOR, Invitation, Member, Organisation
 from gtec_core import siret as sirets
+from gtec_core.surveys.schema import normalise_naf
 
 
 def check_siret(value: str) -> str:
@@ -28,7 +29,7 @@ def organisation_create(*, name: str, kind: str, siret: str = "", naf: str = "",
         name=name.strip(),
         kind=kind,
         siret=check_siret(siret),
-        naf=naf.strip().upper(),
+        naf=normalise_naf(naf),
         size_band=size_band,
         commune=commune,
         contact_email=contact_email,

@@ -5,6 +5,8 @@ so any aggregate is a sum over member communes."""
 
 from django.db import models
 
+from gtec_core.french import de
+
 SCALES = [
     ("reg", "Région"),
     ("dep", "Département"),
@@ -65,9 +67,9 @@ class Territory(models.Model):
     @property
     def display_name(self) -> str:
         if self.scale == "ze":
-            return f"Zone d'emploi de {self.name}"
+            return f"Zone d'emploi {de(self.name)}"
         if self.scale == "bassin":
-            return f"Bassin BMO de {self.name.title()}"
+            return f"Bassin BMO {de(self.name.title())}"
         return self.name
 
     def communes(self):

@@ -30,6 +30,7 @@ from django.db.models import Max, Min
 
 from gtec.imports.models import ImportRun
 from gtec.labour import read as lq
+from gtec.referentials import queries as rq
 from gtec.referentials.models import FicheCompetence, FicheSavoir
 from gtec.referentials.queries import bridge as fap_bridge
 from gtec.territories.models import Territory
@@ -65,6 +66,27 @@ class GapReport:
     @property
     def priorities(self) -> int:
         return sum(1 for r in self.rows if r["priority"])
+
+    def top(self, n: int = 10) -> list[dict]:
+        """The short list a reader acts on: priority occupations with the most positions left uncovered
+        (published figures only), then the other priorities."""
+        priority = [r for r in self.rows if r["priority"]]
+        return sorted(priority, key=lambda r: (r["secret"], -(r["unfilled"] or 0), r["libelle"]))[:n]
+
+    def families(self) -> list[dict]:
+        """Priority occupations grouped by ROME grand domaine (family of occupations), largest group first."""
+        labels = {g.code: g.libelle for g in rq.grands_domaines()}
+        groups: dict[str, list[dict]] = {}
+        for r in self.rows:
+            if r["priority"]:
+                groups.setdefault(r["code_rome"][0], []).append(r)
+        return sorted(
+            (
+                {"code": code, "label": labels.get(code, code), "rows": rows, "count": len(rows)}
+                for code, rows in groups.items()
+            ),
+            key=lambda g: (-g["count"], g["label"]),
+        )
 
 
 def territory_point(territory: Territory) -> tuple[float, float] | None:
@@ -331,47 +353,58 @@ def fmt(value: float | None, secret: bool, symbol: str, decimals: int = 0) -> st
 
 
 def export_table(report: GapReport) -> pl.DataFrame:
-    """The gap table as exported (CSV / XLSX): text cells, « s » where secret, never a secret's value."""
+    """The gap table as exported (CSV / XLSX): figures as numbers (empty where secret or absent) and the
+    secrecy in its own columns (« s »), so a spreadsheet can sum and sort; never a secret's value."""
     s = report.symbol
     out = []
     for r in report.rows:
         near = r["nearest"]
+        secret = bool(r["secret"])
+        survey_secret = bool(r["survey_secret"])
         out.append(
             {
                 "code_rome": r["code_rome"],
                 "metier": r["libelle"],
                 "priorite": "oui" if r["priority"] else "non",
-                "postes_a_pourvoir_par_an": fmt(r["positions_per_year"], r["secret"], s),
+                "postes_a_pourvoir_par_an": None if secret else _number(r["positions_per_year"]),
+                "secret_besoins": s if secret else "",
                 "source_besoins": r["source"] or "",
-                "recrutements_enquete_12_mois": fmt(r["survey_hires"], bool(r["survey_secret"]), s),
-                "places_de_formation": fmt(r["places"], False, s),
-                "taux_de_couverture": fmt(r["coverage"], r["secret"], s, 2),
-                "postes_non_couverts": fmt(r["unfilled"], r["secret"], s),
+                "recrutements_enquete_12_mois": None if survey_secret else _number(r["survey_hires"]),
+                "secret_enquete": s if survey_secret else "",
+                "places_de_formation": _number(r["places"]),
+                "taux_de_couverture": None if secret else _number(r["coverage"], 2),
+                "postes_non_couverts": None if secret else _number(r["unfilled"]),
                 "fap_2021": r["code_fap2021"] or "",
-                "categorie_tension": s
-                if r["tension_secret"]
-                else (str(r["category"]) if r["category"] else ""),
+                "categorie_tension": None if r["tension_secret"] or not r["category"] else int(r["category"]),
+                "secret_tension": s if r["tension_secret"] else "",
                 "formation_la_plus_proche": near["intitule"] if near else "",
-                "distance_km": secrecy.format_fr(near["km"], 1) if near else "",
+                "distance_km": round(near["km"], 1) if near and near["km"] is not None else None,
                 "aucune_formation_a_moins_de_km": "oui" if r["no_training_near"] else "non",
                 "competences_citees_non_couvertes": " | ".join(r["skills"]),
             }
         )
-    schema = [
-        "code_rome",
-        "metier",
-        "priorite",
-        "postes_a_pourvoir_par_an",
-        "source_besoins",
-        "recrutements_enquete_12_mois",
-        "places_de_formation",
-        "taux_de_couverture",
-        "postes_non_couverts",
-        "fap_2021",
-        "categorie_tension",
-        "formation_la_plus_proche",
-        "distance_km",
-        "aucune_formation_a_moins_de_km",
-        "competences_citees_non_couvertes",
-    ]
-    return pl.DataFrame(out, schema=dict.fromkeys(schema, pl.String))
+    schema = {
+        "code_rome": pl.String,
+        "metier": pl.String,
+        "priorite": pl.String,
+        "postes_a_pourvoir_par_an": pl.Float64,
+        "secret_besoins": pl.String,
+        "source_besoins": pl.String,
+        "recrutements_enquete_12_mois": pl.Float64,
+        "secret_enquete": pl.String,
+        "places_de_formation": pl.Float64,
+        "taux_de_couverture": pl.Float64,
+        "postes_non_couverts": pl.Float64,
+        "fap_2021": pl.String,
+        "categorie_tension": pl.Int64,
+        "secret_tension": pl.String,
+        "formation_la_plus_proche": pl.String,
+        "distance_km": pl.Float64,
+        "aucune_formation_a_moins_de_km": pl.String,
+        "competences_citees_non_couvertes": pl.String,
+    }
+    return pl.DataFrame(out, schema=schema)
+
+
+def _number(value, decimals: int = 0) -> float | None:
+    return None if value is None else round(float(value), decimals)

@@ -50,9 +50,15 @@ def editable_organismes(user) -> QuerySet[Organisme]:
 
 
 def editor_organisations(user) -> QuerySet[Organisation]:
-    """Organisations in which the user may add an offer (administrator or contributor)."""
+    """Training bodies in which the user may add an offer (administrator or contributor): an organisation
+    declared as « organisme de formation » or already running a training body's offer. A restaurant's
+    administrator or a plain contributor of a company may not publish trainings in its name."""
     if user is None or not user.is_authenticated:
         return Organisation.objects.none()
-    return Organisation.objects.filter(
-        members__user=user, members__role__in=EDITOR_ROLES, erased_at__isnull=True
-    ).distinct()
+    return (
+        Organisation.objects.filter(
+            members__user=user, members__role__in=EDITOR_ROLES, erased_at__isnull=True
+        )
+        .filter(Q(kind="organisme_formation") | Q(organismes_formation__isnull=False))
+        .distinct()
+    )

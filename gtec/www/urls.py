@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from gtec.www import views
+from gtec.www import public, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,6 +9,12 @@ urlpatterns = [
     path("metiers/", views.occupations, name="occupations"),
     path("metiers/domaine/<str:code>/", views.domaine, name="domaine"),
     path("metiers/<str:code_rome>/", views.fiche, name="fiche"),
+    path("methodes/", public.glossary, name="glossary"),
+    path("mentions-legales/", public.legal, name="legal"),
+    path("accessibilite/", public.accessibility, name="accessibility"),
+    path("donnees-personnelles/", public.privacy, name="privacy"),
+    path("contact/", public.contact, name="contact"),
+    path("robots.txt", public.robots, name="robots"),
     path("api/appellations", views.appellations_api, name="api_appellations"),
     path("", include("gtec.www.labour.urls")),
     path("", include("gtec.www.training.urls")),

@@ -21,15 +21,17 @@ PALETTE = 8
 def home(request: HttpRequest) -> HttpResponse:
     key = request.GET.get("territoire")
     if key:
+        if not tq.territory_get(key):
+            raise Http404("Territoire inconnu")
         return redirect("territory", key=key)
-    return territory_page(request, settings.GTEC_DEFAULT_TERRITORY)
+    return territory_page(request, settings.GTEC_DEFAULT_TERRITORY, home=True)
 
 
 def territory(request: HttpRequest, key: str) -> HttpResponse:
     return territory_page(request, key)
 
 
-def territory_page(request: HttpRequest, key: str) -> HttpResponse:
+def territory_page(request: HttpRequest, key: str, home: bool = False) -> HttpResponse:
     territory = tq.territory_get(key)
     if territory is None:
         if not tq.Territory.objects.exists():
@@ -75,6 +77,7 @@ def territory_page(request: HttpRequest, key: str) -> HttpResponse:
         "featured": featured_with(territory),
         "geo_run": ImportRun.objects.filter(source="geo").first(),
         "nav": "territoire",
+        "home": home,
     }
     years = lq.periods(territory)
     if years:

@@ -46,6 +46,8 @@ class Indicator:
     compute: Compute
     documentation: str
     official_formula_public: bool = True
+    # How to read a value, in plain French (the glossary page and the diagnostic show it).
+    reading: str = ""
 
     def run(self, frames: Frames, params: Params | None = None) -> pl.DataFrame:
         """Compute with the given parameters, or with the dated YAML ones of `self.parameters`."""

@@ -25,6 +25,7 @@ _DECLARED = (
         compute=labour.offers_demand_ratio,
         documentation="Offres collectées par France Travail / inscriptions de demandeurs d'emploi ; "
         "en tension si > 1. Formule publique ; seuil de volume N_min = proposition [P].",
+        reading="Au-dessus de 1, il y a plus d'offres que de nouveaux inscrits pour ce métier : les employeurs ont du mal à trouver. En dessous de 1, les candidats sont plus nombreux que les offres.",
     ),
     Indicator(
         name="bmo_projects",
@@ -51,6 +52,7 @@ _DECLARED = (
         compute=labour.bmo_difficulty_rate,
         documentation="Projets jugés difficiles / projets de recrutement. Formule publique ; "
         "les cellules « * » sont secrètes à la source.",
+        reading="Part des projets de recrutement que les employeurs eux-mêmes jugent difficiles. 60 % signifie que 6 projets sur 10 sont annoncés difficiles.",
     ),
     Indicator(
         name="bmo_seasonality_rate",
@@ -63,6 +65,7 @@ _DECLARED = (
         inputs=("bmo",),
         compute=labour.bmo_seasonality_rate,
         documentation="Projets saisonniers / projets de recrutement. Formule publique.",
+        reading="Part des projets de recrutement liés à une activité saisonnière (tourisme, récoltes…). Une part élevée signale des emplois courts et répétés chaque année.",
     ),
     Indicator(
         name="hiring_intensity",
@@ -77,6 +80,7 @@ _DECLARED = (
         documentation="Offres en ligne et projets BMO rapportés à l'emploi moyen, avant centrage-réduction. "
         "La combinaison Dares n'est pas publique : poids égaux [P].",
         official_formula_public=False,
+        reading="Combien d'offres et de projets de recrutement pour un emploi occupé. Plus la valeur est haute, plus le métier recrute au regard de sa taille.",
     ),
     Indicator(
         name="lack_of_labour",
@@ -90,6 +94,7 @@ _DECLARED = (
         compute=labour.lack_of_labour,
         documentation="−(demandeurs d'emploi de catégorie A / emploi moyen), avant centrage-réduction. "
         "Définition publique (README Dares).",
+        reading="Plus la valeur est proche de zéro, moins il y a de demandeurs d'emploi disponibles au regard des emplois : le vivier manque.",
     ),
     Indicator(
         name="non_durability",
@@ -104,6 +109,7 @@ _DECLARED = (
         documentation="Opposé de la moyenne pondérée des parts d'offres durables, à temps complet et de "
         "projets non saisonniers. Les poids Dares ne sont pas publics : poids égaux [P].",
         official_formula_public=False,
+        reading="Plus la valeur est proche de zéro, plus les emplois proposés sont durables (CDI ou CDD long, temps complet, non saisonniers).",
     ),
     Indicator(
         name="geographic_mismatch",
@@ -117,6 +123,7 @@ _DECLARED = (
         compute=labour.geographic_mismatch,
         documentation="½ Σ |O_g/O − DE_g/DE| entre communes ou EPCI du territoire. Formule publique ; "
         "le niveau des sous-zones utilisé par la Dares n'est pas précisé [R].",
+        reading="0 : offres et demandeurs d'emploi sont répartis de la même façon entre les communes ; 1 : ils ne se trouvent jamais au même endroit. Une valeur élevée signale un problème de mobilité.",
     ),
     Indicator(
         name="dares_tension",
@@ -132,6 +139,7 @@ _DECLARED = (
         "projets difficiles), moments de référence 2014-2018. Non publics : les moments de référence, "
         "la définition exacte du taux d'écoulement et les bornes des catégories (déduites du fichier 2019).",
         official_formula_public=False,
+        reading="Écart à la moyenne des métiers, en écarts-types : 0 est la moyenne, +1 nettement plus tendu que la moyenne. GTEC l'affiche par catégorie (très faible à très forte), comme la Dares.",
     ),
     Indicator(
         name="location_quotient",
@@ -144,6 +152,7 @@ _DECLARED = (
         inputs=("employment", "reference"),
         compute=structure.location_quotient,
         documentation="Part du métier dans l'emploi du territoire / part dans l'emploi de référence.",
+        reading="1 : le métier pèse autant dans l'emploi du territoire que dans celui du territoire de référence indiqué ; 2 : deux fois plus ; 0,5 : deux fois moins.",
     ),
     Indicator(
         name="krugman_specialisation",
@@ -156,6 +165,7 @@ _DECLARED = (
         inputs=("employment", "reference"),
         compute=structure.krugman_specialisation,
         documentation="Σ |part territoire − part référence| ; convention non divisée par 2 (0 à 2).",
+        reading="0 : la structure des emplois du territoire est identique à celle de la référence ; plus la valeur monte (jusqu'à 2), plus le territoire est spécialisé.",
     ),
     Indicator(
         name="herfindahl",
@@ -168,6 +178,7 @@ _DECLARED = (
         inputs=("employment",),
         compute=structure.herfindahl,
         documentation="Σ part² ; 1/HHI = nombre effectif de métiers.",
+        reading="Proche de 0 : emplois répartis entre de nombreux métiers ou secteurs ; proche de 1 : emplois concentrés sur quelques-uns, donc plus exposés à un choc.",
     ),
     Indicator(
         name="shannon",
@@ -180,6 +191,7 @@ _DECLARED = (
         inputs=("employment",),
         compute=structure.shannon,
         documentation="−Σ part · ln part.",
+        reading="Plus la valeur est haute, plus les emplois sont variés. Se lit surtout en comparant deux territoires.",
     ),
     Indicator(
         name="shannon_normalised",
@@ -192,6 +204,7 @@ _DECLARED = (
         inputs=("employment",),
         compute=structure.shannon_normalised,
         documentation="H / ln S, S = nombre de métiers de la nomenclature listés.",
+        reading="Entre 0 (un seul métier ou secteur) et 1 (emplois répartis également entre tous) : une diversité élevée amortit les chocs.",
     ),
     Indicator(
         name="covid_exposure",
@@ -204,6 +217,7 @@ _DECLARED = (
         inputs=("employment",),
         compute=structure.covid_exposure,
         documentation="Σ part du secteur · perte d'activité nationale du secteur (Insee, 26 mars 2020).",
+        reading="Part de l'emploi perdue si chaque secteur perdait ce qu'il a perdu en mars 2020 (pertes Insee par branche). Plus elle est élevée, plus le territoire est exposé à un choc de ce type.",
     ),
 )
 

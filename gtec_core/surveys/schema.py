@@ -19,6 +19,7 @@ The ROME references (appellation, fiche, compétences) are checked by the caller
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -255,6 +256,16 @@ NAF_SECTIONS = {
     "U": "Activités extra-territoriales",
 }
 NAF_PATTERN = r"\d{2}\.\d{2}[A-Z]"
+
+
+def normalise_naf(code: str) -> str:
+    """A NAF rév. 2 code in its usual written forms — « 5610C », « 56.10C », « 56 10 c » — as `56.10C`;
+    anything else is returned stripped and upper-cased, for the caller to reject."""
+    text = str(code or "").strip().upper()
+    compact = re.sub(r"[\s.]", "", text)
+    if re.fullmatch(r"\d{4}[A-Z]", compact):
+        return f"{compact[:2]}.{compact[2:]}"
+    return text
 
 
 def naf_section(naf: str) -> str:

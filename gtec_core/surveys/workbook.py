@@ -273,9 +273,9 @@ def read_workbook(path: Path, ref: Referential) -> tuple[list[Establishment], li
         insee = r.text(rec, "code_insee").zfill(5) if r.text(rec, "code_insee") else ""
         if insee not in ref.communes:
             r.err(SHEET_ORG, n, "code_insee", f"commune « {insee} » inconnue ou hors du territoire")
-        naf = r.text(rec, "naf").upper()
+        naf = schema.normalise_naf(r.text(rec, "naf"))
         if naf and (not re.fullmatch(schema.NAF_PATTERN, naf) or not schema.naf_section(naf)):
-            r.err(SHEET_ORG, n, "naf", f"code NAF « {naf} » invalide (format 56.10A)")
+            r.err(SHEET_ORG, n, "naf", f"code NAF « {naf} » invalide (formes acceptées : 56.10A ou 5610A)")
         band = r.choice(SHEET_ORG, n, rec, "tranche_effectif", LISTS["tranche_effectif"], False)
         sch = SHEET_ORG
         answer = {

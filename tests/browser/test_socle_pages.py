@@ -9,7 +9,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 def test_home_map_and_territory_switch(page, live_url):
     page.goto(live_url + "/")
-    assert page.locator("h1").inner_text().startswith("Pays de Vannes")
+    assert page.locator("h2.h1").inner_text().startswith("Pays de Vannes")
     assert page.locator(".map svg path").count() > 50
     page.screenshot(path=str(SHOTS / "accueil.png"), full_page=True)
     page.select_option("#territoire-select", "ze:5318")

@@ -64,7 +64,11 @@ def test_appellation_typed_without_javascript(client):
     first = re.search(r'name="a1" value="(\d+)" checked', html).group(1)
     app = Appellation.objects.get(code_ogr=int(first))
     assert app.fiche_id == "J1501"
-    assert codes == {e.code_ogr for e in services.fiche_skills("J1501")}
+    # every skill of the fiche is ticked, except its diplomas and licences (listed apart, unticked)
+    from gtec.careers.queries import certification_codes
+
+    fiche = {e.code_ogr for e in services.fiche_skills("J1501")}
+    assert codes == fiche - certification_codes(list(fiche))
     go = client.post("/parcours/competences/", {"c": sorted(codes), "a1": first, "go": "1"})
     params = results_params(go)
     assert params["a"] == [first]
@@ -114,12 +118,15 @@ def test_save_then_revoke_a_private_link(client):
         "/parcours/enregistrer/", {"c": [300318, 300323, 999999999], "commune": "56260", "km": "20"}
     )
     saved = SavedPath.objects.get()
-    assert response["Location"] == f"/parcours/s/{saved.token}/"
+    assert response["Location"] == f"/parcours/s/{saved.token}/?enregistre=1"
     assert len(saved.token) >= 40
     assert saved.skills == [300318, 300323]  # unknown codes dropped
     page = client.get(response["Location"])
     assert page.status_code == 200 and page["X-Robots-Tag"].startswith("noindex")
-    assert "Supprimer ce parcours" in page.content.decode()
+    html = page.content.decode()
+    assert "Supprimer ce parcours" in html
+    # The confirmation is at the top of the page, before the first result.
+    assert html.index("Votre parcours est enregistré") < html.index('class="card path"')
     assert client.get("/parcours/s/not-a-token/").status_code == 404
     deleted = client.post(f"/parcours/s/{saved.token}/supprimer/")
     assert deleted.status_code == 200 and not SavedPath.objects.exists()
@@ -184,3 +191,61 @@ def test_local_inputs_are_used_when_a_provider_exists(client, monkeypatch):
 def test_fiches_without_local_figures_say_so(client):
     body = client.get("/parcours/resultats/", {"c": [300318]}).content.decode()
     assert "donnée locale indisponible" in body and 'id="p-' in body
+
+
+def test_results_start_with_a_summary_and_filter_by_band(client):
+    params = {"a": ["10918"], "c": [300318, 300323]}  # an appellation plus two skills
+    html = client.get("/parcours/resultats/", params).content.decode()
+    assert "En bref" in html and html.index("En bref") < html.index('class="card path"')
+    assert 'name="bande"' in html
+    near = client.get("/parcours/resultats/", {**params, "bande": "proche"}).content.decode()
+    assert "Une reconversion</span>" not in near
+    # No card ever shows 0 % and « proche » skills are listed apart from what the person knows.
+    assert "<strong>0 %</strong>" not in html
+    assert "(proche de ce que vous faites)" not in html
+
+
+def test_edit_description_keeps_what_was_chosen(client):
+    html = client.get("/parcours/", {"a": ["10918"], "c": [300318], "commune": "56260"}).content.decode()
+    assert 'name="appellation" value="10918" checked' in html
+    assert 'name="c" value="300318" checked' in html
+    assert 'value="56260" selected' in html
+
+
+def test_results_link_to_where_the_person_acts_next(client):
+    html = client.get("/parcours/resultats/", {"c": [300318, 300323], "commune": "56260"}).content.decode()
+    assert "candidat.francetravail.fr/offres/recherche?motsCles=" in html
+    assert "labonnealternance" in html and "immersion-facile" in html
+
+
+def test_review_lists_diplomas_apart_and_unticked(client):
+    """A serveur's fiche carries titles and CQP: they are shown apart and never ticked for the person."""
+    from gtec.careers.queries import certification_codes
+    from gtec.referentials.models import Appellation
+
+    app = Appellation.objects.filter(libelle__istartswith="Serveur").first()
+    html = client.post("/parcours/competences/", {"appellation": [app.code_ogr]}).content.decode()
+    assert "Diplômes, certifications et habilitations du métier" in html
+    skill_part, cert_part = html.split("Diplômes, certifications et habilitations du métier", 1)
+    codes = [int(c) for c in re.findall(r'name="c" value="(\d+)"', html)]
+    certs = certification_codes(codes)
+    assert certs, "the fiche has certifications"
+    for code in certs:
+        assert f'id="c-{code}" name="c" value="{code}" checked' not in html
+        assert f'value="{code}"' not in skill_part
+
+
+def test_a_master_level_job_is_shown_as_a_long_path_for_an_aide_soignante(client):
+    from gtec.careers.queries import entry_levels
+    from gtec.referentials.models import Appellation
+
+    app = Appellation.objects.filter(fiche_id="J1501", actif=True).first()
+    skills = [e.code_ogr for e in services.fiche_skills("J1501")][:40]
+    html = client.get("/parcours/resultats/", {"a": [app.code_ogr], "c": skills}).content.decode()
+    cards = re.findall(r'id="p-([A-Z]\d{4})"', html)
+    levels = entry_levels(cards)
+    high = [c for c in cards if levels[c].level is not None and levels[c].level >= 6]
+    assert high, "an aide-soignante is offered some bac + 3 jobs (nursing)"
+    for code in high:  # e.g. IDE (J1506): shown with its diploma, never as simply « à votre portée »
+        card = html.split(f'id="p-{code}"', 1)[1].split('class="card path"', 1)[0]
+        assert "Parcours long" in card

@@ -115,7 +115,11 @@ def test_public_results_and_coordinator_page():
     c.force_login(h.user("coord@example.org", role=COORDINATOR, terr=camp.territory))
     body = c.get(reverse("campaign_manage", args=[camp.pk])).content.decode()
     assert 'data-kpi="submitted">4<' in body and "Taux de réponse par secteur" in body
-    c.post(reverse("campaign_action", args=[camp.pk]), {"action": "clore"})
+    assert "Je confirme vouloir clore" in body
+    c.post(reverse("campaign_action", args=[camp.pk]), {"action": "clore"})  # not confirmed: nothing changes
+    camp.refresh_from_db()
+    assert camp.status == "ouverte"
+    c.post(reverse("campaign_action", args=[camp.pk]), {"action": "clore", "confirmer": "1"})
     camp.refresh_from_db()
     assert camp.status == "close"
 
@@ -143,3 +147,18 @@ def test_workbook_upload_reports_errors_and_template_downloads(tmp_path, data_di
     with path.open("rb") as f:
         r = c.post(reverse("campaign_import", args=[camp.pk]), {"fichier": f})
     assert r.status_code == 400 and "Etablissements" in r.content.decode() and not Response.objects.exists()
+
+
+def test_questionnaire_state_line_says_draft_and_introduces_itself():
+    camp, org = h.campaign(), h.company("Crêperie d'essai", naf="56.10C")
+    services.campaign_invite(camp, [org])
+    c = Client()
+    c.force_login(h.user("rh@example.org", org, ADMIN))
+    page = c.get(reverse("questionnaire", args=[camp.pk, org.pk])).content.decode()
+    assert "Avant de commencer" in page and "Ce que vous recevez" in page and "56.10C" in page
+    h.submit(camp, org)
+    sent = c.get(reverse("questionnaire", args=[camp.pk, org.pk])).content.decode()
+    assert "réponse <strong>envoyée</strong>" in sent
+    services.response_save(campaign=camp, organisation=org, data=h.answer(hires=5), submit=False)
+    draft = c.get(reverse("questionnaire", args=[camp.pk, org.pk])).content.decode()
+    assert "<strong>brouillon</strong> en cours" in draft

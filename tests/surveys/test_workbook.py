@@ -108,3 +108,11 @@ def test_empty_file_is_an_error(tmp_path):
     camp = h.campaign()
     count, errors = services.workbook_import(campaign=camp, path=write_workbook(tmp_path / "vide.xlsx"))
     assert count == 0 and errors and errors[0].sheet == "Etablissements"
+
+
+@pytest.mark.parametrize("written", ["5610C", "56.10C", "56 10 c", " 56.10c "])
+def test_naf_accepted_in_its_usual_forms(written):
+    from gtec_core.surveys.schema import normalise_naf
+
+    assert normalise_naf(written) == "56.10C"
+    assert normalise_naf("cuisine") == "CUISINE"

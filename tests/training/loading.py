@@ -4,6 +4,7 @@ browser server process sees it too): the RNCP excerpts and the demo RNCP tables,
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -16,7 +17,8 @@ SAMPLE = "lheo/exemple-bts-onisep-lheo2.2.xml"
 
 
 def load_training_data(django_db_blocker, folder: Path, data_dir: Path) -> dict:
-    generated = generate(folder, seed=5318, scale=DEMO_SCALE)
+    # Sessions this year and the next, as the demo load does, so the catalogue has sessions to come.
+    generated = generate(folder, seed=5318, scale=DEMO_SCALE, first_year=dt.date.today().year)
     with django_db_blocker.unblock():
         out = io.StringIO()
         call_command("import_rncp", str(folder / "rncp"), stdout=out)

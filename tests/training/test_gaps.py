@@ -137,8 +137,11 @@ def test_secret_cells_stay_secret_and_nothing_derived_reveals_them(territory, of
     assert rows["J1501"]["positions_per_year"] == 40.0
     table = adequacy.export_table(report)
     secret = table.filter(pl.col("code_rome").is_in(list(secret_codes)))
-    assert set(secret["postes_a_pourvoir_par_an"]) == {"s"} and set(secret["taux_de_couverture"]) == {"s"}
-    assert set(secret["postes_non_couverts"]) == {"s"}
+    assert set(secret["secret_besoins"]) == {"s"}
+    assert secret["postes_a_pourvoir_par_an"].null_count() == secret.height
+    assert secret["taux_de_couverture"].null_count() == secret.height
+    assert secret["postes_non_couverts"].null_count() == secret.height
+    assert table.schema["postes_a_pourvoir_par_an"] == pl.Float64  # numbers stay numbers in a spreadsheet
     # secret rows come after the published ones, whatever their value
     assert {r["code_rome"] for r in report.rows[-len(secret_codes) :]} == secret_codes
 
@@ -183,9 +186,38 @@ def test_gaps_page_and_exports(client, territory, offer):
     assert csv["Content-Type"].startswith("text/csv")
     frame = pl.read_csv(io.BytesIO(csv.content), separator=";", infer_schema=False)
     assert frame["code_rome"].to_list()[:2] == ["G1602", "J1501"]
-    assert frame.filter(pl.col("code_rome") == "A1101")["postes_a_pourvoir_par_an"].to_list() == ["s"]
+    secret_row = frame.filter(pl.col("code_rome") == "A1101")
+    assert secret_row["secret_besoins"].to_list() == ["s"]
+    assert secret_row["postes_a_pourvoir_par_an"].to_list() in ([None], [""])
     xlsx = client.get(
         "/formations/manquantes/", {"territoire": territory.key, "annee": "2026", "format": "xlsx"}
     )
     assert xlsx.content[:2] == b"PK"
     assert client.get("/formations/manquantes/", {"territoire": "custom:nope"}).status_code == 404
+
+
+def test_gaps_lead_with_a_short_top_list_and_export_numbers(client, territory, offer):
+    import io
+
+    from openpyxl import load_workbook
+
+    observations(territory, PUBLISHED)
+    html = client.get(
+        "/formations/manquantes/", {"territoire": territory.key, "annee": 2026}
+    ).content.decode()
+    report = adequacy.gap_report(territory, year=2026, max_km=30)
+    if report.priorities:
+        assert "premières priorités" in html and html.index("premières priorités") < html.index(
+            'id="manques"'
+        )
+        assert len(report.top()) <= 10
+        assert sum(g["count"] for g in report.families()) == report.priorities
+    body = client.get(
+        "/formations/manquantes/", {"territoire": territory.key, "annee": 2026, "format": "xlsx"}
+    ).content
+    sheet = load_workbook(io.BytesIO(body)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r and r[0] == "code_rome")
+    col = rows[header].index("places_de_formation")
+    values = [r[col] for r in rows[header + 1 :] if r[col] is not None]
+    assert values and all(isinstance(v, int | float) for v in values)

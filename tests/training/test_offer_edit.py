@@ -211,3 +211,18 @@ def test_new_offer_for_own_organisation_only(people):
     assert (f.flux, f.origine, f.organisme.siret) == ("manuel", "manuel", SIRET_OF)
     assert f.actions.get().sessions.get().nb_places == 8
     assert perms.can_edit_formation(people["contributeur"], f)
+
+
+def test_only_a_training_body_may_add_an_offer():
+    """A restaurant's administrator or a company contributor does not see the « add a training » form."""
+    restaurant = Organisation.objects.create(name="Crêperie du port", kind="entreprise", naf="56.10A")
+    body = Organisation.objects.create(name="Institut de soins", kind="organisme_formation")
+    chef = user("chef@example.org", restaurant, ADMIN)
+    trainer = user("formatrice@example.org", body, CONTRIBUTOR)
+    assert not perms.editor_organisations(chef).exists()
+    assert list(perms.editor_organisations(trainer)) == [body]
+    client = Client()
+    client.force_login(chef)
+    assert client.get("/formations/nouvelle/").status_code == 403
+    client.force_login(trainer)
+    assert client.get("/formations/nouvelle/").status_code == 200

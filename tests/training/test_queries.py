@@ -54,7 +54,8 @@ def test_supply_frames_feed_the_adequacy_function(training_data):
     links, sessions = training_supply(communes=["56260"])
     assert links.height and sessions.height
     places = places_per_year(links, sessions)
-    assert set(places["year"].to_list()) >= {2025, 2026}
+    this_year = dt.date.today().year  # the fixture's sessions run over this year and the next
+    assert set(places["year"].to_list()) >= {this_year, this_year + 1}
     assert places.filter(places["code_rome"] == "J1501")["places"].sum() > 0
 
 
@@ -75,3 +76,31 @@ def test_catalogue_and_formation_pages(client, training_data):
     assert "Accompagner la personne dans les activités de sa vie quotidienne" in detail  # RNCP bloc
     assert "Données synthétiques" in detail
     assert client.get("/formations/999999/").status_code == 404
+
+
+def test_catalogue_shows_sessions_to_come_by_default(client, training_data):
+    """The catalogue opens on sessions to come; finished ones only when asked, marked « terminée »."""
+    import re
+
+    default = client.get("/formations/").content.decode()
+    with_past = client.get("/formations/", {"passees": "1"}).content.decode()
+    n_default = int(re.search(r'id="nb-actions">(\d+)<', default).group(1))
+    n_all = int(re.search(r'id="nb-actions">(\d+)<', with_past).group(1))
+    assert 0 < n_default <= n_all
+
+
+def test_training_page_renders_rich_text_and_how_to_enrol(client, training_data):
+    from gtec.training.models import Formation
+
+    formation = Formation.objects.filter(flux="demo").first()
+    formation.objectif = "<p>Assurer <strong>l'accueil</strong></p><script>alert(1)</script>"
+    formation.url = "javascript:alert(1)"
+    formation.save()
+    html = client.get(f"/formations/{formation.pk}/").content.decode()
+    assert (
+        "<p>Assurer <strong>l&#x27;accueil</strong></p>" in html
+        or "<p>Assurer <strong>l'accueil</strong></p>" in html
+    )
+    assert "&lt;p&gt;" not in html and "<script>alert(1)" not in html
+    assert "javascript:alert" not in html
+    assert "S&#x27;inscrire" in html or "S'inscrire" in html

@@ -12,7 +12,8 @@ def test_home_shows_the_default_territory_with_its_map(client):
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<h1>Pays de Vannes" in html
+    assert "Je cherche un métier" in html and "J'observe le territoire" in html
+    assert '<h2 class="h1">Pays de Vannes' in html
     pays = Territory.objects.get(key="custom:pays-de-vannes")
     with_shape = pays.communes().exclude(geometry="").count()
     assert with_shape == pays.communes().count() > 50

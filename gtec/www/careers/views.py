@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 from gtec.careers import queries as cq
 from gtec.careers import services
 from gtec.referentials.search import appellation_search
+from gtec_core.outbound import outbound_links
+from gtec_core.qualification import is_long_path
 
 KM_CHOICES = [5, 10, 20, 30, 50, 100]
 MAX_SKILLS = 400
@@ -48,11 +50,16 @@ def base_context(request: HttpRequest, counsellor: bool) -> dict:
 
 
 def start(request: HttpRequest, counsellor: bool = False) -> HttpResponse:
+    """Step 1. Coming back from the results (« Modifier ma description »), the URL carries the chosen
+    appellations and skills, shown again so nothing chosen is lost; the free text stays in the browser."""
     ctx = base_context(request, counsellor)
+    inputs = _inputs(request)
     ctx.update(
         communes=cq.communes_choices(),
-        commune=commune_of(request.GET.get("commune")),
-        km=km_of(request.GET.get("km")),
+        commune=inputs["commune"],
+        km=inputs["max_km"],
+        picked_appellations=cq.appellations_get(inputs["appellations"]),
+        picked_skills=services.skill_labels(inputs["skills"]),
         step=1,
     )
     return render(request, "www/careers/start.html", ctx)
@@ -87,12 +94,26 @@ def review(request: HttpRequest) -> HttpResponse:
             continue
         items = [e for e in services.fiche_skills(app.fiche_id) if e.code_ogr not in known]
         known.update(e.code_ogr for e in items)
+        # A diploma, a certification or a licence is never presumed from a job held: listed apart, unticked.
+        certs = cq.certification_codes([e.code_ogr for e in items])
         groups.append(
             {
                 "title": f"De votre expérience : {app.libelle}",
-                "items": [(e.code_ogr, e.label, e.coeur == "Principale", "") for e in items],
+                "items": [
+                    (e.code_ogr, e.label, e.coeur == "Principale", "", True)
+                    for e in items
+                    if e.code_ogr not in certs
+                ],
             }
         )
+        if certs:
+            groups.append(
+                {
+                    "title": f"Diplômes, certifications et habilitations du métier : {app.libelle}",
+                    "hint": "Cochez seulement ceux que vous avez obtenus : ils ne sont jamais comptés d'office.",
+                    "items": [(e.code_ogr, e.label, False, "", False) for e in items if e.code_ogr in certs],
+                }
+            )
     text = post.get("texte", "")[:5000]
     if text.strip():
         found = [m for m in services.skills_extract(text) if m.code_ogr not in known]
@@ -101,10 +122,10 @@ def review(request: HttpRequest) -> HttpResponse:
             0,
             {
                 "title": "D'après votre description",
-                "items": [(m.code_ogr, m.label, False, m.text) for m in found],
+                "items": [(m.code_ogr, m.label, False, m.text, True) for m in found],
             },
         )
-    kept = [(c, label, False, "") for c, label in services.skill_labels(checked)]
+    kept = [(c, label, False, "", True) for c, label in services.skill_labels(checked)]
     if kept:
         groups.insert(0, {"title": "Compétences retenues", "items": kept})
     query = post.get("q_competence", "").strip()[:100]
@@ -145,15 +166,61 @@ def results(request: HttpRequest, counsellor: bool = False) -> HttpResponse:
     return _render_results(request, inputs, counsellor=counsellor)
 
 
+BANDS = {
+    "proche": "À votre portée",
+    "accessible": "Accessible avec une formation",
+    "reconversion": "Une reconversion",
+}
+
+
+def _cards(result, band: str) -> list[dict]:
+    """One card per path worth showing: never a 0 % match; what is only close to the person's skills is
+    listed apart and never counted as already known; `band` filters (empty: every band)."""
+    levels = cq.entry_levels([v.path.code_rome for v in result.paths] + [a.fiche_id for a in result.origins])
+    held_levels = [levels[a.fiche_id].level for a in result.origins if levels.get(a.fiche_id)]
+    person_level = max((lv for lv in held_levels if lv is not None), default=None)
+    cards = []
+    for v in result.paths:
+        held = [e for e in v.held if e.credit >= 1]
+        near = [e for e in v.held if 0 < e.credit < 1]
+        if not held and v.path.coverage <= 0:
+            continue
+        if band and v.path.band != band:
+            continue
+        cards.append(
+            {
+                "v": v,
+                "held": held,
+                "near": near,
+                "pct": round(v.path.coverage * 100),
+                "band_label": BANDS.get(v.path.band, v.path.band),
+                "entry": levels.get(v.path.code_rome),
+                "long_path": bool(levels.get(v.path.code_rome))
+                and is_long_path(levels[v.path.code_rome], person_level),
+                "outbound": outbound_links(v.path.code_rome, result.commune),
+            }
+        )
+    return cards
+
+
 def _render_results(request, inputs: dict, counsellor: bool = False, saved=None) -> HttpResponse:
     result = services.paths_for(**inputs)
+    band = request.GET.get("bande", "")
+    band = band if band in BANDS else ""
     ctx = base_context(request, counsellor)
     query = [("c", c) for c in inputs["skills"]] + [("a", a) for a in inputs["appellations"]]
     query += [("commune", inputs["commune"])] if inputs["commune"] else []
     query += [("km", inputs["max_km"])] if inputs["max_km"] else []
+    cards = _cards(result, band)
     ctx.update(
         step=3,
         r=result,
+        cards=cards,
+        band=band,
+        band_options=[(b, label, len(_cards(result, b))) for b, label in BANDS.items()],
+        just_saved=saved is not None and request.GET.get("enregistre") == "1",
+        edit_url=f"{reverse('careers_counsellor' if counsellor else 'careers_start')}?{urlencode(query)}",
+        base_query=urlencode(query),
         inputs=inputs,
         saved=saved,
         share_url=request.build_absolute_uri(
@@ -186,7 +253,7 @@ def save(request: HttpRequest) -> HttpResponse:
         commune=commune_of(post.get("commune")),
         max_km=km_of(post.get("km")),
     )
-    return redirect("careers_saved", token=saved.token)
+    return redirect(f"{reverse('careers_saved', args=[saved.token])}?enregistre=1")
 
 
 @require_GET

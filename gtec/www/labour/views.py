@@ -15,6 +15,7 @@ from gtec.labour.exports import write_table
 from gtec.referentials.models import Fiche
 from gtec.territories import queries as tq
 from gtec_core import charts
+from gtec_core.french import sort_french
 from gtec_core.indicators.registry import REGISTRY
 from gtec_core.secrecy import TOTAL, load_rules
 from gtec_core.svgmap import Shape, project
@@ -167,7 +168,7 @@ def _commune_map(territory, table: pl.DataFrame, measure: str) -> tuple[list[dic
     """Commune rows (published cells only) and the choropleth: quantile classes, secret communes hatched."""
     rows = {r["commune"]: r for r in table.iter_rows(named=True)}
     total = rows.pop(TOTAL, None)
-    communes = {c.code: c for c in territory.communes().order_by("name")}
+    communes = {c.code: c for c in sort_french(territory.communes(), key=lambda c: c.name)}
     published = {
         code: (None if r[f"{measure}_secret"] else r[measure]) for code, r in rows.items() if code in communes
     }

@@ -178,6 +178,10 @@ def campaign_action(request, pk: int):
     if action == "ouvrir":
         services.campaign_open(campaign)
         messages.success(request, "Campagne ouverte.")
+    elif action == "clore" and request.POST.get("confirmer") != "1":
+        messages.error(
+            request, "Cochez la case de confirmation pour clore la campagne : rien n'a été changé."
+        )
     elif action == "clore":
         services.campaign_close(campaign)
         messages.success(request, "Campagne close : les réponses sont figées.")

@@ -27,6 +27,11 @@ PER_PAGE = 25
 BINS = (1, 5, 15, 40)  # sessions per commune → map class s1…s4 (s0 = none)
 
 
+def safe_url(url: str | None) -> bool:
+    """Only web addresses become links (a feed may carry `javascript:` or anything else)."""
+    return bool(url) and url.strip().lower().startswith(("https://", "http://"))
+
+
 def parse_date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if value else None
@@ -40,7 +45,7 @@ def filters_from(request: HttpRequest) -> q.CatalogueFilters:
         q=get.get("q", "").strip()[:100],
         rome=get.get("metier", "").strip().upper()[:5],
         commune=get.get("commune", "").strip()[:5],
-        after=parse_date(get.get("du")),
+        after=parse_date(get.get("du")) or (None if get.get("passees") == "1" else dt.date.today()),
         before=parse_date(get.get("au")),
         modalite=get.get("modalite", "") if get.get("modalite", "") in q.MODALITES else "",
         financeur=get.get("financeur", "").strip()[:3],
@@ -101,12 +106,30 @@ def formation(request: HttpRequest, pk: int) -> HttpResponse:
     f = detail.formation
     for action in detail.actions:
         action.financeur_labels = [q.financeur_label(c) for c in action.financeur_codes]
+    today = dt.date.today()
+    sessions = [s for a in detail.actions for s in a.sessions.all() if s.debut and s.debut >= today]
+    prices = sorted({a.prix_total for a in detail.actions if a.prix_total})
+    hours = sorted({a.nombre_heures for a in detail.actions if a.nombre_heures})
+    funding = sorted({label for a in detail.actions for label in a.financeur_labels})
+    link = next((u for u in [f.url, *(a.url for a in detail.actions)] if safe_url(u)), "")
     return render(
         request,
         "www/training/formation.html",
         {
             "d": detail,
             "f": f,
+            "today": today,
+            "next_session": min(sessions, key=lambda s: s.debut) if sessions else None,
+            "price": " à ".join(
+                f"{p:,.0f} €".replace(",", "\u202f") for p in prices[:: max(len(prices) - 1, 1)]
+            ),
+            "hours": " à ".join(f"{h} heures" for h in hours[:: max(len(hours) - 1, 1)]),
+            "funding": funding,
+            "cpf": any("CPF" in label or "compte personnel" in label.lower() for label in funding),
+            "link": link,
+            "niveau_entree": q.niveau_label(f.niveau_entree)
+            if f.niveau_entree and f.niveau_entree != "0"
+            else "",
             "niveau_sortie": q.niveau_label(f.niveau_sortie) if f.niveau_sortie else "",
             "can_edit": perms.can_edit_formation(request.user, f),
             "nav": "formations",

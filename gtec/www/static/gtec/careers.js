@@ -100,3 +100,28 @@
   document.querySelectorAll("[data-print]").forEach(function (b) { b.hidden = false; b.addEventListener("click", function () { window.print(); }); });
   document.querySelectorAll(".share-url").forEach(function (i) { i.addEventListener("focus", function () { i.select(); }); });
 })();
+/* The free text stays in this browser tab (sessionStorage), never on the server: coming back with
+   « Modifier ma description » finds it as it was typed. */
+(function () {
+  "use strict";
+  var box = document.getElementById("texte");
+  if (!box || !window.sessionStorage) { return; }
+  var key = "gtec-parcours-texte";
+  try {
+    if (!box.value && sessionStorage.getItem(key)) { box.value = sessionStorage.getItem(key); }
+    box.addEventListener("input", function () { sessionStorage.setItem(key, box.value); });
+  } catch (e) { /* storage refused: nothing kept */ }
+})();
+/* « Tout décocher / tout cocher » per group of skills (hidden without JavaScript). */
+(function () {
+  "use strict";
+  document.querySelectorAll(".skill-group .group-toggle").forEach(function (bar) {
+    bar.hidden = false;
+    bar.querySelectorAll("[data-check-group]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var on = button.getAttribute("data-check-group") === "on";
+        bar.closest(".skill-group").querySelectorAll("input[type=checkbox]").forEach(function (box) { box.checked = on; });
+      });
+    });
+  });
+})();

@@ -49,3 +49,19 @@
   }
   document.querySelectorAll("input[data-autocomplete]").forEach(setup);
 })();
+/* Scrollable tables are reachable with the keyboard (a focusable region named by its caption or heading). */
+(function () {
+  "use strict";
+  document.querySelectorAll(".scroll").forEach(function (box) {
+    if (box.hasAttribute("tabindex")) { return; }
+    box.setAttribute("tabindex", "0");
+    if (!box.hasAttribute("role")) { box.setAttribute("role", "region"); }
+    if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
+      var caption = box.querySelector("caption");
+      var section = box.closest("section, article");
+      var heading = section ? section.querySelector("h2, h3") : null;
+      var name = caption ? caption.textContent : (heading ? heading.textContent : "Tableau");
+      box.setAttribute("aria-label", name.trim().replace(/\s+/g, " ") + " (défilant)");
+    }
+  });
+})();

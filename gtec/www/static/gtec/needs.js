@@ -40,6 +40,7 @@
       var li = el("li");
       var l = el("label");
       var cb = el("input", { type: "checkbox", "data-skill": String(it.code_ogr) });
+      if (readonly) { cb.disabled = true; }
       cb.checked = !!chosen[it.code_ogr];
       l.appendChild(cb); l.appendChild(document.createTextNode(" " + it.libelle));
       if (it.coeur === "Principale") { l.appendChild(el("span", { "class": "badge core" }, "cœur de métier")); }
@@ -49,6 +50,7 @@
     });
     Object.keys(chosen).forEach(function (code) {  // suggested skills outside the fiche's first items
       var li = el("li"), l = el("label"), cb = el("input", { type: "checkbox", "data-skill": code });
+      if (readonly) { cb.disabled = true; }
       cb.checked = true; l.appendChild(cb); l.appendChild(document.createTextNode(" compétence ROME " + code));
       li.appendChild(l); list.appendChild(li);
     });
@@ -126,7 +128,8 @@
         });
       });
     });
-    fs.appendChild(sugg); fs.appendChild(out);
+    if (!readonly) { fs.appendChild(sugg); }
+    fs.appendChild(out);
     if (!readonly) {
       var rm = el("button", { type: "button", "class": "secondary remove" }, "Retirer ce métier");
       rm.addEventListener("click", function () { collect(); answer.metiers.splice(index, 1); render(); schedule(); });

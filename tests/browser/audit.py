@@ -1,0 +1,49 @@
+"""What every page of a journey must pass: axe-core finds no serious or critical accessibility violation,
+and the page never scrolls sideways (at 390 px as on the desktop)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+RUN = """async () => {
+  const r = await axe.run(document, {resultTypes: ["violations"]});
+  return r.violations.map(v => ({id: v.id, impact: v.impact,
+    targets: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+}"""
+
+
+class Audit:
+    """Collects the problems of every page visited, so that one failure lists them all."""
+
+    def __init__(self, page):
+        if not AXE.exists():
+            pytest.skip("axe-core absent : lancez `make browser` (npm)")
+        self.page = page
+        self.source = AXE.read_text(encoding="utf-8")
+        self.problems: list[str] = []
+        self.pages: list[str] = []
+
+    def check(self, label: str) -> None:
+        page = self.page
+        page.wait_for_load_state("load")
+        self.pages.append(label)
+        if not page.evaluate("() => typeof axe !== 'undefined'"):
+            page.evaluate(self.source)
+        for v in page.evaluate(RUN):
+            if v["impact"] in ("serious", "critical"):
+                self.problems.append(f"{label} : {v['id']} ({v['impact']}) {v['targets']}")
+        scroll, width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        if scroll > width + 1:
+            wide = page.evaluate(
+                """() => [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right >
+                document.documentElement.clientWidth + 1).slice(0, 3).map(e => e.tagName + '.' + e.className)"""
+            )
+            self.problems.append(f"{label} : défilement horizontal ({scroll} px pour {width}) {wide}")
+
+    def assert_clean(self) -> None:
+        assert self.pages, "aucune page contrôlée"
+        assert self.problems == [], "\n".join(self.problems)

@@ -1,0 +1,172 @@
+"""The five journeys of #13 walked end to end, at desktop and phone widths, each page checked by axe-core
+(no serious or critical violation) and for sideways scrolling: a citizen, a company, a coordinator, a
+training body and a counsellor."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.browser.audit import Audit
+from tests.browser.conftest import SHOTS
+from tests.browser.test_needs import django_script
+from tests.training.loading import load_training_data
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+SETUP = """
+import json
+from gtec.organisations.models import ADMIN, CONTRIBUTOR, COORDINATOR, Organisation
+from gtec.surveys import services
+from tests.surveys import helpers as h
+camp = h.campaign()
+for i in range(3):
+    h.submit(camp, h.company(f"Parcours voisine {i}"))
+org = h.company("Parcours clinique", naf="86.10Z")
+services.campaign_invite(camp, [org])
+h.user("rh@parcours.test", org, ADMIN)
+h.user("coord@parcours.test", role=COORDINATOR, terr=camp.territory)
+body = Organisation.objects.create(name="Parcours institut", kind="organisme_formation")
+h.user("of@parcours.test", body, CONTRIBUTOR)
+print(json.dumps([camp.pk, org.pk]))
+"""
+TEARDOWN = """
+from django.contrib.auth import get_user_model
+from gtec.organisations.models import Organisation
+from gtec.surveys.models import Campaign
+Campaign.objects.filter(name="Campagne test").delete()
+Organisation.objects.filter(name__startswith="Parcours ").delete()
+get_user_model().objects.filter(username__endswith="@parcours.test").delete()
+"""
+
+
+@pytest.fixture(scope="module")
+def world(live_url, django_db_blocker, tmp_path_factory, data_dir):
+    load_training_data(django_db_blocker, tmp_path_factory.mktemp("journeys-training"), data_dir)
+    django_script(TEARDOWN)
+    camp, org = json.loads(django_script(SETUP).strip().splitlines()[-1])
+    yield camp, org
+    django_script(TEARDOWN)
+
+
+@pytest.fixture(params=["bureau", "telephone"])
+def screen(request, browser):
+    phone = request.param == "telephone"
+    context = browser.new_context(
+        locale="fr-FR",
+        viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900},
+        is_mobile=phone,
+        has_touch=phone,
+    )
+    pg = context.new_page()
+    pg.width_label = request.param
+    yield pg
+    context.close()
+
+
+def login(page, live_url, username):
+    page.goto(live_url + "/comptes/connexion/")
+    page.get_by_label("Courriel (identifiant)").fill(username)
+    page.get_by_label("Mot de passe").fill("mot-de-passe-test")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/besoins/")
+
+
+def test_citizen_finds_reachable_jobs_and_keeps_a_private_link(screen, live_url, world):
+    page, audit = screen, Audit(screen)
+    page.goto(live_url + "/")
+    audit.check("accueil")
+    page.get_by_role("link", name="Je cherche un métier").click()
+    page.wait_for_url("**/parcours/")
+    audit.check("parcours : décrire")
+    page.fill("#metier", "serveur")
+    page.fill("#texte", "J'ai été serveuse pendant 5 ans dans une crêperie, bénévole aux Restos du cœur.")
+    page.get_by_role("button", name="Voir mes compétences").click()
+    page.wait_for_url("**/parcours/competences/")
+    audit.check("parcours : vérifier")
+    page.get_by_role("button", name="Voir les métiers à ma portée").click()
+    page.wait_for_url("**/parcours/resultats/**")
+    assert page.get_by_role("heading", name="En bref").is_visible()
+    audit.check("parcours : résultats")
+    page.screenshot(path=str(SHOTS / f"parcours-resultats-{page.width_label}.png"), full_page=False)
+    page.get_by_role("button", name="Enregistrer et obtenir un lien privé").click()
+    page.wait_for_url("**/parcours/s/**")
+    assert page.get_by_role("status").inner_text().startswith("Votre parcours est enregistré")
+    audit.check("parcours : lien privé")
+    for path in (
+        "/methodes/",
+        "/accessibilite/",
+        "/mentions-legales/",
+        "/donnees-personnelles/",
+        "/contact/",
+    ):
+        page.goto(live_url + path)
+        audit.check(path)
+    audit.assert_clean()
+
+
+def test_company_opens_its_questionnaire(screen, live_url, world):
+    camp, org = world
+    page, audit = screen, Audit(screen)
+    page.goto(live_url + "/")
+    page.get_by_role("link", name="Je recrute").click()
+    login(page, live_url, "rh@parcours.test")
+    audit.check("besoins : accueil entreprise")
+    page.goto(live_url + f"/besoins/campagnes/{camp}/questionnaire/{org}/")
+    audit.check("besoins : questionnaire")
+    page.goto(live_url + f"/besoins/organisations/{org}/")
+    audit.check("besoins : organisation")
+    audit.assert_clean()
+
+
+def test_coordinator_follows_the_campaign_and_the_territory(screen, live_url, world):
+    camp, _ = world
+    page, audit = screen, Audit(screen)
+    login(page, live_url, "coord@parcours.test")
+    audit.check("besoins : accueil coordinateur")
+    page.goto(live_url + f"/besoins/campagnes/{camp}/suivi/")
+    audit.check("besoins : suivi de campagne")
+    page.goto(live_url + f"/besoins/campagnes/{camp}/")
+    audit.check("besoins : résultats agrégés")
+    page.goto(live_url + "/territoires/custom:pays-de-vannes/marche-du-travail/")
+    audit.check("marché du travail")
+    page.goto(live_url + "/comparer/")
+    audit.check("comparer")
+    page.goto(live_url + "/formations/manquantes/")
+    audit.check("formations manquantes")
+    audit.assert_clean()
+
+
+def test_training_body_reads_the_catalogue_and_adds_an_offer(screen, live_url, world):
+    page, audit = screen, Audit(screen)
+    login(page, live_url, "of@parcours.test")
+    page.goto(live_url + "/")
+    page.get_by_role("link", name="Je forme").click()
+    page.wait_for_url("**/formations/manquantes/**")
+    audit.check("je forme : formations manquantes")
+    page.goto(live_url + "/formations/")
+    audit.check("catalogue")
+    page.locator("#catalogue li > a").first.click()
+    page.wait_for_url("**/formations/*/")
+    assert page.get_by_role("heading", name="S'inscrire, se renseigner").is_visible()
+    audit.check("formation")
+    page.goto(live_url + "/formations/nouvelle/")
+    audit.check("nouvelle formation")
+    audit.assert_clean()
+
+
+def test_counsellor_explores_paths_for_a_person(screen, live_url, world):
+    page, audit = screen, Audit(screen)
+    page.goto(live_url + "/")
+    page.get_by_role("link", name="J'accompagne").click()
+    page.wait_for_url("**/parcours/conseil/")
+    audit.check("conseil : décrire")
+    page.fill("#metier", "aide-soignant")
+    page.get_by_role("button", name="Voir mes compétences").click()
+    page.wait_for_url("**/parcours/competences/")
+    audit.check("conseil : vérifier")
+    page.get_by_role("button", name="Voir les métiers à ma portée").click()
+    page.wait_for_url("**/parcours/conseil/resultats/**")
+    audit.check("conseil : résultats")
+    audit.assert_clean()
