@@ -39,6 +39,9 @@ _DECLARED = (
         compute=labour.bmo_projects,
         documentation="Nombre de projets de recrutement publié par bassin ; « * » = secret à la source. "
         "Le total « tous métiers » est la somme des seules cellules publiées.",
+        reading="Nombre d'embauches que les employeurs prévoient pour l'année, d'après leurs réponses à "
+        "l'enquête. Un « s » marque un nombre que France Travail ne publie pas (secret statistique) ; le total "
+        "ne compte que les nombres publiés.",
     ),
     Indicator(
         name="bmo_difficulty_rate",
