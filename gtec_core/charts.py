@@ -173,3 +173,85 @@ def centre(d: str) -> tuple[float, float] | None:
         if best is None or area > best[0]:
             best = (area, (round((min(xs) + max(xs)) / 2, 1), round((min(ys) + max(ys)) / 2, 1)))
     return best[1] if best else None
+
+
+@dataclass(frozen=True)
+class Segment:
+    key: str
+    x: float
+    width: float
+    value: float
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    y: float
+    segments: list[Segment]
+    total: float
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    left: int
+    bar_height: int
+    zero: float
+    bars: list[Bar]
+    xticks: list[Tick]
+    empty: bool
+
+    @property
+    def viewbox(self) -> str:
+        return f"0 0 {self.width} {self.height}"
+
+
+def stacked_bars(
+    rows: Sequence[tuple[str, Sequence[tuple[str, float]]]],
+    *,
+    width: int = 640,
+    left: int = 220,
+    right: int = 16,
+    bar_height: int = 18,
+    gap: int = 8,
+    top: int = 8,
+    bottom: int = 24,
+) -> BarChart:
+    """Horizontal stacked bars: rows = [(label, [(segment key, value)])]. Positive segments stack to the
+    right of zero, negative ones to its left (e.g. job losses beside replacement needs)."""
+    height = top + bottom + len(rows) * (bar_height + gap)
+    if not rows:
+        return BarChart(width, height, left, bar_height, float(left), [], [], True)
+    pos = [sum(v for _, v in segs if v > 0) for _, segs in rows]
+    neg = [sum(v for _, v in segs if v < 0) for _, segs in rows]
+    lo, hi = min(0.0, min(neg)), max(0.0, max(pos))
+    if hi == lo:
+        hi = lo + 1.0
+    step = nice_step(hi - lo)
+    lo = math.floor(lo / step) * step
+    hi = math.ceil(hi / step) * step
+    plot_w = width - left - right
+
+    def x_of(v: float) -> float:
+        return left + plot_w * (v - lo) / (hi - lo)
+
+    bars = []
+    for i, (label, segs) in enumerate(rows):
+        y = top + i * (bar_height + gap)
+        up, down, out = 0.0, 0.0, []
+        for key, v in segs:
+            if v >= 0:
+                start, up = up, up + v
+                out.append(Segment(key, round(x_of(start), 1), round(x_of(up) - x_of(start), 1), v))
+            else:
+                end, down = down, down + v
+                out.append(Segment(key, round(x_of(down), 1), round(x_of(end) - x_of(down), 1), v))
+        bars.append(Bar(label, y, out, sum(v for _, v in segs)))
+    ticks = []
+    k = 0
+    while lo + k * step <= hi + step * 1e-9:
+        v = lo + k * step
+        ticks.append(Tick(v, round(x_of(v), 1), format_number(round(v, 6))))
+        k += 1
+    return BarChart(width, height, left, bar_height, round(x_of(0.0), 1), bars, ticks, False)

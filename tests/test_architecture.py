@@ -63,6 +63,7 @@ APP_ORDER = [
     "surveys",
     "training",
     "careers",
+    "prospective",
     "ops",
     "www",
     "api",

@@ -36,6 +36,11 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in (env("CSRF_TRUSTED_ORIGINS", "") or "
 
 GTEC_DATA_DIR = Path(env("GTEC_DATA_DIR") or default_data_dir())
 GTEC_DEFAULT_TERRITORY = env("GTEC_DEFAULT_TERRITORY", "custom:pays-de-vannes")
+# Anonymous reads of /api/v1 per client address (a token lifts the limit), counted in the default cache.
+GTEC_API_ANON_RATE = env("GTEC_API_ANON_RATE", "120/m")
+# Reverse proxies in front of GTEC: the client address is read from X-Forwarded-For only through them
+# (0: REMOTE_ADDR, so a client cannot choose its own address to escape the limit).
+NINJA_NUM_PROXIES = int(env("GTEC_API_PROXIES", "0") or 0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -53,8 +58,11 @@ INSTALLED_APPS = [
     "gtec.organisations",
     "gtec.surveys",
     "gtec.careers",
+    "gtec.prospective",
     "gtec.ops",
     "gtec.www",
+    "ninja",
+    "gtec.api",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +104,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded database lives in var/: created here so that `gtec migrate` works on a fresh clone.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the site read while an import writes; a generous timeout avoids "database is locked".
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 30,

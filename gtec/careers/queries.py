@@ -82,3 +82,28 @@ def entry_levels(codes_rome: list[str]) -> dict[str, EntryLevel]:
     """The diploma level each fiche asks for, read from its ROME access text (gtec_core.qualification)."""
     rows = Fiche.objects.filter(code_rome__in=codes_rome).values_list("code_rome", "acces_metier")
     return {code: entry_level(text) for code, text in rows}
+
+
+def reachable_fiches(
+    code_rome: str, *, demand: dict[str, float] | None = None, limit: int = 8
+) -> list[tuple[str, str, float, str]]:
+    """The fiches a person who held `code_rome` can reach (the career-path engine: the fiche's own skills,
+    its ROME mobility links, and an optional demand factor by fiche in [0, 1]): [(code, label, coverage,
+    band)], best first. Read by the stress tests (absorption of displaced workers)."""
+    from gtec.careers.services import engine
+    from gtec_core.paths.ranker import rank_paths
+
+    eng = engine()
+    skills = set(eng.matrix.fiche_skills(code_rome))
+    if not skills:
+        return []
+    ranked = rank_paths(
+        eng.matrix,
+        skills,
+        eng.params,
+        origins=[code_rome],
+        mobility=eng.mobilities,
+        demand=demand,
+        limit=limit,
+    )
+    return [(p.code_rome, p.label, p.coverage, p.band) for p in ranked]

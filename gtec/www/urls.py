@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("gtec.www.training.urls")),
     path("", include("gtec.www.careers.urls")),
     path("", include("gtec.www.needs.urls")),
+    path("", include("gtec.www.prospective.urls")),
 ]

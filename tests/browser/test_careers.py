@@ -40,7 +40,8 @@ def test_free_text_on_a_phone_to_results_and_saved_link(small_phone, live_url):
     assert page.locator(".unavailable").first.inner_text() == "donnée locale indisponible"
     page.screenshot(path=str(SHOTS / "parcours-resultats-mobile.png"), full_page=True)
     page.get_by_role("button", name="Enregistrer et obtenir un lien privé").click()
-    page.wait_for_url("**/parcours/s/*/")
+    page.wait_for_url("**/parcours/s/**")
+    assert page.get_by_role("status").inner_text().startswith("Votre parcours est enregistré")
     private = page.url
     page.get_by_role("button", name="Supprimer ce parcours").click()
     assert "supprimé" in page.locator("h1").inner_text()

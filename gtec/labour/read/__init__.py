@@ -1,7 +1,7 @@
 """The read side of the labour app: every figure a page, an export, the API or another app shows comes from
 here and goes through the one secrecy mechanism (`gtec_core.secrecy`). `cells` (the published cell and shared
 lookups), `territory` (a territory's figures, and the one `dashboard(territory, period)` call behind its page), `exports` (the
-published tables), `occupation` (a ROME fiche in a territory) and `local` (the typed contract of the other
+published tables), `occupation` (a ROME fiche in a territory), `prospective` (the inputs of the projections) and `local` (the typed contract of the other
 apps)."""
 
 from __future__ import annotations
@@ -50,6 +50,18 @@ from gtec.labour.read.occupation import (  # noqa: F401
     national_portrait,
     occupation_detail,
     official_tension,
+)
+from gtec.labour.read.prospective import (  # noqa: F401
+    EMPLOI_LEVELS,
+    bmo_seasonal_shares,
+    dares_departement_faps,
+    establishments_by_siret,
+    establishments_of,
+    fap87_fiches,
+    jobseekers_by_year,
+    local_employment,
+    national_age_pyramids,
+    rome_fap87,
 )
 from gtec.labour.read.territory import (  # noqa: F401
     FIGURE_SOURCES,

@@ -251,6 +251,9 @@ def occupation(request: HttpRequest, key: str, code_rome: str) -> HttpResponse:
         "official": q.official_tension(territory, faps2009),
         "portrait": q.national_portrait(faps2009),
     }
+    from gtec.prospective.queries import occupation_projection
+
+    context["projection"] = occupation_projection(territory.key, sorted({f[:3] for f in faps2009}))
     if period is not None:
         detail = q.occupation_detail(territory, fiche, period)
         unavailable = q.Cell(q.UNAVAILABLE, None, "missing")

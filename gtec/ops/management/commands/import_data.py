@@ -2,9 +2,10 @@
 
 Referentials and national tables, read from the data folder (GTEC_DATA_DIR): `rome`, `fap`, `passerelle`
 (the FAP-2021 ↔ ROME bridge built from both), `geo`, `bmo`, `dares`, `defm` (the real job-seeker series by
-commune), or `all` of them in that order, which then computes the public figures (BMO, Dares) of every bassin,
+commune), `metiers2030` (the official projection), or `all` of them in that order, which then computes the public figures (BMO, Dares) of every bassin,
 zone d'emploi, département and région (`--no-compute` to skip). Territory files, given as paths: `stmt FILE`, `offres FILE...`,
-`sirene FILE`, `emploi FILE`, `lheo FILE` (training offer), and `demo DIR` for a folder written by
+`sirene FILE`, `emploi FILE`, `lheo FILE` (training offer), `staffing FILE` (sector × occupation matrix),
+and `demo DIR` for a folder written by
 `gtec demo generate` (every file it lists, marked synthetic)."""
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from gtec.imports.sync import Counts
 from gtec_core.errors import SourceError
 from gtec_core.tabular import sha256_file
 
-SOURCES = ["rome", "fap", "passerelle", "geo", "bmo", "dares", "defm"]
-FILE_SOURCES = ["stmt", "offres", "sirene", "emploi", "demo", "lheo"]
+SOURCES = ["rome", "fap", "passerelle", "geo", "bmo", "dares", "defm", "metiers2030"]
+FILE_SOURCES = ["stmt", "offres", "sirene", "emploi", "demo", "lheo", "staffing"]
 FOLDERS = {
     "rome": "rome4",
     "fap": "fap_rome",
@@ -32,6 +33,7 @@ FOLDERS = {
     "bmo": "bmo",
     "dares": ".",
     "defm": "stmt_defm",
+    "metiers2030": ".",  # the official projection « Les métiers en 2030 » (gtec.prospective)
 }
 # demo manifest kind -> importer, in dependency order
 # the scales whose figures `gtec import all` computes from the national files (BMO by bassin, Dares by
@@ -52,6 +54,7 @@ def folder_fingerprint(folder: Path) -> str:
 
 def run_source(source: str, data_dir: Path, progress):
     from gtec.labour.services import bmo_import, dares_import, defm_import
+    from gtec.prospective.services import metiers2030_import
     from gtec.referentials.services import bridge_import, fap_import, rome_import
     from gtec.territories.services import geo_import
 
@@ -64,6 +67,7 @@ def run_source(source: str, data_dir: Path, progress):
         "bmo": bmo_import,
         "dares": dares_import,
         "defm": defm_import,
+        "metiers2030": metiers2030_import,
     }[source]
     return importer(folder, progress=progress)
 
@@ -73,6 +77,10 @@ def run_file_source(source: str, paths: list[Path], progress, *, synthetic: bool
 
     if source == "offres":
         return services.offers_import(paths, synthetic=synthetic, progress=progress)
+    if source == "staffing" and len(paths) == 1:
+        from gtec.prospective.services import staffing_import
+
+        return staffing_import(paths[0], synthetic=synthetic, progress=progress)
     if len(paths) != 1:
         raise CommandError(f"`gtec import {source}` attend un seul fichier")
     importer = {
