@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "gtec.jobs",
     "gtec.maintenance",
     "gtec.prospective",
+    "gtec.ops",
     "gtec.www",
     "ninja",
     "gtec.api",

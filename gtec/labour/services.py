@@ -276,6 +276,43 @@ def stmt_import(
     return version, counts
 
 
+DEFM_FILE = "emploi_demandeur_par_commune_odis.csv"
+DEFM_KEY = ("niveau_geo", "code_geo", "mois")
+
+
+def defm_import(folder: Path, *, progress=None) -> tuple[str, dict[str, Counts]]:
+    """The real public series of registered job seekers by commune, département and région per month
+    (`data/stmt_defm`), stored as published (`SerieDemandeurs`), marked real with its vintage. All or nothing;
+    an unchanged file changes nothing."""
+    path = Path(folder) / DEFM_FILE
+    if not path.is_file():
+        raise SourceError(path, "fichier introuvable (série des demandeurs d'emploi par commune)")
+    frame = stmt_source.read_commune_series(path)
+    rows = frame.select(
+        pl.col("month").alias("mois"),
+        pl.col("level").alias("niveau_geo"),
+        pl.col("code").alias("code_geo"),
+        pl.col("job_seekers").alias("demandeurs"),
+    )
+    if progress:
+        progress("demandeurs par commune (série publique)", rows.height)
+    with transaction.atomic():
+        counts = {"demandeurs_communes": sync_frame(m.SerieDemandeurs, rows, DEFM_KEY)}
+        first, last = rows["mois"].min(), rows["mois"].max()
+        version = f"demandeurs d'emploi par commune {first:%m/%Y} à {last:%m/%Y}"
+        importrun_record(
+            source="defm",
+            version=version,
+            data_dir=path.parent,
+            files=_files(path),
+            counts=counts,
+            synthetic=False,
+            notes="Export tiers (13_odis) des statistiques France Travail, arrondi à la dizaine ; communes "
+            "de 5 000 habitants et plus ; catégorie ABC présumée (non documentée).",
+        )
+    return version, counts
+
+
 def _durable(contract_type: str | None, label: str | None) -> bool:
     """CDI, or a fixed-term contract of more than 6 months (`typeContratLibelle` « CDD - 12 Mois »): the Dares
     « offres durables » of the non-durability indicator."""
@@ -552,22 +589,4 @@ def read_manifest(folder: Path) -> dict:
         raise SourceError(path, f"JSON illisible ({exc.msg})", line=exc.lineno) from None
 
 
-def bridge_import(data_dir: Path, *, progress=None) -> tuple[str, dict[str, Counts]]:
-    """Build the FAP-2021 ↔ ROME bridge from the ROME and FAP files (`gtec_core.occupations`) and store it."""
-    from gtec_core import occupations
-
-    data_dir = Path(data_dir)
-    frame = occupations.fap2021_rome_bridge(data_dir)
-    rows = frame.select("code_fap2021", "code_rome", "weight", "rome_share", "route", "confidence").to_dicts()
-    if progress:
-        progress("passerelle", len(rows))
-    with transaction.atomic():
-        counts = {"passerelle": sync(m.PasserelleFapRome, rows, ("code_fap2021", "code_rome"))}
-        importrun_record(
-            source="passerelle",
-            version="FAP-2021 ↔ ROME 4.0 (approximation GTEC)",
-            data_dir=data_dir,
-            files={},
-            counts=counts,
-        )
-    return "FAP-2021 ↔ ROME", counts
+from gtec.referentials.services import bridge_import  # noqa: E402, F401  (moved with the bridge)

@@ -3,12 +3,12 @@ secrecy, and the give-to-get comparison offered to each organisation that answer
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import polars as pl
 from django.db.models import Q
 
+from gtec.labour.read import local as labour
 from gtec.organisations.models import Member, Organisation
 from gtec.referentials.models import Competence, Fiche, Savoir
 from gtec.surveys.models import Campaign, Participation, Response
@@ -212,15 +212,10 @@ def campaign_progress(campaign: Campaign) -> dict:
 
 
 def official_tension(territory_key: str, codes: list[str]) -> dict[str, dict]:
-    """DARES tension of the occupations, from the labour-market app when it is installed:
-    `gtec.labour.queries.tension_for(territory_key, codes_rome) -> {code: {value, category, status,
-    vintage}}`. Missing app, function or code: « donnée indisponible »."""
-    try:
-        module = importlib.import_module("gtec.labour.queries")
-        found = module.tension_for(territory_key, list(codes)) or {}
-    except (ImportError, AttributeError, LookupError, TypeError, ValueError):  # optional app: no figure
-        found = {}
-    return {c: found.get(c) or {"status": UNAVAILABLE} for c in codes}
+    """The local composite tension of the occupations (`gtec.labour.read.local.tension_figures`): value,
+    category, status, vintage; an occupation without figures is « donnée indisponible »."""
+    found = labour.tension_figures(territory_key, list(codes))
+    return {c: asdict(found[c]) if c in found else {"status": UNAVAILABLE} for c in codes}
 
 
 def give_to_get(campaign: Campaign, organisation: Organisation, records=None) -> dict:

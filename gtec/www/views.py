@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from gtec.imports.models import ImportRun
-from gtec.labour import queries as lq
+from gtec.labour import read as lq
 from gtec.referentials import queries as rq
 from gtec.referentials.search import appellation_index, appellation_search
 from gtec.territories import queries as tq
