@@ -11,7 +11,7 @@ export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
 DEMO_DIR ?= var/demo
 
-.PHONY: install browser pdf-libs demo demo-data serve import test test-sqlite test-postgres quality bench clean
+.PHONY: install browser pdf-libs demo demo-data serve serve-prod worker import test test-sqlite test-postgres quality bench backup clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,36 @@ demo: demo-data
 serve: install
 	$(BIN)/gtec serve $(HOST):$(PORT)
 
+# Production server (docs/deploiement.md): production settings, Redis, migrations, static files, the referentials
+# on first run, then gunicorn on $(GTEC_BIND) with one job worker beside it. SECRET_KEY comes from the
+# environment, else from var/secret-key (created once, readable by its owner only).
+GTEC_BIND ?= 127.0.0.1:8000
+PROD := DJANGO_SETTINGS_MODULE=config.settings.prod SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret-key)}"
+
+var/secret-key:
+	mkdir -p var && (umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@)
+
+redis-check: install
+	@$(BIN)/python -c "import os, redis; redis.Redis.from_url(os.environ.get('REDIS_URL') or 'redis://127.0.0.1:6379/0').ping()" 2>/dev/null \
+	  || { echo "Redis injoignable (REDIS_URL, par défaut redis://127.0.0.1:6379/0) : installez et démarrez redis-server"; exit 1; }
+
+serve-prod: install var/secret-key redis-check
+	$(PROD) $(BIN)/gtec migrate --noinput -v0
+	@$(PROD) $(BIN)/gtec shell -v0 -c "import sys; from gtec.imports.models import ImportRun; sys.exit(0 if ImportRun.objects.filter(source='rome').exists() else 1)" \
+	  || $(PROD) $(BIN)/gtec import all
+	$(PROD) $(BIN)/gtec collectstatic --noinput -v0
+	@echo ""
+	@echo "  GTEC (production) écoute sur http://$(GTEC_BIND)/ — derrière un proxy HTTPS (Ctrl-C pour arrêter)"
+	@echo ""
+	$(PROD) GTEC_BIND=$(GTEC_BIND) bash -c '$(BIN)/gtec worker & worker=$$!; trap "kill $$worker" EXIT; $(BIN)/gunicorn -c config/gunicorn.conf.py config.wsgi'
+
+worker: install var/secret-key redis-check
+	$(PROD) $(BIN)/gtec worker
+
+# `make backup` writes var/backups/gtec-DATE.(sqlite3|dump); `gtec restore FILE` puts one back.
+backup: install
+	$(BIN)/gtec backup
+
 quality: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -72,9 +102,11 @@ bench: install
 	$(BIN)/python bench/eval_paths.py
 	$(BIN)/python bench/eval_matching.py
 	$(BIN)/python bench/report.py
+	$(BIN)/python bench/eval_text.py
 	$(BIN)/python bench/prospective.py
 	$(if $(BENCH_POSTGRES),$(BIN)/python bench/prospective.py --db postgres)
 	$(BIN)/python bench/api_load.py
+	$(BIN)/python bench/load.py --clients 50 --seconds 60
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

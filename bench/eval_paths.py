@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gtec_core.matching.evaluation import read_skills  # noqa: E402
-from gtec_core.matching.loader import load_skill_extractor  # noqa: E402
+from gtec_core.matching.evaluation import read_texts  # noqa: E402
+from gtec_core.matching.loader import load_engine  # noqa: E402
 from gtec_core.paths.evaluation import mobility_recovery  # noqa: E402
 from gtec_core.paths.loader import load_matrix, load_mobilities  # noqa: E402
 from gtec_core.paths.matrix import SkillWeights  # noqa: E402
@@ -107,12 +107,12 @@ def main() -> None:
     print(
         f"  depuis une fiche (≈ 57 compétences) : p50 {statistics.median(times):.1f} ms, p95 {q[-1]:.1f} ms"
     )
-    extractor = load_skill_extractor(args.rome)
+    engine = load_engine(args.rome, None, ROOT / "var" / "cache")
     times = []
-    texts = [row["text"] for row in read_skills(ROOT / "tests" / "data" / "eval_skills.jsonl")]
+    texts = [row.text for row in read_texts(ROOT / "tests" / "data" / "text_eval" / "texts_dev.jsonl")]
     for text in texts * 5:
         t = time.perf_counter()
-        person = {m.code_ogr for m in extractor.extract(text)}
+        person = {m.code_ogr for m in engine.extract(text, with_competences=True)}
         for p in rank_paths(matrix, person, params):
             matrix.explain(p.code_rome, person)
         times.append((time.perf_counter() - t) * 1000)

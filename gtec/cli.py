@@ -23,11 +23,16 @@ ALIASES = {
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     if len(argv) > 1 and argv[1] in ALIASES:
         argv[1] = ALIASES[argv[1]]
-    execute_from_command_line(["gtec", *argv[1:]])
+    try:
+        execute_from_command_line(["gtec", *argv[1:]])
+    except ImproperlyConfigured as exc:  # e.g. production settings without SECRET_KEY: say it plainly
+        sys.stderr.write(f"Configuration incorrecte : {exc}\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

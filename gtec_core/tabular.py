@@ -241,3 +241,15 @@ def check_frame(path: Path, frame: pl.DataFrame, columns: Sequence[Column], key:
             row = frame.filter(repeated).row(0, named=True)
             label = ", ".join(f"{k}={row[k]}" for k in key)
             raise SourceError(path, f"clé en double ({label})", line=line, column=key[0])
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A text cell no spreadsheet runs as a formula (CSV/XLSX formula injection): text starting with
+    = + - @ tab or CR gets a leading apostrophe, which spreadsheets read as « this is text ». Numbers and
+    other values pass unchanged. Every CSV/XLSX export writes its cells through this function."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value

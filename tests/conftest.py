@@ -26,7 +26,9 @@ def data_dir() -> Path:
 def django_db_setup(django_db_setup, django_db_blocker, data_dir):
     """Import every referential once per session (committed in the test database)."""
     with django_db_blocker.unblock():
-        call_command("import_data", "all", "--data-dir", str(data_dir), stdout=open(os.devnull, "w"))
+        call_command(
+            "import_data", "all", "--data-dir", str(data_dir), "--no-compute", stdout=open(os.devnull, "w")
+        )
 
 
 @pytest.fixture

@@ -49,3 +49,72 @@ def test_the_checker_sees_a_violation(tmp_path):
     sample = tmp_path / "x.py"
     sample.write_text("from django.db import models\nimport gtec.www.views\n")
     assert {"django.db", "gtec.www.views"} <= imports_of(sample)
+
+
+# The declared order of the apps: an app imports only apps before it (its own modules aside). `imports` holds
+# the provenance and the bulk-write helpers every app uses; `ops` runs several apps in turn (import, demo,
+# data) and sits above them; `www` (all HTTP) and `api` are on top.
+APP_ORDER = [
+    "imports",
+    "referentials",
+    "territories",
+    "labour",
+    "organisations",
+    "surveys",
+    "training",
+    "careers",
+    "prospective",
+    "ops",
+    "www",
+    "api",
+]
+# known upward imports, each with its reason, to be removed (not to be added to)
+UPWARD_EXCEPTIONS = {
+    # deleting an account erases the person's survey answers and access log (deletion scope, #14)
+    ("organisations", "surveys"),
+}
+# within the labour app, the write side (observations) and the read side (read) do not reach each other
+LABOUR_SIDES = {"observations": "gtec.labour.read", "read": "gtec.labour.observations"}
+
+
+def app_of(path: Path) -> str:
+    rel = path.relative_to(ROOT / "gtec")
+    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+
+
+def test_apps_import_only_apps_declared_before_them():
+    present = {app_of(p) for p in python_files("gtec")} - {"__init__", "cli"}
+    assert present <= set(APP_ORDER), f"app(s) to place in APP_ORDER: {sorted(present - set(APP_ORDER))}"
+    offenders = {}
+    for p in python_files("gtec"):
+        app = app_of(p)
+        if app not in APP_ORDER:
+            continue
+        for module in imports_of(p):
+            parts = module.split(".")
+            if parts[0] != "gtec" or len(parts) < 2 or parts[1] == app or parts[1] not in APP_ORDER:
+                continue
+            if APP_ORDER.index(parts[1]) > APP_ORDER.index(app) and (app, parts[1]) not in UPWARD_EXCEPTIONS:
+                offenders.setdefault(str(p.relative_to(ROOT)), []).append(module)
+    assert offenders == {}
+
+
+def test_labour_write_and_read_sides_are_separate():
+    offenders = {}
+    for side, forbidden in LABOUR_SIDES.items():
+        for p in python_files(f"gtec/labour/{side}"):
+            bad = sorted(m for m in imports_of(p) if m.startswith(forbidden))
+            if bad:
+                offenders[str(p.relative_to(ROOT))] = bad
+    assert offenders == {}
+
+
+def test_no_importlib_on_project_modules():
+    """Apps reach each other by plain imports of their read modules, never through `importlib` (which hides
+    the dependency from this test and turns a missing name into a silent fallback)."""
+    offenders = []
+    for p in python_files("gtec") + python_files("gtec_core"):
+        text = p.read_text(encoding="utf-8")
+        if "importlib" in imports_of(p) or "import_module(" in text:
+            offenders.append(str(p.relative_to(ROOT)))
+    assert offenders == []

@@ -7,8 +7,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_setting_read_from_the_environment_is_documented():
-    source = (ROOT / "config" / "settings" / "base.py").read_text(encoding="utf-8")
-    names = set(re.findall(r'env(?:_bool)?\("([A-Z_]+)"', source))
+    source = "".join(
+        (ROOT / "config" / "settings" / name).read_text(encoding="utf-8") for name in ("base.py", "prod.py")
+    )
+    source += (ROOT / "config" / "gunicorn.conf.py").read_text(encoding="utf-8")
+    names = set(re.findall(r'env(?:_bool|_int|_list)?\("([A-Z_]+)"', source))
     doc = (ROOT / "docs" / "environment.md").read_text(encoding="utf-8")
     assert names >= {"GTEC_DATA_DIR", "DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
     missing = sorted(n for n in names if f"`{n}`" not in doc)

@@ -27,7 +27,8 @@ def default_data_dir() -> Path:
     return shared if shared.is_dir() else BASE_DIR / "data"
 
 
-SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me")
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me"  # refused by config.settings.prod
+SECRET_KEY = env("SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip() for h in (env("ALLOWED_HOSTS", "127.0.0.1,localhost") or "").split(",") if h.strip()
@@ -60,7 +61,10 @@ INSTALLED_APPS = [
     "gtec.careers",
     "gtec.diagnostics",
     "gtec.actions",
+    "gtec.jobs",
+    "gtec.maintenance",
     "gtec.prospective",
+    "gtec.ops",
     "gtec.www",
     "ninja",
     "gtec.api",
@@ -68,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,6 +82,25 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Security headers (HSTS and secure cookies are set by the production settings). The pages load their
+# scripts and styles from /static/ only: no inline script, style element or style attribute.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -115,6 +139,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every login form goes through the throttled backend (gtec/organisations/auth.py); its counters live in
+# the default cache, which production shares between processes (Redis).
+AUTHENTICATION_BACKENDS = ["gtec.organisations.auth.ThrottledModelBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
@@ -128,6 +162,28 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Cache: Redis when REDIS_URL is set (shared by every server process and the job workers: login throttle,
+# labour read side, job progress); otherwise each process keeps its own local-memory cache (embedded default).
+REDIS_URL = env("REDIS_URL", "") or ""
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "gtec") or "gtec"
+
+
+def cache_config(redis_url: str) -> dict:
+    if redis_url:
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    else:
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    return {"default": {**backend, "KEY_PREFIX": CACHE_KEY_PREFIX}}
+
+
+CACHES = cache_config(REDIS_URL)
+
+# Background jobs (gtec/jobs): on the RQ queue GTEC_JOBS_QUEUE of REDIS_URL, run by `gtec worker`; without
+# Redis (embedded default, tests) they run at once in the process that enqueues them.
+GTEC_JOBS_EAGER = env_bool("GTEC_JOBS_EAGER", not REDIS_URL)
+GTEC_JOBS_QUEUE = env("GTEC_JOBS_QUEUE", "gtec") or "gtec"
+GTEC_JOBS_DIR = Path(env("GTEC_JOBS_DIR") or BASE_DIR / "var" / "jobs")
 
 LOGGING = {
     "version": 1,

@@ -11,3 +11,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"{_TEST_DB}.sqlite3")}  # noqa: F405
 else:
     DATABASES["default"]["TEST"] = {"NAME": _TEST_DB.replace("-", "_")}  # noqa: F405
+
+# Tests use a local-memory cache and run jobs at once, whatever REDIS_URL says; the tests of the Redis cache
+# and of the RQ worker (tests/jobs, tests/deploy) reach Redis on their own database number and key prefix.
+CACHES = cache_config("")  # noqa: F405
+GTEC_JOBS_EAGER = True

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 
 from gtec.api import services
 from gtec.api.models import WIDGET
-from gtec.labour import queries as lq
+from gtec.labour import read as lq
 from gtec.referentials import queries as rq
 from gtec.referentials.search import appellation_search
 from gtec.territories import queries as tq

@@ -1,20 +1,16 @@
 """Career paths for a person: the engine (gtec_core.paths) on the imported ROME, plus the local inputs other
-apps publish, each optional.
-
-Integration points, called only when importable (the apps are written separately):
-- `gtec.labour.queries.local_demand(territory_key: str, codes_rome: list[str]) -> dict[str, dict]`: per
-  fiche, figures read under the keys of LOCAL_FIGURES (aliases accepted), plus `vintage` / `source`;
-- `gtec.training.queries.sessions_for_fiches(codes_rome, commune=..., max_km=..., limit=...)`: per fiche
-  (a mapping code → sessions, or sessions that carry `code_rome`), each session a mapping or an object with
-  `intitule`, `organisme`, `commune`, `date_debut`, `distance_km`, `url` (aliases accepted);
-- `gtec.labour.queries.establishments_for_fiches(codes_rome, commune=..., max_km=..., limit=...)`:
-  same shape, each establishment with `denomination`, `commune`, `naf`, `distance_km`.
-Any of them missing or failing leaves its factor out and the page says « donnée locale indisponible ».
+apps publish, read through their read modules:
+- `gtec.labour.read.local.local_figures(territory_key, codes_rome)` → `LocalFigures` per fiche (the figures of
+  LOCAL_FIGURES, with `vintage` and `source`);
+- `gtec.training.queries.sessions_for_fiches(codes_rome, commune=..., max_km=..., limit=...)` → the
+  `NextSession` of each fiche;
+- `gtec.labour.read.local.establishments_for_fiches(codes_rome, commune=..., max_km=..., limit=...)` → the
+  establishments of each fiche.
+A fiche without figures says « donnée locale indisponible »; a failure is a bug and is not hidden.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 from collections.abc import Iterable, Mapping
@@ -25,9 +21,11 @@ from django.db import transaction
 from gtec.careers import queries as cq
 from gtec.careers.models import SavedPath
 from gtec.imports.models import ImportRun
+from gtec.labour.read import local as labour
 from gtec.referentials.models import Competence, Fiche, FicheCompetence, FicheSavoir, Mobilite, Savoir
-from gtec_core.matching.loader import LEXICON_FILE, load_lexicon
-from gtec_core.matching.skills import Skill, SkillExtractor, SkillMatch
+from gtec.referentials.search import text_engine
+from gtec.training import queries as training_queries
+from gtec_core.matching.engine import SkillMatch
 from gtec_core.paths.matrix import Explained, Link, SkillInfo, SkillMatrix
 from gtec_core.paths.ranker import (
     PathsParams,
@@ -49,24 +47,24 @@ KIND_LABELS = {
     "macro": "Savoir-faire",
 }
 LOCAL_FIGURES = {
-    "offers": ("Offres d'emploi en cours", ("offers", "offres", "n_offers", "nb_offres")),
-    "projects": ("Projets de recrutement (BMO)", ("projects", "projets", "bmo_projects", "met")),
-    "difficulty": ("Part des projets jugés difficiles", ("difficulty", "difficulty_rate", "part_difficile")),
-    "tension_category": ("Tension (catégorie Dares, 1 à 5)", ("tension_category", "categorie_tension")),
+    "offers": "Offres d'emploi en cours",
+    "projects": "Projets de recrutement (BMO)",
+    "difficulty": "Part des projets jugés difficiles",
+    "tension_category": "Tension (catégorie Dares, 1 à 5)",
 }
-SESSION_FIELDS = {
-    "title": ("intitule", "title", "libelle", "intitule_formation"),
-    "organisme": ("organisme", "provider", "organisme_nom"),
-    "commune": ("commune", "ville", "city", "lieu"),
-    "start": ("date_debut", "start", "debut"),
-    "distance_km": ("distance_km", "distance"),
-    "url": ("url", "lien"),
+# the item fields the page shows ← their one name in the read module that gives them
+SESSION_FIELDS = {  # gtec.training.queries.NextSession
+    "title": "intitule",
+    "organisme": "organisme",
+    "commune": "ville",
+    "start": "debut",
+    "distance_km": "distance_km",
 }
-ESTABLISHMENT_FIELDS = {
-    "name": ("denomination", "name", "nom", "enseigne"),
-    "commune": ("commune", "ville", "city"),
-    "naf": ("naf", "activite", "code_naf"),
-    "distance_km": ("distance_km", "distance"),
+ESTABLISHMENT_FIELDS = {  # gtec.labour.read.local.establishments_for_fiches
+    "name": "denomination",
+    "commune": "commune",
+    "naf": "naf",
+    "distance_km": "distance_km",
 }
 
 
@@ -74,7 +72,6 @@ ESTABLISHMENT_FIELDS = {
 class Engine:
     matrix: SkillMatrix
     mobilities: dict[str, dict[str, int]]
-    extractor: SkillExtractor
     skill_index: AppellationIndex
     params: PathsParams
 
@@ -127,12 +124,6 @@ def _build_engine() -> Engine:
     mobilities: dict[str, dict[str, int]] = {}
     for src, dst, rang in Mobilite.objects.values_list("source_id", "cible_id", "rang"):
         mobilities.setdefault(src, {})[dst] = rang
-    skills = [Skill(code, label, "macro" if macro else "competence") for code, label, macro, _, _ in comp]
-    skills += [Skill(code, label, "savoir") for code, label, cat in savoirs if cat != CERTIFICATIONS]
-    coherence = [(f, c, coeur) for f, c, _, coeur in comp_links] + savoir_links
-    macro_of = {code: parent for code, _, macro, parent, _ in comp if parent and not macro}
-    lexicon = load_lexicon(LEXICON_FILE) if LEXICON_FILE.exists() else []
-    extractor = SkillExtractor(skills, coherence, lexicon, macro_of)
     # Skills people can pick: compétences and savoirs linked to at least one fiche, plus macro-compétences.
     pickable = set(matrix.by_skill) | {c for c, i in infos.items() if i.kind == "macro"}
     index = AppellationIndex(
@@ -140,14 +131,29 @@ def _build_engine() -> Engine:
         for code in sorted(pickable)
         if code in infos
     )
-    return Engine(matrix, mobilities, extractor, index, params)
+    return Engine(matrix, mobilities, index, params)
 
 
 # --- the three ways in --------------------------------------------------------------------------------
 
 
 def skills_extract(text: str) -> list[SkillMatch]:
-    return engine().extractor.extract(text[:5000], limit=25)
+    """ROME macro-compétences a free text shows (gtec_core.matching.engine, the one French text engine)."""
+    return text_engine().extract(text[:5000], limit=25, with_competences=True)
+
+
+def text_occupations(text: str, limit: int = 3) -> list[dict]:
+    """The fiches a free text most likely describes (within half of the best score), each with its principal
+    appellation, so that the person can add that métier and its skills."""
+    eng = text_engine()
+    ranked = eng.occupations(text[:5000], limit=limit)
+    top = ranked[0][1] if ranked else 0
+    out = []
+    for code, score in ranked:
+        app = eng.principal.get(code)
+        if app and score >= 0.5 * top:
+            out.append({"code_rome": code, "code_ogr": app.code_ogr, "label": app.label})
+    return out
 
 
 def skill_search(query: str, limit: int = 10) -> list[dict]:
@@ -222,11 +228,9 @@ def paths_for(
     )
     codes = [p.code_rome for p in first]
     figures = _local_demand(territory_key, codes)
-    sessions = _local_items(
-        "gtec.training.queries", "sessions_for_fiches", codes, place, max_km, SESSION_FIELDS
-    )
+    sessions = _local_items(training_queries.sessions_for_fiches, codes, place, max_km, SESSION_FIELDS)
     establishments = _local_items(
-        "gtec.labour.queries", "establishments_for_fiches", codes, place, max_km, ESTABLISHMENT_FIELDS
+        labour.establishments_for_fiches, codes, place, max_km, ESTABLISHMENT_FIELDS
     )
     demand = (
         demand_factors({c: f["values"] for c, f in figures.items()}, eng.params)
@@ -283,71 +287,40 @@ def paths_for(
     )
 
 
-def _provider(module: str, name: str):
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
-
 def _local_demand(territory_key: str, codes: list[str]) -> dict[str, dict] | None:
-    """Figures of gtec.labour.queries.local_demand, normalised: code → {values, display, vintage}; None when
-    the provider is absent or fails."""
-    fn = _provider("gtec.labour.queries", "local_demand")
-    if fn is None or not codes:
-        return None
-    try:
-        raw = fn(territory_key, codes) or {}
-    except Exception:  # a provider's failure must not break the person's page
-        log.exception("local_demand a échoué")
+    """Figures of `gtec.labour.read.local.local_figures`, normalised: code → {values, display, vintage}."""
+    if not codes:
         return None
     out = {}
-    for code, fig in raw.items():
-        if not isinstance(fig, Mapping):
-            continue
+    for code, fig in labour.local_figures(territory_key, codes).items():
         values, display = {}, []
-        for key, (label, names) in LOCAL_FIGURES.items():
-            value = next((fig[n] for n in names if fig.get(n) is not None), None)
+        for key, label in LOCAL_FIGURES.items():
+            value = getattr(fig, key)
             if value is not None:
                 display.append((label, value))
                 values[key] = value
-        vintage = str(next((fig[n] for n in ("vintage", "millesime", "period", "periode") if fig.get(n)), ""))
-        source = fig.get("source")
         out[code] = {
             "values": values,
             "display": display,
-            "vintage": f"{source}, {vintage}" if source else vintage,
+            "vintage": f"{fig.source}, {fig.vintage}" if fig.source else fig.vintage,
         }
     return out
 
 
-def _local_items(module: str, name: str, codes, place, max_km, fields) -> dict[str, list[dict]] | None:
-    fn = _provider(module, name)
-    if fn is None or not codes:
+def _local_items(fn, codes, place, max_km, fields) -> dict[str, list[dict]] | None:
+    """Items (training sessions, establishments) of each fiche from a read function of another app."""
+    if not codes:
         return None
-    try:
-        raw = fn(codes, commune=place.code if place else None, max_km=max_km, limit=3)
-    except Exception:
-        log.exception("%s.%s a échoué", module, name)
-        return None
-    grouped: dict[str, list] = {}
-    if isinstance(raw, Mapping):
-        grouped = {c: list(items or []) for c, items in raw.items()}
-    else:
-        for item in raw or []:
-            grouped.setdefault(str(_field(item, ("code_rome",)) or ""), []).append(item)
+    raw = fn(codes, commune=place.code if place else None, max_km=max_km, limit=3)
     return {
-        code: [{k: _field(item, names) for k, names in fields.items()} for item in items[:3]]
-        for code, items in grouped.items()
+        code: [{k: _field(item, names) for k, names in fields.items()} for item in list(items or [])[:3]]
+        for code, items in raw.items()
     }
 
 
-def _field(item, names):
-    for n in names:
-        value = item.get(n) if isinstance(item, Mapping) else getattr(item, n, None)
-        if value not in (None, ""):
-            return value
-    return None
+def _field(item, name: str):
+    value = item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
+    return None if value == "" else value
 
 
 def _num(value) -> float | None:

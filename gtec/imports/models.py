@@ -14,6 +14,9 @@ class ImportRun(models.Model):
     started_at = models.DateTimeField("début", auto_now_add=True)
     finished_at = models.DateTimeField("fin", null=True, blank=True)
     notes = models.TextField("remarques", blank=True)
+    # sha256 over the source folder (every file's path and content): an import whose folder has the same
+    # fingerprint as the last run of its source is skipped by `gtec import`
+    fingerprint = models.CharField("empreinte du dossier (sha256)", max_length=64, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

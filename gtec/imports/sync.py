@@ -261,10 +261,13 @@ def sync_frame(
     *,
     scope: dict | None = None,
     delete_missing: bool = True,
+    covered: tuple[str, ...] = (),
 ) -> Counts:
     """`sync` for a polars frame (columns = attribute names) of a non-versioned model: the same counts and
     the same outcome, with the diff done by polars joins. When nothing is stored in `scope`, the frame goes
-    straight to `insert_frame` (COPY on PostgreSQL)."""
+    straight to `insert_frame` (COPY on PostgreSQL). `covered` narrows the scope to what the file really
+    covers: stored rows whose values of these columns appear nowhere in the frame (another territory, say)
+    are left alone — a one-commune file replaces that commune, not the whole month."""
     import polars as pl
 
     if is_versioned(model):
@@ -278,6 +281,8 @@ def sync_frame(
         counts.created = insert_frame(model, frame)
         return counts
     stored = stored_frame(model, [pk_name, *key, *value_fields], schema, scope)
+    if covered:
+        stored = stored.join(frame.select(list(covered)).unique(), on=list(covered), how="semi")
     created = frame.join(stored.select(key), on=key, how="anti")
     counts.created = insert_frame(model, created)
     both = frame.join(stored, on=key, how="inner", suffix="__stored")

@@ -10,6 +10,7 @@ import polars as pl
 from openpyxl import Workbook
 
 from gtec_core.secrecy import format_fr
+from gtec_core.tabular import spreadsheet_safe
 
 
 def _text(value) -> str:
@@ -17,6 +18,8 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float):
         return format_fr(value, 6).rstrip("0").rstrip(",")
+    if isinstance(value, str):  # a lone CR would end the row in a spreadsheet (the writer quotes only LF)
+        return spreadsheet_safe(value).replace("\r\n", "\n").replace("\r", "\n")
     return str(value)
 
 
@@ -24,7 +27,7 @@ def write_table(table: pl.DataFrame, fmt: str, *, title: str = "", note: str = "
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
-        writer.writerow(table.columns)
+        writer.writerow([spreadsheet_safe(c) for c in table.columns])
         for row in table.iter_rows():
             writer.writerow([_text(v) for v in row])
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -33,13 +36,13 @@ def write_table(table: pl.DataFrame, fmt: str, *, title: str = "", note: str = "
         sheet = book.active
         sheet.title = "donnees"
         if title:
-            sheet.append([title])
+            sheet.append([spreadsheet_safe(title)])
         sheet.append(["Secret statistique : « s » = valeur non diffusable (moins de 3 unités ou dominance)."])
         if note:
-            sheet.append([note])
-        sheet.append(table.columns)
+            sheet.append([spreadsheet_safe(note)])
+        sheet.append([spreadsheet_safe(c) for c in table.columns])
         for row in table.iter_rows():
-            sheet.append(list(row))
+            sheet.append([spreadsheet_safe(v) for v in row])
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()

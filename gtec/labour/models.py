@@ -123,6 +123,23 @@ class DemandeurEmploi(models.Model):
         ]
 
 
+class SerieDemandeurs(models.Model):
+    """Registered job seekers per month for the communes France Travail publishes (5 000 inhabitants or more),
+    the départements and the régions — the real public series of `data/stmt_defm` (third-party export of the
+    STMT statistics, rounded to tens; category ABC presumed, not documented by the export). All métiers."""
+
+    mois = models.DateField("mois")
+    niveau_geo = models.CharField("niveau géographique", max_length=12)  # commune / departement / region
+    code_geo = models.CharField("code géographique", max_length=5)
+    demandeurs = models.PositiveIntegerField("demandeurs d'emploi inscrits")
+
+    class Meta:
+        verbose_name = "série publique de demandeurs d'emploi"
+        constraints = [
+            models.UniqueConstraint(fields=["niveau_geo", "code_geo", "mois"], name="uniq_serie_demandeurs")
+        ]
+
+
 class Offre(models.Model):
     """A job offer collected by France Travail (API Offres d'emploi v2 fields kept for the indicators)."""
 
@@ -173,12 +190,19 @@ OCCUPATION_KINDS = [
     ("fap2021", "FAP 2021"),
     ("fap2009", "FAP 2009"),
 ]
+# How a stored figure was obtained (shown on the pages and in the exports, column `origine`)
+ORIGINS = [
+    ("published", "publié tel quel"),
+    ("sum", "somme des cellules publiées"),
+    ("population", "réparti selon la population"),
+    ("computed", "calculé par GTEC"),
+]
 
 
 class Observation(models.Model):
     """One stored value of a declared indicator (`gtec_core.indicators.REGISTRY`) for a territory ×
     occupation × period, with the counts behind it and its status. Secret cells keep their value here (the
-    database is not public) but no page, export or API shows it: they go through `gtec.labour.queries`."""
+    database is not public) but no page, export or API shows it: they go through `gtec.labour.read`."""
 
     indicator = models.CharField("indicateur", max_length=40)
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="observations")
@@ -190,6 +214,8 @@ class Observation(models.Model):
     category = models.PositiveSmallIntegerField("catégorie", null=True)
     counts = models.JSONField("effectifs sous-jacents", default=dict)
     synthetic = models.BooleanField("calculé sur des données synthétiques", default=False)
+    origin = models.CharField("origine", max_length=12, choices=ORIGINS, default="computed")
+    origin_detail = models.CharField("précision sur l'origine", max_length=160, blank=True)
     run = models.ForeignKey(ImportRun, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:
@@ -203,19 +229,5 @@ class Observation(models.Model):
         ]
 
 
-class PasserelleFapRome(models.Model):
-    """The FAP-2021 ↔ ROME 4.0 bridge of `gtec_core.occupations` (an approximation: no official table), stored
-    at import so that pages and computations do not need the data folder at run time."""
-
-    code_fap2021 = models.CharField("FAP 2021", max_length=8)
-    code_rome = models.CharField("ROME", max_length=5, db_index=True)
-    weight = models.FloatField("part des effectifs de la FAP donnée à la fiche")
-    rome_share = models.FloatField("part des effectifs de la fiche donnée à la FAP")
-    route = models.CharField("voie", max_length=30)
-    confidence = models.FloatField("confiance")
-
-    class Meta:
-        verbose_name = "passerelle FAP 2021 ↔ ROME"
-        constraints = [
-            models.UniqueConstraint(fields=["code_fap2021", "code_rome"], name="uniq_passerelle_fap_rome")
-        ]
+# the FAP-2021 ↔ ROME bridge is a referential (moved to `gtec.referentials`; same table)
+from gtec.referentials.models import PasserelleFapRome  # noqa: E402, F401

@@ -18,13 +18,14 @@ from django.db import transaction
 from gtec.imports.services import importrun_record
 from gtec.imports.sync import Counts, sync, sync_frame
 from gtec.labour import models as m
+from gtec.territories.queries import commune_codes
 from gtec_core.errors import SourceError
 from gtec_core.sources import bmo as bmo_source
 from gtec_core.sources import dares as dares_source
 from gtec_core.sources import offers as offers_source
 from gtec_core.sources import sirene as sirene_source
 from gtec_core.sources import stmt as stmt_source
-from gtec_core.tabular import sha256_file
+from gtec_core.tabular import LINE, sha256_file
 
 BMO_FILE = "Base_open_data_BMO_2024.xlsx"
 DURABLE_MONTHS = 6
@@ -197,6 +198,24 @@ def _add(total: Counts, part: Counts) -> None:
         setattr(total, field, getattr(total, field) + getattr(part, field))
 
 
+def unknown_communes(path: Path, frame: pl.DataFrame, known: set[str], *, level: str | None, code: str,
+                     column: str) -> None:  # fmt: skip
+    """Refuse a file that names a commune the COG never knew (current or former): its rows would replace
+    nothing real and hide a typo. Skipped when no geography is loaded yet."""
+    if not known:
+        return
+    rows = frame.filter(pl.col(level) == "commune") if level else frame
+    bad = rows.filter(~pl.col(code).is_in(list(known)))
+    if not bad.is_empty():
+        line = int(bad[LINE][0]) if LINE in bad.columns else None
+        raise SourceError(
+            path,
+            f"commune « {bad[code][0]} » inconnue du code officiel géographique",
+            line=line,
+            column=column,
+        )
+
+
 def _stmt_rows(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(
         pl.col("month").alias("mois"),
@@ -221,6 +240,7 @@ def stmt_import(
     keys, found month by month — the single transaction then stores nothing."""
     path = Path(path)
     total = Counts()
+    known = commune_codes()
     with tempfile.TemporaryDirectory(prefix="gtec-stmt-") as workdir, transaction.atomic():
         if path.stat().st_size > big_file:
             months, frames = stmt_source.iter_stmt_months(path, Path(workdir))
@@ -229,10 +249,20 @@ def stmt_import(
             months = sorted(whole["month"].unique().to_list())
             frames = (whole.filter(pl.col("month") == month) for month in months)
         for month, frame in zip(months, frames, strict=True):
+            unknown_communes(path, frame, known, level="geo_level", code="geo_code", column="code_geo")
             rows = _stmt_rows(frame)
             if progress:
                 progress(f"demandeurs {month:%Y-%m}", rows.height)
-            _add(total, sync_frame(m.DemandeurEmploi, rows, STMT_KEY, scope={"mois": month}))
+            _add(
+                total,
+                sync_frame(
+                    m.DemandeurEmploi,
+                    rows,
+                    STMT_KEY,
+                    scope={"mois": month},
+                    covered=("niveau_geo", "code_geo"),
+                ),
+            )
         counts = {"demandeurs": total}
         version = f"STMT {months[0]:%Y-%m} à {months[-1]:%Y-%m}" if months else "STMT (vide)"
         importrun_record(
@@ -242,6 +272,43 @@ def stmt_import(
             files=_files(path),
             counts=counts,
             synthetic=synthetic,
+        )
+    return version, counts
+
+
+DEFM_FILE = "emploi_demandeur_par_commune_odis.csv"
+DEFM_KEY = ("niveau_geo", "code_geo", "mois")
+
+
+def defm_import(folder: Path, *, progress=None) -> tuple[str, dict[str, Counts]]:
+    """The real public series of registered job seekers by commune, département and région per month
+    (`data/stmt_defm`), stored as published (`SerieDemandeurs`), marked real with its vintage. All or nothing;
+    an unchanged file changes nothing."""
+    path = Path(folder) / DEFM_FILE
+    if not path.is_file():
+        raise SourceError(path, "fichier introuvable (série des demandeurs d'emploi par commune)")
+    frame = stmt_source.read_commune_series(path)
+    rows = frame.select(
+        pl.col("month").alias("mois"),
+        pl.col("level").alias("niveau_geo"),
+        pl.col("code").alias("code_geo"),
+        pl.col("job_seekers").alias("demandeurs"),
+    )
+    if progress:
+        progress("demandeurs par commune (série publique)", rows.height)
+    with transaction.atomic():
+        counts = {"demandeurs_communes": sync_frame(m.SerieDemandeurs, rows, DEFM_KEY)}
+        first, last = rows["mois"].min(), rows["mois"].max()
+        version = f"demandeurs d'emploi par commune {first:%m/%Y} à {last:%m/%Y}"
+        importrun_record(
+            source="defm",
+            version=version,
+            data_dir=path.parent,
+            files=_files(path),
+            counts=counts,
+            synthetic=False,
+            notes="Export tiers (13_odis) des statistiques France Travail, arrondi à la dizaine ; communes "
+            "de 5 000 habitants et plus ; catégorie ABC présumée (non documentée).",
         )
     return version, counts
 
@@ -398,6 +465,7 @@ def sirene_import(
     if path.stat().st_size <= big_file if path.is_file() else True:
         return _sirene_small(path, communes, synthetic=synthetic, progress=progress)
     total = Counts()
+    known = commune_codes()
     covered: list[str] = []
     max_communes = min(5000, (connection.features.max_query_params or 65535) - 100)
     with transaction.atomic():
@@ -405,6 +473,9 @@ def sirene_import(
         for members, frame in sirene_source.establishment_chunks(
             path, communes, rows_per_chunk=rows_per_chunk, max_communes=max_communes
         ):
+            unknown_communes(
+                path, frame, known, level=None, code="commune", column="codeCommuneEtablissement"
+            )
             rows = _establishment_rows(frame)
             covered += members
             if progress:
@@ -432,6 +503,9 @@ def _sirene_small(
     path: Path, communes: list[str] | None, *, synthetic: bool, progress
 ) -> tuple[str, dict[str, Counts]]:
     frame = sirene_source.read_establishments(path, communes)
+    unknown_communes(
+        path, frame, commune_codes(), level=None, code="commune", column="codeCommuneEtablissement"
+    )
     rows = [
         {
             "siret": r["siret"],
@@ -515,22 +589,4 @@ def read_manifest(folder: Path) -> dict:
         raise SourceError(path, f"JSON illisible ({exc.msg})", line=exc.lineno) from None
 
 
-def bridge_import(data_dir: Path, *, progress=None) -> tuple[str, dict[str, Counts]]:
-    """Build the FAP-2021 ↔ ROME bridge from the ROME and FAP files (`gtec_core.occupations`) and store it."""
-    from gtec_core import occupations
-
-    data_dir = Path(data_dir)
-    frame = occupations.fap2021_rome_bridge(data_dir)
-    rows = frame.select("code_fap2021", "code_rome", "weight", "rome_share", "route", "confidence").to_dicts()
-    if progress:
-        progress("passerelle", len(rows))
-    with transaction.atomic():
-        counts = {"passerelle": sync(m.PasserelleFapRome, rows, ("code_fap2021", "code_rome"))}
-        importrun_record(
-            source="passerelle",
-            version="FAP-2021 ↔ ROME 4.0 (approximation GTEC)",
-            data_dir=data_dir,
-            files={},
-            counts=counts,
-        )
-    return "FAP-2021 ↔ ROME", counts
+from gtec.referentials.services import bridge_import  # noqa: E402, F401  (moved with the bridge)

@@ -37,3 +37,16 @@ def can_export_or_erase(user, organisation: Organisation) -> bool:
 def can_read_audit_log(user, organisation: Organisation) -> bool:
     """Every member may see who read the organisation's raw answers: the log exists for them."""
     return is_member(user, organisation)
+
+
+def in_territory(organisation: Organisation, territory) -> bool:
+    """An organisation belongs to a territory through its commune."""
+    if organisation is None or territory is None or organisation.commune_id is None:
+        return False
+    return territory.communes().filter(pk=organisation.commune_id).exists()
+
+
+def speaks_for_itself(organisation: Organisation) -> bool:
+    """An organisation with its own members (administrators, contributors, readers) manages its identity
+    and its answers itself: nobody else renames it or answers in its place."""
+    return organisation.members.exclude(role=COORDINATOR).exists()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from gtec.organisations.mail import mail_after_commit
 from gtec.organisations.models import COORDINATOR, Invitation, Member, Organisation
 from gtec_core import siret as sirets
 from gtec_core.surveys.schema import normalise_naf
@@ -42,41 +44,78 @@ def organisation_create(*, name: str, kind: str, siret: str = "", naf: str = "",
 
 def invitation_create(*, email: str, role: str, invited_by, organisation=None, territory=None,
                       accept_url: str = "") -> Invitation:  # fmt: skip
-    """Record an invitation and email its link (`accept_url` is given the token with `{token}`)."""
+    """Record an invitation and email its link (`accept_url` is given the token with `{token}`).
+
+    The row and the mail go together: when the mail cannot be sent, no invitation is kept (`MailError`)."""
     if role == COORDINATOR and territory is None:
         raise ValidationError("Un coordinateur est rattaché à un territoire.")
-    inv = Invitation.objects.create(
-        email=email.strip().lower(),
-        role=role,
-        organisation=organisation,
-        territory=territory,
-        invited_by=invited_by,
-        token=secrets.token_urlsafe(32),
-    )
-    where = organisation.name if organisation else territory.display_name
-    send_mail(
-        subject=f"GTEC : invitation à rejoindre {where}",
-        message=(
-            f"Bonjour,\n\n{invited_by.get_full_name() or invited_by.get_username()} vous invite à rejoindre "
-            f"{where} sur GTEC.\nPour accepter, ouvrez ce lien : {accept_url.format(token=inv.token)}\n"
-        ),
-        from_email=None,
-        recipient_list=[inv.email],
-    )
+    created: list[Invitation] = []
+    with mail_after_commit(
+        undo=lambda: Invitation.objects.filter(pk__in=[i.pk for i in created]).delete()
+    ) as outbox:
+        inv = Invitation.objects.create(
+            email=email.strip().lower(),
+            role=role,
+            organisation=organisation,
+            territory=territory,
+            invited_by=invited_by,
+            token=secrets.token_urlsafe(32),
+        )
+        created.append(inv)
+        where = organisation.name if organisation else territory.display_name
+        outbox.append(
+            EmailMessage(
+                subject=f"GTEC : invitation à rejoindre {where}",
+                body=(
+                    f"Bonjour,\n\n{invited_by.get_full_name() or invited_by.get_username()} vous invite à "
+                    f"rejoindre {where} sur GTEC.\nPour accepter, ouvrez ce lien : "
+                    f"{accept_url.format(token=inv.token)}\n"
+                ),
+                to=[inv.email],
+            )
+        )
     return inv
+
+
+class WrongInvitee(PermissionDenied):
+    """The invitation was addressed to someone else."""
+
+
+def invitation_for(user, inv: Invitation) -> bool:
+    """An invitation is bound to its e-mail address: only the account of that address may accept it."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and inv.email
+        in {
+            (user.email or "").strip().lower(),
+            (user.get_username() or "").strip().lower(),
+        }
+    )
 
 
 @transaction.atomic
 def invitation_accept(*, token: str, password: str = "", user=None) -> Member:
-    """Turn an open invitation into a membership, creating the account (login = email) when needed."""
+    """Turn an open invitation into a membership, creating the account (login = email) when needed.
+
+    The invitation is bound to its e-mail address: a signed-in person accepts it only if the account is
+    that address's; without an account, the link creates the account of that address (the link was sent
+    there) — and when that account already exists, its owner must sign in to accept."""
     inv = Invitation.objects.select_for_update().filter(token=token, accepted_at__isnull=True).first()
     if inv is None:
         raise ValidationError("Invitation inconnue ou déjà utilisée.")
-    if user is None:
-        User = get_user_model()
-        user = User.objects.filter(username=inv.email).first()
-        if user is None:
-            user = User.objects.create_user(username=inv.email, email=inv.email, password=password or None)
+    User = get_user_model()
+    if user is not None:
+        if not invitation_for(user, inv):
+            raise WrongInvitee(
+                f"Cette invitation est adressée à {inv.email} : connectez-vous avec ce compte."
+            )
+    else:
+        if User.objects.filter(username__iexact=inv.email).exists():
+            raise WrongInvitee(f"Un compte existe déjà pour {inv.email} : connectez-vous pour accepter.")
+        candidate = User(username=inv.email, email=inv.email)
+        validate_password(password, candidate)
+        user = User.objects.create_user(username=inv.email, email=inv.email, password=password)
     member, _ = Member.objects.get_or_create(
         user=user, organisation=inv.organisation, role=inv.role, territory=inv.territory
     )

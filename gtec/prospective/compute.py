@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Max
 
 from gtec.imports.models import ImportRun
-from gtec.labour import queries as labour
+from gtec.labour import read as labour
 from gtec.prospective import models as m
 from gtec.territories.models import Territory
 from gtec_core.prospective import params

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from gtec.imports.models import ImportRun
-from gtec.labour import queries as labour
+from gtec.labour import read as labour
 from gtec.prospective import compute
 from gtec.prospective import models as m
 from gtec.prospective.compute import NoProjection

@@ -273,3 +273,22 @@ class RomeV3Fap(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["rome_v3", "fap"], name="uniq_romev3_fap")]
+
+
+class PasserelleFapRome(models.Model):
+    """The FAP-2021 ↔ ROME 4.0 bridge of `gtec_core.occupations` (an approximation: no official table), stored
+    at import so that pages and computations do not need the data folder at run time."""
+
+    code_fap2021 = models.CharField("FAP 2021", max_length=8)
+    code_rome = models.CharField("ROME", max_length=5, db_index=True)
+    weight = models.FloatField("part des effectifs de la FAP donnée à la fiche")
+    rome_share = models.FloatField("part des effectifs de la fiche donnée à la FAP")
+    route = models.CharField("voie", max_length=30)
+    confidence = models.FloatField("confiance")
+
+    class Meta:
+        verbose_name = "passerelle FAP 2021 ↔ ROME"
+        db_table = "labour_passerellefaprome"  # created by the labour app before the bridge moved here
+        constraints = [
+            models.UniqueConstraint(fields=["code_fap2021", "code_rome"], name="uniq_passerelle_fap_rome")
+        ]

@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
-from gtec.referentials.models import DomaineProfessionnel, Fap, Fiche, GrandDomaine, RomeV3Fap
+import polars as pl
+from django.conf import settings
+
+from gtec.referentials.models import (
+    DomaineProfessionnel,
+    Fap,
+    Fiche,
+    GrandDomaine,
+    PasserelleFapRome,
+    RomeV3Fap,
+)
+from gtec_core import occupations
 
 RIASEC = {
     "R": "Réaliste",
@@ -103,3 +116,17 @@ def fap_codes(nomenclature: int, niveau: int | None = None) -> list[str]:
     if niveau is not None:
         qs = qs.filter(niveau=niveau)
     return list(qs.order_by("code").values_list("code", flat=True))
+
+
+@cache
+def bridge() -> pl.DataFrame:
+    """The FAP-2021 ↔ ROME bridge as stored by `gtec import passerelle` (part of `gtec import all`), or built
+    from the data folder when it was not imported."""
+    columns = ["code_fap2021", "code_rome", "weight", "rome_share", "route", "confidence"]
+    rows = list(PasserelleFapRome.objects.order_by("code_fap2021", "code_rome").values_list(*columns))
+    if rows:
+        schema = {
+            c: (pl.Float64 if c in {"weight", "rome_share", "confidence"} else pl.String) for c in columns
+        }
+        return pl.DataFrame(rows, schema=schema, orient="row")
+    return occupations.fap2021_rome_bridge(Path(settings.GTEC_DATA_DIR))

@@ -372,3 +372,24 @@ def fap_import(folder: Path, *, progress=None) -> tuple[str, dict[str, Counts]]:
             counts=counts,
         )
     return "2009+2021", counts
+
+
+def bridge_import(data_dir: Path, *, progress=None) -> tuple[str, dict[str, Counts]]:
+    """Build the FAP-2021 ↔ ROME bridge from the ROME and FAP files (`gtec_core.occupations`) and store it."""
+    from gtec_core import occupations
+
+    data_dir = Path(data_dir)
+    frame = occupations.fap2021_rome_bridge(data_dir)
+    rows = frame.select("code_fap2021", "code_rome", "weight", "rome_share", "route", "confidence").to_dicts()
+    if progress:
+        progress("passerelle", len(rows))
+    with transaction.atomic():
+        counts = {"passerelle": sync(m.PasserelleFapRome, rows, ("code_fap2021", "code_rome"))}
+        importrun_record(
+            source="passerelle",
+            version="FAP-2021 ↔ ROME 4.0 (approximation GTEC)",
+            data_dir=data_dir,
+            files={},
+            counts=counts,
+        )
+    return "FAP-2021 ↔ ROME", counts

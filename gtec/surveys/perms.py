@@ -4,7 +4,7 @@ permission matrix (role × object × action) is tested in tests/surveys/test_per
 from __future__ import annotations
 
 from gtec.organisations.models import ADMIN, CONTRIBUTOR
-from gtec.organisations.perms import coordinates, is_member, roles_in
+from gtec.organisations.perms import coordinates, in_territory, is_member, roles_in, speaks_for_itself
 from gtec.surveys.models import CharterAcceptance, Participation, Response
 
 
@@ -44,6 +44,28 @@ def can_import_workbook(user, campaign) -> bool:
     """Workbooks collected on paper hold many establishments' answers: only coordinators import them,
     and only into an open campaign."""
     return campaign.is_open and can_manage_campaign(user, campaign)
+
+
+def can_invite(user, campaign, organisation) -> bool:
+    """A coordinator invites the organisations of the campaign's territory, and only those (a reminder
+    would otherwise e-mail people of another territory)."""
+    return (
+        can_manage_campaign(user, campaign)
+        and organisation.erased_at is None
+        and in_territory(organisation, campaign.territory)
+    )
+
+
+def can_import_for(user, campaign, organisation) -> bool:
+    """A workbook row matched by SIRET updates an existing organisation and answers for it only when the
+    importing coordinator may import into the campaign, the organisation is in the campaign's territory,
+    and it does not speak for itself (no members of its own). `user=None` is the command line, run by an
+    operator of the server: the territory rule still holds (and, in the service, the version rule)."""
+    if organisation.erased_at is not None or not in_territory(organisation, campaign.territory):
+        return False
+    if user is None:
+        return True
+    return can_import_workbook(user, campaign) and not speaks_for_itself(organisation)
 
 
 def can_view_give_to_get(user, campaign, organisation) -> bool:

@@ -3,12 +3,12 @@ secrecy, and the give-to-get comparison offered to each organisation that answer
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import polars as pl
 from django.db.models import Q
 
+from gtec.labour.read import local as labour
 from gtec.organisations.models import Member, Organisation
 from gtec.referentials.models import Competence, Fiche, Savoir
 from gtec.surveys.models import Campaign, Participation, Response
@@ -212,15 +212,10 @@ def campaign_progress(campaign: Campaign) -> dict:
 
 
 def official_tension(territory_key: str, codes: list[str]) -> dict[str, dict]:
-    """DARES tension of the occupations, from the labour-market app when it is installed:
-    `gtec.labour.queries.tension_for(territory_key, codes_rome) -> {code: {value, category, status,
-    vintage}}`. Missing app, function or code: « donnée indisponible »."""
-    try:
-        module = importlib.import_module("gtec.labour.queries")
-        found = module.tension_for(territory_key, list(codes)) or {}
-    except (ImportError, AttributeError, LookupError, TypeError, ValueError):  # optional app: no figure
-        found = {}
-    return {c: found.get(c) or {"status": UNAVAILABLE} for c in codes}
+    """The local composite tension of the occupations (`gtec.labour.read.local.tension_figures`): value,
+    category, status, vintage; an occupation without figures is « donnée indisponible »."""
+    found = labour.tension_figures(territory_key, list(codes))
+    return {c: asdict(found[c]) if c in found else {"status": UNAVAILABLE} for c in codes}
 
 
 def give_to_get(campaign: Campaign, organisation: Organisation, records=None) -> dict:
@@ -335,24 +330,44 @@ def fiche_items(code_rome: str) -> list[dict]:
 
 
 def skill_suggestions(text: str, code_rome: str = "", limit: int = 5) -> list[dict]:
-    """ROME skills whose label is close to a free-text need (fuzzy token match), the fiche's own items
-    first: free text stays as typed, the suggestions let the company code it."""
+    """ROME skills a free-text need expresses, read by the project's French text engine
+    (gtec.referentials.search.text_engine): the macro-compétences it finds in the text, those of the
+    chosen fiche first; then, to fill the list, labels close to the words typed (fuzzy token match), the
+    fiche's own items first. Free text stays as typed, the suggestions let the company code it."""
     from rapidfuzz import fuzz, process, utils
+
+    from gtec.referentials.search import text_engine
 
     text = text.strip()[:300]
     if len(text) < 3:
         return []
     items = fiche_items(code_rome) if code_rome else []
     own = {i["code_ogr"] for i in items}
-    pool = {i["code_ogr"]: i["libelle"] for i in items}
-    hits = process.extract(
-        text, pool, scorer=fuzz.token_set_ratio, processor=utils.default_process, limit=limit
-    )
+    engine = text_engine()
+    fiche_macros = engine.fiche_macros.get(code_rome, set()) if code_rome else set()
+    found = engine.extract(text, limit=limit, fiches=[code_rome] if code_rome else None)
+    found.sort(key=lambda m: (m.code_ogr not in fiche_macros, -m.confidence))
     out = [
-        {"code_ogr": code, "libelle": lab, "score": round(score), "fiche": True}
-        for lab, score, code in hits
-        if score >= 60
-    ]
+        {
+            "code_ogr": m.code_ogr,
+            "libelle": m.label,
+            "score": round(100 * m.confidence),
+            "fiche": m.code_ogr in fiche_macros or m.code_ogr in own,
+        }
+        for m in found
+    ][:limit]
+    seen = {o["code_ogr"] for o in out}
+    if len(out) < limit:
+        pool = {i["code_ogr"]: i["libelle"] for i in items if i["code_ogr"] not in seen}
+        hits = process.extract(
+            text, pool, scorer=fuzz.token_set_ratio, processor=utils.default_process, limit=limit
+        )
+        out += [
+            {"code_ogr": code, "libelle": lab, "score": round(score), "fiche": True}
+            for lab, score, code in hits
+            if score >= 60
+        ][: limit - len(out)]
+        seen = {o["code_ogr"] for o in out}
     if len(out) < limit:
         every = dict(Competence.objects.filter(actif=True, macro=False).values_list("code_ogr", "libelle"))
         more = process.extract(
@@ -361,7 +376,7 @@ def skill_suggestions(text: str, code_rome: str = "", limit: int = 5) -> list[di
         out += [
             {"code_ogr": code, "libelle": lab, "score": round(score), "fiche": False}
             for lab, score, code in more
-            if score >= 70 and code not in own
+            if score >= 70 and code not in own and code not in seen
         ][: limit - len(out)]
     return out
 
@@ -374,3 +389,31 @@ def latest_campaign(territory) -> Campaign | None:
         .order_by("-pk")
         .first()
     )
+
+
+def workbook_template() -> bytes:
+    """The empty questionnaire workbook (drop-down lists, the ROME appellations), built once per ROME
+    import and kept in the cache: it costs about a second to write and anyone may download it."""
+    import tempfile
+    from pathlib import Path
+
+    from django.core.cache import cache
+
+    from gtec.imports.models import ImportRun
+    from gtec.referentials.models import Appellation
+    from gtec_core.surveys import workbook
+
+    run = ImportRun.objects.filter(source="rome").order_by("-pk").values_list("pk", flat=True).first()
+    key = f"gtec-survey-template:{run}"
+    body = cache.get(key)
+    if body is None:
+        apps = list(
+            Appellation.objects.filter(actif=True)
+            .order_by("libelle")
+            .values_list("code_ogr", "libelle", "fiche_id")
+        )
+        with tempfile.TemporaryDirectory() as tmp:
+            path = workbook.write_workbook(Path(tmp) / "modele.xlsx", [], apps)
+            body = path.read_bytes()
+        cache.set(key, body, 24 * 3600)
+    return body

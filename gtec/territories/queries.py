@@ -15,8 +15,9 @@ def territory_get(key: str) -> Territory | None:
 
 
 def territory_search(query: str, limit: int = 30) -> QuerySet[Territory]:
-    """Territories whose name or code matches: a code or key finds its territory directly."""
-    query = query.strip()
+    """Territories whose name or code matches: a code or key finds its territory directly (the query is cut
+    to 100 characters: SQLite refuses longer LIKE patterns)."""
+    query = query.strip()[:100]
     if not query:
         return Territory.objects.none()
     if ":" in query:
@@ -93,3 +94,9 @@ def references_of(territory: Territory) -> list[Territory]:
         if best is not None:
             out.append(best)
     return out
+
+
+def commune_codes() -> set[str]:
+    """Every commune code of the COG, current and former (merged communes stay, inactive): what an
+    imported file may name."""
+    return set(Territory.objects.filter(scale="commune").values_list("code", flat=True))

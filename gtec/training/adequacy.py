@@ -3,14 +3,14 @@ fiche (methods.md §7.4, short-term variant: places per year against BMO project
 
 Inputs, all read through the modules that protect them:
 
-- positions to fill: the territory's BMO projects per FAP-2021 métier, as `gtec.labour.queries.bmo_table`
+- positions to fill: the territory's BMO projects per FAP-2021 métier, as `gtec.labour.read.bmo_table`
   publishes them (primary and secondary suppression already applied: a secret cell has no value), spread
-  over ROME fiches with the FAP-2021 → ROME bridge (`gtec.labour.compute.bridge`); a fiche fed by a secret
+  over ROME fiches with the FAP-2021 → ROME bridge (`gtec.referentials.queries.bridge`); a fiche fed by a secret
   cell is secret. Where BMO gives nothing for a fiche, the hires at 12 months declared in the territory's
   latest survey campaign fill in (`gtec_core.surveys.aggregate.needs_table`, under secrecy too).
   Projections (Métiers 2030) are not loaded yet: the `horizon_years` argument of the formulas awaits them;
 - places: the sessions of the year held in the territory's communes (`training_supply`);
-- tension: the Dares composite category of each fiche's main FAP (`gtec.labour.queries.tension_table`,
+- tension: the Dares composite category of each fiche's main FAP (`gtec.labour.read.tension_table`,
   category only when published);
 - nearest training: the nearest training place for the fiche, any territory, from the territory's centre;
 - uncovered skills: skills the surveyed companies cite (published counts only) that no ROME fiche of a
@@ -29,10 +29,10 @@ import polars as pl
 from django.db.models import Max, Min
 
 from gtec.imports.models import ImportRun
-from gtec.labour import queries as lq
-from gtec.labour.compute import bridge as fap_bridge
+from gtec.labour import read as lq
 from gtec.referentials import queries as rq
 from gtec.referentials.models import FicheCompetence, FicheSavoir
+from gtec.referentials.queries import bridge as fap_bridge
 from gtec.territories.models import Territory
 from gtec.training import models as m
 from gtec.training.queries import training_supply

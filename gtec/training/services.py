@@ -455,13 +455,15 @@ class BatchWriter:
         """Remove the formations of this feed that the export no longer holds (rejected ones stay), then the
         organismes left without any formation."""
         keep = self.formations_seen | self.problems.formations
+        # the deletion scope is what the file covers: the formations of its training bodies (its emitters)
+        # within this feed — a second catalogue never deletes the formations of the bodies of the first
         gone = [
             pk
-            for pk, numero in m.Formation.objects.filter(flux=self.flux)
+            for pk, numero, organisme in m.Formation.objects.filter(flux=self.flux)
             .exclude(origine=m.ORIGINE_MANUEL)  # a manual edit is never deleted by an import
-            .values_list("pk", "numero")
+            .values_list("pk", "numero", "organisme__key")
             .iterator()
-            if numero not in keep
+            if numero not in keep and organisme in self.organismes_seen
         ]
         self.result.counts["formations"].deleted += delete_pks(m.Formation, gone)
         orphans = list(  # an organisme linked to a GTEC organisation stays, to hold its manual offer
@@ -471,6 +473,41 @@ class BatchWriter:
         )
         self.result.counts["organismes"].deleted += delete_pks(m.Organisme, orphans)
         self.result.organismes = len(self.organismes_seen)
+
+
+class CodeCheck:
+    """Codes of an LHEO record that must exist (the LHEO dictionary names them, the parser only checks their
+    form): ROME fiches, and the INSEE code of each training place against the COG, current or former
+    communes. A formation with an unknown ROME code is rejected; an action in an unknown commune is, and its
+    formation with it when no action is left. Skipped for a referential not loaded yet."""
+
+    def __init__(self):
+        self.romes = set(Fiche.objects.values_list("pk", flat=True))
+        self.communes = set(Territory.objects.filter(scale="commune").values_list("code", flat=True))
+
+    def apply(self, record: lheo_source.FormationRecord, problems: lheo_source.ProblemLog):
+        unknown = [code for code in record.romes if self.romes and code not in self.romes]
+        if unknown:
+            message = f"code ROME « {unknown[0]} » inconnu du référentiel ROME"
+            problems.add(record.numero, "", "", record.line, lheo_source.Rejected("code-ROME", message))
+            return None
+        kept = []
+        for action in record.actions:
+            code = action.place.code_insee
+            if code and self.communes and code not in self.communes:
+                message = f"commune « {code} » inconnue du code officiel géographique"
+                field_name = "lieu-de-formation/code-INSEE-commune"
+                problems.add(
+                    record.numero, action.numero, "", action.line, lheo_source.Rejected(field_name, message)
+                )
+                continue
+            kept.append(action)
+        if not kept:
+            message = f"formation sans action valide : ses {len(record.actions)} action(s) rejetée(s)"
+            problems.add(record.numero, "", "", record.line, lheo_source.Rejected("action", message))
+            return None
+        record.actions = kept
+        return record
 
 
 def lheo_import(
@@ -487,8 +524,11 @@ def lheo_import(
     result = LheoResult(version="", problems=reader.problems)
     with transaction.atomic():
         writer = BatchWriter(flux, result, reader.problems)
+        codes = CodeCheck()
         batch: list[lheo_source.FormationRecord] = []
         for record in reader:
+            if codes.apply(record, reader.problems) is None:
+                continue
             batch.append(record)
             if len(batch) >= BATCH:
                 writer.write(batch)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from gtec.www import public, views
+from gtec.www import health, public, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +16,8 @@ urlpatterns = [
     path("contact/", public.contact, name="contact"),
     path("robots.txt", public.robots, name="robots"),
     path("api/appellations", views.appellations_api, name="api_appellations"),
+    path("sante/", health.health, name="health"),
+    path("", include("gtec.www.jobs.urls")),
     path("", include("gtec.www.labour.urls")),
     path("", include("gtec.www.training.urls")),
     path("", include("gtec.www.careers.urls")),

@@ -9,10 +9,11 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from gtec.imports.models import ImportRun
-from gtec.labour import queries as lq
+from gtec.labour import read as lq
 from gtec.referentials import queries as rq
 from gtec.referentials.search import appellation_index, appellation_search
 from gtec.territories import queries as tq
+from gtec.www.inputs import int_param, search_text
 from gtec_core.svgmap import Shape, project
 
 PALETTE = 8
@@ -96,7 +97,7 @@ def featured_with(territory) -> list:
 
 
 def territory_search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")
+    query = search_text(request.GET.get("q"))
     results = list(tq.territory_search(query))
     if len(results) == 1:
         return redirect("territory", key=results[0].key)
@@ -108,7 +109,7 @@ def territory_search(request: HttpRequest) -> HttpResponse:
 
 
 def occupations(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    query = search_text(request.GET.get("q"))
     hits = appellation_search(query, limit=40) if query else []
     return render(
         request,
@@ -125,8 +126,9 @@ def occupations(request: HttpRequest) -> HttpResponse:
 
 
 def appellations_api(request: HttpRequest) -> JsonResponse:
-    query = request.GET.get("q", "").strip()[:100]
-    hits = appellation_search(query, limit=int(request.GET.get("limit", 10) or 10)) if query else []
+    query = search_text(request.GET.get("q"))
+    limit = int_param(request.GET.get("limit"), 10, lo=1, hi=50)
+    hits = appellation_search(query, limit=limit) if query else []
     return JsonResponse(
         {
             "query": query,

@@ -45,6 +45,12 @@ def _bmo_rate(frames: Frames, params: Params, part: str) -> pl.DataFrame:
     )
 
 
+def bmo_projects(frames: Frames, params: Params) -> pl.DataFrame:
+    """BMO « projets de recrutement » (met) as published: the count itself, secret when the cell is « * »."""
+    frame, keys = join_inputs(frames, {"bmo": ["projects"]})
+    return finish(frame, keys, pl.col("projects"), ["projects"], pl.lit(False))
+
+
 def bmo_difficulty_rate(frames: Frames, params: Params) -> pl.DataFrame:
     """BMO « taux de difficulté de recrutement » = projects judged difficult / projects (xmet / met).
     A « * » cell (null) is secret at source: never replaced by 0 or 1."""

@@ -28,6 +28,22 @@ _DECLARED = (
         reading="Au-dessus de 1, il y a plus d'offres que de nouveaux inscrits pour ce métier : les employeurs ont du mal à trouver. En dessous de 1, les candidats sont plus nombreux que les offres.",
     ),
     Indicator(
+        name="bmo_projects",
+        label="Projets de recrutement (BMO)",
+        unit="projets",
+        period="année",
+        reference="France Travail, enquête Besoins en main-d'œuvre (met)",
+        reference_url=BMO,
+        parameters=None,
+        inputs=("bmo",),
+        compute=labour.bmo_projects,
+        documentation="Nombre de projets de recrutement publié par bassin ; « * » = secret à la source. "
+        "Le total « tous métiers » est la somme des seules cellules publiées.",
+        reading="Nombre d'embauches que les employeurs prévoient pour l'année, d'après leurs réponses à "
+        "l'enquête. Un « s » marque un nombre que France Travail ne publie pas (secret statistique) ; le total "
+        "ne compte que les nombres publiés.",
+    ),
+    Indicator(
         name="bmo_difficulty_rate",
         label="Taux de difficulté de recrutement (BMO)",
         unit="part",

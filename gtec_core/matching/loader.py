@@ -1,80 +1,79 @@
-"""Build the title matcher and the skill extractor straight from a ROME 4.0 folder (RefRomeCsv files read by
-gtec_core.sources.rome.read_release), so that both work without a database."""
+"""Load the text engine (engine.py) from a ROME 4.0 folder and, when present, an ESCO folder, once per
+process; optionally cached on disk (a pickle keyed by the files' names, sizes and modification times and by
+the engine's version), because fitting the models takes several seconds. Pure Python, no Django."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import pickle
+import threading
 from pathlib import Path
 
-import yaml
+from gtec_core.matching.engine import ENGINE_VERSION, TextEngine
+from gtec_core.matching.referential import Referential, esco_occupations, from_folder
 
-from gtec_core.matching.skills import LexiconEntry, Skill, SkillExtractor
-from gtec_core.matching.titles import TitleMatcher
-from gtec_core.search import Entry
-from gtec_core.sources.rome import read_release
-
-LEXICON_FILE = Path(__file__).resolve().parent.parent / "parameters" / "skill_lexicon.yaml"
+log = logging.getLogger(__name__)
+_lock = threading.Lock()
+_engines: dict[str, TextEngine] = {}
 
 
-def load_title_matcher(folder: Path) -> TitleMatcher:
-    """Appellations (unix_referentiel_appellation) plus each fiche's own label (unix_referentiel_code_rome),
-    the latter flagged as principal."""
-    release = read_release(Path(folder), ["referentiel_code_rome", "referentiel_appellation"])
-    fiches = {row["code_rome"]: row for row in release["referentiel_code_rome"].iter_rows(named=True)}
-    entries = [
-        Entry(
-            code_ogr=int(row["code_ogr"]),
-            libelle=row["libelle_appellation_long"],
-            code_rome=row["code_rome"],
-            libelle_rome=fiches[row["code_rome"]]["libelle_rome"],
-            principale=row["classification"] == "PRINCIPALE",
-            peu_usite=row["peu_usite"] == "O",
-        )
-        for row in release["referentiel_appellation"].iter_rows(named=True)
-    ]
-    entries += [
-        Entry(int(row["code_ogr"]), row["libelle_rome"], code, row["libelle_rome"], principale=True)
-        for code, row in fiches.items()
-    ]
-    return TitleMatcher(entries)
+def _fingerprint(*folders: Path | None) -> str:
+    digest = hashlib.sha256(ENGINE_VERSION.encode())
+    for folder in folders:
+        if folder is None or not Path(folder).exists():
+            continue
+        for path in sorted(Path(folder).rglob("*.csv")):
+            stat = path.stat()
+            digest.update(f"{path.name}:{stat.st_size}:{int(stat.st_mtime)}".encode())
+    return digest.hexdigest()[:20]
 
 
-def load_lexicon(path: Path = LEXICON_FILE) -> list[LexiconEntry]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    return [
-        LexiconEntry(tuple(item["phrases"]), tuple(int(code) for code in item["skills"]))
-        for item in data.get("entries", [])
-    ]
+def load_engine(rome: Path, esco: Path | None = None, cache_dir: Path | None = None) -> TextEngine:
+    """The engine for these folders: from memory, else from `cache_dir`, else built (and cached)."""
+    key = _fingerprint(rome, esco)
+    with _lock:
+        if key in _engines:
+            return _engines[key]
+        cache = Path(cache_dir) / f"text-engine-{key}.pickle" if cache_dir else None
+        engine = None
+        if cache and cache.exists():
+            try:
+                engine = pickle.loads(cache.read_bytes())
+            except Exception:  # a stale or broken cache is rebuilt
+                log.warning("cache du moteur de texte illisible, reconstruit : %s", cache)
+        if engine is None:
+            engine = TextEngine(from_folder(Path(rome)), esco_occupations(esco) if esco else None)
+            if cache:
+                save(engine, cache)
+        _engines[key] = engine
+        return engine
 
 
-def load_skill_extractor(folder: Path, lexicon_path: Path = LEXICON_FILE) -> SkillExtractor:
-    """Compétences and macro-compétences (unix_referentiel_competence), savoirs (unix_referentiel_savoir),
-    and the fiche ↔ item links with their cœur-de-métier flag (unix_coherence_item)."""
-    release = read_release(
-        Path(folder),
-        ["referentiel_code_rome", "referentiel_competence", "referentiel_savoir", "coherence_item"],
-    )
-    skills = [
-        Skill(
-            int(r["code_ogr"]),
-            r["libelle_competence"],
-            "macro" if r["nature"] == "Macro-compétence" else "competence",
-        )
-        for r in release["referentiel_competence"].iter_rows(named=True)
-    ]
-    # Certifications (diplomas, CQP, licences) are left out: naming a job is no evidence of its diploma.
-    skills += [
-        Skill(int(r["code_ogr_savoir"]), r["libelle_savoir"], "savoir")
-        for r in release["referentiel_savoir"].iter_rows(named=True)
-        if r["categorie_savoir"] != "Certifications et habilitations"
-    ]
-    macro_of = {
-        int(r["code_ogr"]): int(r["code_ogr_macro_comp"])
-        for r in release["referentiel_competence"].iter_rows(named=True)
-        if r["code_ogr_macro_comp"] and r["code_ogr_macro_comp"].isdigit()
-    }
-    coherence = [
-        (r["code_rome"], int(r["code_ogr"]), r["coeur_metier"] or "")
-        for r in release["coherence_item"].iter_rows(named=True)
-    ]
-    lexicon = load_lexicon(lexicon_path) if Path(lexicon_path).exists() else []
-    return SkillExtractor(skills, coherence, lexicon, macro_of)
+def build_engine(ref: Referential, esco: Path | None = None) -> TextEngine:
+    """The engine for a referential assembled by the caller (the database, in gtec.referentials)."""
+    return TextEngine(ref, esco_occupations(esco) if esco and Path(esco).exists() else None)
+
+
+def cached_engine(key: str, build, cache_dir: Path, *folders: Path | None) -> TextEngine:
+    """`build()` once per `key` (and engine version and input files), kept in `cache_dir` between processes."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:12]
+    path = Path(cache_dir) / f"text-engine-db-{digest}-{_fingerprint(*folders)}.pickle"
+    if path.exists():
+        try:
+            return pickle.loads(path.read_bytes())
+        except Exception:  # a stale or broken cache is rebuilt
+            log.warning("cache du moteur de texte illisible, reconstruit : %s", path)
+    engine = build()
+    save(engine, path)
+    return engine
+
+
+def save(engine: TextEngine, path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(engine, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)
+    except OSError as error:
+        log.warning("cache du moteur de texte non écrit (%s) : %s", path, error)

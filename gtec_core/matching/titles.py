@@ -1,4 +1,6 @@
-"""Job-ad title → ROME fiches, ranked, on top of the appellation search (gtec_core.search).
+"""Cleaning of job-ad titles (clean_title, rewrite: used by the text engine, engine.py) and the older
+title → fiches matcher on top of the appellation search, still used by gtec.training to classify training
+titles (the text engine serves everything else).
 
 Job-ad titles are not appellations: they carry gender marks ("H/F", "(e)"), contract types and places
 ("- CDI - Vannes (56)"), salaries ("2 100 € brut/mois", "35-40k€"), abbreviations ("ASH", "IDE", "dev") and

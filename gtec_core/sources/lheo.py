@@ -5,9 +5,14 @@ export, in bounded memory, safely.
   (data-sources.md §7). Element names are the same; 2.3 adds `code-RS`, `recrutement`, `cycle`…
 - Streaming: lxml `iterparse` reports only `formation` ends; each formation is read, then cleared with its
   earlier siblings, so a 1 GB regional export holds one formation in memory at a time.
-- Safety: a DOCTYPE is refused before parsing (no DTD, so no entity can be declared: no billion laughs, no
-  external entity); the parser also runs with `resolve_entities=False`, `no_network=True`,
-  `load_dtd=False`, `huge_tree=False`. The encoding is the one the prolog declares (libxml2 reads it).
+- Safety: the parser runs with `resolve_entities=False`, `no_network=True`, `load_dtd=False`,
+  `huge_tree=False`, and a document with a DOCTYPE (hence a DTD, entity declarations or an external
+  subset) is refused from what the parser itself read (`docinfo`, at the root's start, before any offer is
+  read) — not from a text search that a comment could defeat. The encoding is the one the prolog declares.
+- Dictionary rules: dates AAAAMMJJ, AAAAMM00 (month precision: the first of the month) and 00000000 /
+  99999999 (unknown); hours 0–10 000; a session, action or formation rejected leaves its parent rejected
+  when the parent keeps no valid child, with the reason; a formation number used twice in a file rejects
+  every occurrence (a first, light pass counts the numbers).
 - Validation: each record is checked (identifiers, codes, dates); a bad formation, action or session is
   rejected with its identifiers and line, the others are kept. A file that is not well-formed, or not LHEO,
   is refused as a whole (`SourceError`). `strict=True` also validates each formation against the LHEO 2.3
@@ -26,11 +31,14 @@ from pathlib import Path
 from lxml import etree
 
 from gtec_core.errors import SourceError
+from gtec_core.weburl import normalise as normalise_url
+from gtec_core.weburl import web_url_problem
 
 NS_22 = "http://www.lheo.org/2.2"
 NS_23 = "http://lheo.gouv.fr/2.3"
 VERSIONS = {NS_22: "2.2", NS_23: "2.3", "": "sans espace de noms"}
 XSD_FILE = "lheo-2.3.xsd"
+MAX_HOURS = 10_000  # hours of one action: more is a typo (a full-time year is about 1 600 hours)
 MAX_PROBLEMS = 1000  # detailed rejections kept; the total is always counted
 
 ROME = re.compile(r"^[A-N]\d{4}$")
@@ -191,24 +199,27 @@ def html_to_text(value: str) -> str:
 
 
 def parse_date(value: str, field_name: str, line: int | None) -> dt.date | None:
-    """AAAAMMJJ (XSD `date-subtype`); 00000000 and 99999999 mean "not known"."""
+    """AAAAMMJJ (XSD `date-subtype`); AAAAMM00 is a date known to the month (read as its first day);
+    00000000 and 99999999 mean "not known"."""
     value = value.strip()
     if not value or value in UNKNOWN_DATES:
         return None
     if not DATE.match(value):
         raise Rejected(field_name, f"date « {value} » invalide (AAAAMMJJ attendu)", line)
     try:
-        return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+        return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]) or 1)
     except ValueError:
         raise Rejected(field_name, f"date « {value} » inexistante", line) from None
 
 
-def parse_int(value: str, field_name: str, line: int | None) -> int | None:
+def parse_int(value: str, field_name: str, line: int | None, high: int = 999_999_999) -> int | None:
     value = value.strip().replace(" ", "")
     if not value:
         return None
     if not re.fullmatch(r"\d{1,9}", value):
         raise Rejected(field_name, f"entier positif attendu, lu « {value} »", line)
+    if int(value) > high:
+        raise Rejected(field_name, f"valeur {value} hors de l'intervalle [0, {high}]", line)
     return int(value)
 
 
@@ -330,7 +341,7 @@ def read_session(e: Element, index: int) -> SessionRecord:
     if debut and fin and fin < debut:
         raise Rejected("periode/fin", f"fin {fin:%d/%m/%Y} avant le début {debut:%d/%m/%Y}", periode.line)
     places = [
-        parse_int(node.text or "", "nb-places", node.sourceline)
+        parse_int(node.text or "", "nb-places", node.sourceline, 100_000)
         for node in e.elem.iter(e.elem.tag[: e.cut] + "nb-places")
     ]
     numero = e.elem.get("numero", "").strip()
@@ -372,12 +383,23 @@ def read_action(e: Element) -> ActionRecord:
         place=read_place(first_adresse(e.one("lieu-de-formation")), "lieu-de-formation"),
         financeurs=list(dict.fromkeys(financeurs)),
         nb_places_financees=places_financees,
-        nombre_heures=parse_int(e.text("nombre-heures-total"), "nombre-heures-total", e.line),
+        nombre_heures=parse_int(e.text("nombre-heures-total"), "nombre-heures-total", e.line, MAX_HOURS),
         prix_total=parse_float(e.text("prix-total-TTC"), "prix-total-TTC", e.line, 0, 1e7),
         duree_indicative=e.text("duree-indicative")[:120],
-        url=url.text("urlweb")[:500] if url else "",
+        url=checked_url(url, "url-action/urlweb"),
         line=e.line,
     )
+
+
+def checked_url(holder: Element | None, field_name: str) -> str:
+    """The `urlweb` of a `url-formation` / `url-action`: http(s) only (gtec_core.weburl), else rejected."""
+    if holder is None:
+        return ""
+    value = normalise_url(holder.text("urlweb"))
+    problem = web_url_problem(value)
+    if problem:
+        raise Rejected(field_name, problem, holder.line)
+    return value
 
 
 SYNTHETIC_EXTRA = "donnees-synthetiques"
@@ -441,7 +463,7 @@ def read_formation(e: Element, problems: ProblemLog) -> FormationRecord:
         romes=romes,
         certifications=certifications,
         certifinfo=certifinfo,
-        url=url.text("urlweb")[:500] if url else "",
+        url=checked_url(url, "url-formation/urlweb"),
         organisme=read_organisme(e.one("organisme-formation-responsable")),
         line=e.line,
         synthetic=is_synthetic(e),
@@ -460,7 +482,8 @@ def read_formation(e: Element, problems: ProblemLog) -> FormationRecord:
             continue
         seen_actions.add(action.numero)
         seen_sessions: set[str] = set()
-        for index, session_elem in enumerate(action_el.all("session"), start=1):
+        session_elems = action_el.all("session")
+        for index, session_elem in enumerate(session_elems, start=1):
             session_el = Element(session_elem, e.cut)
             try:
                 session = read_session(session_el, index)
@@ -473,9 +496,26 @@ def read_formation(e: Element, problems: ProblemLog) -> FormationRecord:
                 continue
             seen_sessions.add(session.numero)
             action.sessions.append(session)
+        if session_elems and not action.sessions:
+            problems.add(
+                numero,
+                action.numero,
+                "",
+                action_el.line,
+                Rejected(
+                    "session", f"action sans session valide : ses {len(session_elems)} session(s) rejetée(s)"
+                ),
+            )
+            continue
         formation.actions.append(action)
     if not formation.actions:
-        raise Rejected("action", "aucune action valide", e.line)
+        actions = len(e.all("action"))
+        reason = (
+            f"formation sans action valide : ses {actions} action(s) rejetée(s)"
+            if actions
+            else "aucune action"
+        )
+        raise Rejected("action", reason, e.line)
     return formation
 
 
@@ -504,7 +544,7 @@ class ProblemLog:
 
 
 def check_prolog(path: Path, handle) -> None:
-    """Refuse any DOCTYPE (hence any DTD, entity declaration or external subset) before parsing."""
+    """Refuse a prolog longer than 64 KiB (comments and processing instructions before the root)."""
     head = handle.read(1 << 16)
     handle.seek(0)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -513,13 +553,23 @@ def check_prolog(path: Path, handle) -> None:
         text = head.decode("utf-16-be" if head[0] == 0 else "utf-16-le", errors="replace")
     else:
         text = head.decode("latin-1")
-    start = re.search(r"<[A-Za-z_]", text)
-    prolog = text[: start.start()] if start else text
-    if "<!DOCTYPE" in prolog.upper():
-        line = prolog[: prolog.upper().index("<!DOCTYPE")].count("\n") + 1
-        raise SourceError(path, "DOCTYPE refusé (DTD et entités interdites dans un flux LHEO)", line=line)
-    if start is None and len(head) == 1 << 16:
+    if re.search(r"<[A-Za-z_]", text) is None and len(head) == 1 << 16:
         raise SourceError(path, "prologue XML de plus de 64 Kio : fichier refusé", line=1)
+
+
+def refuse_doctype(path: Path, elem) -> None:
+    """Refuse a document the parser found a DOCTYPE in (DTD, entity declarations, external subset).
+    The decision comes from the parser (`docinfo`), so no comment or encoding trick hides the DOCTYPE; the
+    line given is only a hint, searched in the first bytes."""
+    docinfo = elem.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.system_url:
+        line = None
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 16)
+        at = head.upper().find(b"<!DOCTYPE")
+        if at >= 0:
+            line = head[:at].count(b"\n") + 1
+        raise SourceError(path, "DOCTYPE refusé (DTD et entités interdites dans un flux LHEO)", line=line)
 
 
 def local_name(tag: str) -> tuple[str, str]:
@@ -540,6 +590,7 @@ class LheoReader:
         self.version = ""
         self.problems = ProblemLog()
         self.formations_read = 0
+        self.repeated: dict[str, int] = {}
         self._schema = None
 
     def schema(self):
@@ -567,6 +618,7 @@ class LheoReader:
             raise SourceError(self.path, "fichier introuvable")
         tags = [f"{{{ns}}}{name}" if ns else name for ns in VERSIONS for name in ("lheo", "formation")]
         seen: set[str] = set()
+        self.repeated = self.repeated_numbers(tags)
         with open(self.path, "rb") as handle:
             check_prolog(self.path, handle)
             context = etree.iterparse(
@@ -581,9 +633,13 @@ class LheoReader:
                 remove_pis=True,
             )
             root_seen = False
+            checked = False
             cut = 0
             try:
                 for event, elem in context:
+                    if not checked:
+                        refuse_doctype(self.path, elem)
+                        checked = True
                     ns, name = local_name(elem.tag)
                     if name == "lheo":
                         if event == "start":
@@ -614,7 +670,7 @@ class LheoReader:
                     if record is not None:
                         yield record
             except etree.XMLSyntaxError as exc:
-                line = exc.lineno if exc.lineno and exc.lineno > 0 else None
+                line = exc.lineno if exc.lineno and exc.lineno > 0 else 1
                 message = exc.msg or str(exc)
                 if "encoding" in message.lower() or "utf-8" in message.lower():
                     message = f"encodage invalide ou différent de celui que déclare le prologue ({message})"
@@ -628,9 +684,42 @@ class LheoReader:
                 )
             del context
 
+    def repeated_numbers(self, tags: list[str]) -> dict[str, int]:
+        """A first, light pass: the formation numbers used more than once (each occurrence is rejected,
+        since none of them can be told to be the right one). Errors are left to the main pass."""
+        from collections import Counter
+
+        counts: Counter = Counter()
+        with open(self.path, "rb") as handle:
+            check_prolog(self.path, handle)
+            context = etree.iterparse(
+                handle, events=("end",), tag=tags, resolve_entities=False, no_network=True, load_dtd=False,
+                huge_tree=False, remove_comments=True, remove_pis=True,
+            )  # fmt: skip
+            try:
+                for _, elem in context:
+                    refuse_doctype(self.path, elem)
+                    if local_name(elem.tag)[1] == "formation":
+                        parent = elem.getparent()
+                        if parent is not None and local_name(parent.tag)[1] == "offres":
+                            counts[elem.get("numero", "").strip()] += 1
+                            elem.clear(keep_tail=False)
+                            while elem.getprevious() is not None:
+                                del parent[0]
+            except etree.XMLSyntaxError:
+                pass
+            del context
+        return {numero: n for numero, n in counts.items() if numero and n > 1}
+
     def read_one(self, elem, cut: int, seen: set[str]) -> FormationRecord | None:
         numero = elem.get("numero", "").strip()
         try:
+            if numero in self.repeated:
+                raise Rejected(
+                    "formation/@numero",
+                    f"identifiant de formation en double dans le fichier ({self.repeated[numero]} occurrences) : "
+                    "toutes sont rejetées",
+                )
             if numero and numero in seen:
                 raise Rejected("formation/@numero", "identifiant de formation en double dans le fichier")
             if self.strict:

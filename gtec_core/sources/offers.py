@@ -52,6 +52,9 @@ SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+MAX_POSITIONS = 10_000  # positions of one offer: a larger number is a mistake (and overflows 64 bits)
+
+
 def _timestamp(value: Any) -> datetime | None:
     if not isinstance(value, str) or not value.strip():
         return None
@@ -79,9 +82,14 @@ def _flatten(offer: Any, fail: Any) -> dict[str, Any] | None:
     """One offer as a flat row, or None after calling `fail(message, field)`."""
     if not isinstance(offer, dict):
         return fail("l'offre n'est pas un objet JSON", None)
-    ident = _text(offer.get("id"))
+    raw_id = offer.get("id")
+    if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, (str, int))):
+        return fail(f"identifiant d'offre invalide : texte attendu, lu {type(raw_id).__name__}", "id")
+    ident = _text(raw_id)
     if ident is None:
         return fail("identifiant d'offre manquant", "id")
+    if len(ident) > 20:
+        return fail("identifiant d'offre de plus de 20 caractères", "id")
     if not _is_rome(offer.get("romeCode")):
         value = offer.get("romeCode")
         return fail(
@@ -103,7 +111,7 @@ def _flatten(offer: Any, fail: Any) -> dict[str, Any] | None:
         return fail(f"code commune « {commune} » invalide", "lieuTravail.commune")
     positions = offer.get("nombrePostes")
     if positions is not None and (
-        isinstance(positions, bool) or not isinstance(positions, int) or positions < 0
+        isinstance(positions, bool) or not isinstance(positions, int) or not 0 <= positions <= MAX_POSITIONS
     ):
         return fail(f"nombre de postes invalide ({positions!r})", "nombrePostes")
     skills = offer.get("competences") or []
@@ -132,53 +140,66 @@ def _flatten(offer: Any, fail: Any) -> dict[str, Any] | None:
     }
 
 
+def _encoding_error(path: Path, data: bytes, exc: UnicodeDecodeError, line: int | None = None) -> SourceError:
+    """A French error for bytes that are not UTF-8, with the line they sit on."""
+    if line is None:
+        line = data[: exc.start].count(b"\n") + 1
+    byte = data[exc.start : exc.start + 1].hex()
+    return SourceError(path, f"encodage invalide : UTF-8 attendu (octet 0x{byte} illisible)", line=line)
+
+
 def _records(path: Path) -> Iterator[tuple[int, int | None, Any]]:
     """Yield (record number, line or None, decoded object or the SourceError of an unreadable line)."""
-    with open(path, encoding="utf-8-sig") as handle:
-        head = handle.read(1 << 16).lstrip()
+    with open(path, "rb") as handle:
+        raw_head = handle.read(1 << 16)
+    head = raw_head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace").lstrip()
     if not head:
-        raise SourceError(path, "fichier vide : aucune offre")
+        raise SourceError(path, "fichier vide : aucune offre", line=1)
     first_line = head.splitlines()[0].strip()
     lines_mode = False
     if head[0] == "{":
         try:
             first = json.loads(first_line)
             lines_mode = isinstance(first, dict) and "resultats" not in first
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             lines_mode = False
     if lines_mode:
         number = 0
-        with open(path, encoding="utf-8-sig") as handle:
-            for line, text in enumerate(handle, start=1):
-                if not text.strip():
+        with open(path, "rb") as handle:
+            for line, data in enumerate(handle, start=1):
+                if line == 1:
+                    data = data.removeprefix(b"\xef\xbb\xbf")
+                if not data.strip():
                     continue
                 number += 1
                 try:
-                    yield number, line, json.loads(text)
+                    yield number, line, json.loads(data.decode("utf-8"))
+                except UnicodeDecodeError as exc:
+                    yield number, line, _encoding_error(path, data, exc, line)
+                except RecursionError:
+                    message = f"enregistrement n° {number} : JSON refusé (imbrication trop profonde)"
+                    yield number, line, SourceError(path, message, line=line)
                 except json.JSONDecodeError as exc:
-                    yield (
-                        number,
-                        line,
-                        SourceError(
-                            path,
-                            f"enregistrement n° {number} : JSON illisible ou tronqué ({exc.msg})",
-                            line=line,
-                        ),
-                    )
+                    message = f"enregistrement n° {number} : JSON illisible ou tronqué ({exc.msg})"
+                    yield number, line, SourceError(path, message, line=line)
         return
+    data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
     try:
-        with open(path, encoding="utf-8-sig") as handle:
-            document = json.load(handle)
+        document = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise _encoding_error(path, data, exc) from None
+    except RecursionError:
+        raise SourceError(path, "JSON refusé (imbrication trop profonde)", line=1) from None
     except json.JSONDecodeError as exc:
         raise SourceError(
             path, f"JSON illisible ou tronqué ({exc.msg}, colonne {exc.colno})", line=exc.lineno
         ) from None
     if isinstance(document, dict):
         if not isinstance(document.get("resultats"), list):
-            raise SourceError(path, "page de résultats sans liste « resultats »", column="resultats")
+            raise SourceError(path, "page de résultats sans liste « resultats »", line=1, column="resultats")
         document = document["resultats"]
     if not isinstance(document, list):
-        raise SourceError(path, "tableau JSON d'offres attendu")
+        raise SourceError(path, "tableau JSON d'offres attendu", line=1)
     for number, offer in enumerate(document, start=1):
         yield number, None, offer
 

@@ -110,15 +110,68 @@ def scan_establishments(path: Path, communes: Iterable[str] | None = None) -> pl
     return lazy
 
 
+def check_utf8(path: Path, block: int = 16 << 20) -> None:
+    """Refuse a file that is not UTF-8 (a Latin-1 export was silently read with replacement characters),
+    naming the line of the first bad byte. One streaming pass, a block at a time."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 1
+    with open(path, "rb") as handle:
+        while True:
+            data = handle.read(block)
+            try:
+                decoder.decode(data, final=not data)
+            except UnicodeDecodeError as exc:
+                line = lines + data[: max(exc.start, 0)].count(b"\n")
+                raise SourceError(
+                    path, "encodage invalide : UTF-8 attendu (fichier Latin-1 ou binaire ?)", line=line
+                ) from None
+            if not data:
+                return
+            lines += data.count(b"\n")
+
+
+def csv_problem_line(path: Path) -> int | None:
+    """The line where the record polars could not parse starts (unclosed quote, wrong number of fields)."""
+    import csv
+
+    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            return 1
+        start = 2
+        try:
+            for row in reader:
+                if len(row) != len(header):
+                    return start
+                start = reader.line_num + 1
+        except csv.Error:
+            return start
+    return None
+
+
+def unreadable(path: Path, exc: Exception) -> SourceError:
+    return SourceError(
+        path,
+        f"fichier CSV illisible : guillemet non fermé ou nombre de champs différent de l'en-tête "
+        f"({str(exc).splitlines()[0][:120]})",
+        line=csv_problem_line(path),
+    )
+
+
 def read_establishments(path: Path, communes: Iterable[str] | None = None) -> pl.DataFrame:
     """Read and check the establishments of `communes` (all when None). Frame: `siret`, `siren`, `nic`, `naf`,
     `headcount_band` (null when `NN`/empty), `headcount_min`, `headcount_max`, `commune`, `state`, `active`,
     `created` (date) and `_line`."""
     path = Path(path)
+    if path.is_file():
+        check_utf8(path)
     try:
         raw = scan_establishments(path, communes).collect()
     except pl.exceptions.PolarsError as exc:
-        raise SourceError(path, f"fichier CSV illisible ({str(exc).splitlines()[0]})") from None
+        raise unreadable(path, exc) from None
     return check_establishments(path, raw)
 
 
@@ -192,6 +245,8 @@ def establishment_chunks(
     to the scan; a group holds at most `max_communes` communes (the IN lists of the database stay under
     SQLite's limit on SQL variables). Establishments without a commune (abroad) are not read, as with an explicit commune list."""
     path = Path(path)
+    if path.is_file():
+        check_utf8(path)
     lazy = scan_establishments(path, communes)
     digits = pl.col("siret").str.strip_chars()
     try:
@@ -209,7 +264,7 @@ def establishment_chunks(
             .sort(LINE)
         )
     except pl.exceptions.PolarsError as exc:
-        raise SourceError(path, f"fichier CSV illisible ({str(exc).splitlines()[0]})") from None
+        raise unreadable(path, exc) from None
     repeated = index.filter(pl.col("_n").is_not_null() & ~pl.col("_n").is_first_distinct())
     if repeated.height:
         first = repeated.sort(LINE).row(0, named=True)
@@ -233,5 +288,5 @@ def establishment_chunks(
         try:
             raw = scan_establishments(path, members).collect()
         except pl.exceptions.PolarsError as exc:
-            raise SourceError(path, f"fichier CSV illisible ({str(exc).splitlines()[0]})") from None
+            raise unreadable(path, exc) from None
         yield members, check_establishments(path, raw)

@@ -37,7 +37,7 @@ from gtec_core.tabular import LINE, Column, FileSpec, read_table
 INSEE = r"\d{5}|2[AB]\d{3}"
 DEPARTEMENT = r"\d{2}|2[AB]|97\d"
 ROME = r"[A-N]\d{4}"
-COUNT = r"\d+|\*"
+COUNT = r"\d{1,12}|\*"  # bounded: a 25-digit count overflowed the 64-bit cast with a traceback
 CATEGORIES = ("A", "B", "C", "D", "E", "AB", "ABC", "ABCDE")
 GEO_LEVELS = ("commune", "ze", "bassin", "departement", "region", "france")
 MEASURES = {"stock": "stock", "entrees": "entries", "sorties": "exits"}

@@ -11,7 +11,9 @@ Layout (row 1 holds the column names below, data from row 2; one workbook may ho
 - `Listes` (allowed values behind the drop-down lists) and `Appellations` (ROME codes to look up).
 
 Reading checks every cell and reports every problem with its sheet, row and column; the caller imports
-nothing when one problem is found.
+nothing when one problem is found. Reading is bounded (an upload comes from outside): the archive's
+uncompressed size, the rows per sheet and the errors listed (the first 100, then their count) are capped,
+the sheets are streamed (openpyxl read-only) and their XML parsed without DTD or entities (defusedxml).
 """
 
 from __future__ import annotations
@@ -23,8 +25,13 @@ from typing import Any
 
 from gtec_core import siret as sirets
 from gtec_core.surveys import schema
+from gtec_core.tabular import spreadsheet_safe
 
 YES, NO = "oui", "non"
+
+MAX_UNCOMPRESSED_BYTES = 40 * 1024 * 1024
+MAX_ROWS = 20_000  # per sheet: a territory's survey collects a few thousand establishments
+MAX_ERRORS = 100
 SHEET_ORG, SHEET_OCC, SHEET_SKILL, SHEET_LISTS, SHEET_APP = (
     "Etablissements",
     "Metiers",
@@ -134,9 +141,9 @@ def write_workbook(
         a = e.answer
         acc = a.get("accueil", {})
         sheets[SHEET_ORG].append(
-            [e.siret, e.raison_sociale, e.code_insee, e.naf, e.size_band, a.get("effectif")]
+            [e.siret, spreadsheet_safe(e.raison_sociale), e.code_insee, e.naf, e.size_band, a.get("effectif")]
             + [yn[c in a.get("moteurs", [])] for c in schema.codes(schema.DRIVERS)]
-            + [a.get("besoins_formation", "")]
+            + [spreadsheet_safe(a.get("besoins_formation", ""))]
             + [yn[c in a.get("formats", [])] for c in schema.codes(schema.FORMATS)]
             + [yn[bool(acc.get("immersion"))], acc.get("apprentis", 0), acc.get("stagiaires", 0)]
             + [a.get("consentement", "")]
@@ -144,7 +151,7 @@ def write_workbook(
         for m in a.get("metiers", []):
             eff = m.get("effectifs", {})
             sheets[SHEET_OCC].append(
-                [e.siret, m["code_ogr"], m.get("libelle", "")]
+                [e.siret, m["code_ogr"], spreadsheet_safe(m.get("libelle", ""))]
                 + [eff.get(b, 0) for b in schema.codes(schema.AGE_BANDS)]
                 + [m.get("departs_5ans", 0), m.get("recrutements_12m", 0), m.get("contrat", "")]
                 + [yn[bool(m.get("difficulte"))]]
@@ -153,7 +160,9 @@ def write_workbook(
             for comp in m.get("competences", []):
                 sheets[SHEET_SKILL].append([e.siret, m["code_ogr"], comp, ""])
             if m.get("competences_libres"):
-                sheets[SHEET_SKILL].append([e.siret, m["code_ogr"], None, m["competences_libres"]])
+                sheets[SHEET_SKILL].append(
+                    [e.siret, m["code_ogr"], None, spreadsheet_safe(m["competences_libres"])]
+                )
     if appellations:
         ws = wb.create_sheet(SHEET_APP)
         ws.append(["code_ogr", "libelle", "code_rome"])
@@ -181,9 +190,12 @@ class _Reader:
     def __init__(self, ref: Referential):
         self.ref = ref
         self.errors: list[CellError] = []
+        self.error_count = 0
 
     def err(self, sheet: str, row: int, column: str, message: str) -> None:
-        self.errors.append(CellError(sheet, row, column, message))
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(CellError(sheet, row, column, message))
 
     def rows(self, wb, sheet: str, cols: list[str]) -> list[tuple[int, dict[str, Any]]]:
         if sheet not in wb.sheetnames:
@@ -198,6 +210,9 @@ class _Reader:
             return []
         out = []
         for n, values in enumerate(it, start=2):
+            if n > MAX_ROWS + 1:
+                self.err(sheet, n, cols[0], f"plus de {MAX_ROWS} lignes : découpez le classeur")
+                break
             rec = {h: v for h, v in zip(header, values, strict=False) if h}
             if all(v is None or str(v).strip() == "" for v in rec.values()):
                 continue
@@ -251,14 +266,22 @@ class _Reader:
 
 def read_workbook(path: Path, ref: Referential) -> tuple[list[Establishment], list[CellError]]:
     """Every establishment of the workbook with its cleaned answer, and every problem found."""
+    from gtec_core.errors import SourceError
     from gtec_core.tabular import open_xlsx
 
     r = _Reader(ref)
+    _check_archive(Path(path))
     wb = open_xlsx(Path(path))
     try:
         orgs = r.rows(wb, SHEET_ORG, ORG_COLS)
         occs = r.rows(wb, SHEET_OCC, OCC_COLS)
         skills = r.rows(wb, SHEET_SKILL, SKILL_COLS)
+    except SourceError:
+        raise
+    except Exception as exc:  # expat/defusedxml (DTD, entities), zip and openpyxl errors of a damaged file
+        raise SourceError(
+            path, f"classeur illisible ({type(exc).__name__} : DOCTYPE, entités ou XML invalide)"
+        ) from None
     finally:
         wb.close()
     found: dict[str, Establishment] = {}
@@ -360,4 +383,28 @@ def read_workbook(path: Path, ref: Referential) -> tuple[list[Establishment], li
     if not orgs and not r.errors:
         r.err(SHEET_ORG, 2, "siret", "aucun établissement dans le fichier")
     r.errors.sort(key=lambda e: ([SHEET_ORG, SHEET_OCC, SHEET_SKILL].index(e.sheet), e.row, e.column))
-    return list(found.values()), r.errors
+    errors: list = list(r.errors)
+    if r.error_count > len(r.errors):
+        errors.append(
+            f"… et {r.error_count - len(r.errors)} autre(s) erreur(s) non listée(s) : corrigez les "
+            f"{len(r.errors)} premières et recommencez."
+        )
+    return list(found.values()), errors
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse, before reading, a workbook whose archive expands beyond MAX_UNCOMPRESSED_BYTES (a zip bomb)."""
+    import zipfile
+
+    from gtec_core.errors import SourceError
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise SourceError(path, "classeur Excel illisible (pas une archive xlsx)") from None
+    if size > MAX_UNCOMPRESSED_BYTES:
+        raise SourceError(
+            path,
+            f"classeur trop volumineux une fois décompressé ({size // 2**20} Mio, {MAX_UNCOMPRESSED_BYTES // 2**20} Mio au plus)",
+        )

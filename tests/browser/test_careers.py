@@ -10,6 +10,16 @@ from tests.browser.conftest import SHOTS
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def warm_text_engine(django_db_setup, django_db_blocker):
+    """Build the text engine once before the pages ask for it: its disk cache (var/cache) then lets the test
+    server load it in a second instead of building it for tens of seconds on the first request."""
+    from gtec.referentials.search import text_engine
+
+    with django_db_blocker.unblock():
+        text_engine()
+
+
 @pytest.fixture
 def small_phone(browser):
     context = browser.new_context(
@@ -113,3 +123,29 @@ def test_flow_without_javascript(browser, live_url):
     assert page.locator("ol.paths > li").count() >= 5
     assert "Passerelle officielle du ROME" in page.content()
     context.close()
+
+
+def test_describe_step_reads_a_whole_job_ad(page, live_url):
+    """The describe step with a pasted job ad: the text engine (#10) finds the skills with the passage that
+    shows each, and proposes the métier the ad describes (aide-soignante → J1501, not K1302)."""
+    page.goto(live_url + "/parcours/")
+    page.get_by_label("Ce que vous avez fait, payé ou non").fill(
+        "Aide-soignante – EHPAD, CDI de nuit\n"
+        "- toilette et habillage des résidents\n"
+        "- aide aux repas et aux déplacements\n"
+        "- surveillance de l'état de santé et transmissions à l'infirmière"
+    )
+    page.get_by_role("button", name="Voir mes compétences").click()
+    page.wait_for_url("**/parcours/competences/")
+    assert page.get_by_label(re.compile("Aider la personne")).is_checked()
+    review = page.locator("#careers-review").inner_text()
+    assert "d'après « aide aux repas" in review
+    proposed = page.locator("#text-metiers label").first
+    assert "J1501" in proposed.inner_text() and "Aide-soignant" in proposed.inner_text()
+    page.screenshot(path=str(SHOTS / "parcours-description-offre.png"), full_page=True)
+    before = page.locator("#careers-review input[name=c]:checked").count()
+    page.locator("#text-metiers input").first.check()
+    page.locator("section[aria-labelledby=h-text-metiers] button").click()
+    page.wait_for_url("**/parcours/competences/")
+    assert "De votre expérience : Aide-soignant" in page.locator("#careers-review").inner_text()
+    assert page.locator("#careers-review input[name=c]:checked").count() > before

@@ -18,6 +18,7 @@ def labour_rows(django_db_setup, django_db_blocker):
     """Committed rows (the server is another process): one secret commune, a monthly series, a tension."""
     from gtec.labour import models as m
     from gtec.territories.models import Territory
+    from tests.factories import ObservationFactory
 
     with django_db_blocker.unblock():
         epci = Territory.objects.get(key=EPCI)
@@ -45,16 +46,8 @@ def labour_rows(django_db_setup, django_db_blocker):
             for month in range(1, 13)
         ]
         created = m.DemandeurEmploi.objects.bulk_create(seekers)
-        obs = m.Observation.objects.create(
-            indicator="dares_tension",
-            territory=epci,
-            occupation_kind="fap2021",
-            occupation="A0X40",
-            period="2024",
-            value=1.2,
-            status="ok",
-            category=5,
-            counts={"offers": 30},
+        obs = ObservationFactory(
+            indicator="dares_tension", territory=epci, value=1.2, category=5, counts={"offers": 30}
         )
     yield {"secret_commune": communes[0]}
     with django_db_blocker.unblock():

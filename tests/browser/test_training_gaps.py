@@ -28,6 +28,7 @@ def gaps_data(django_db_setup, django_db_blocker, tmp_path_factory, data_dir):
     load_training_data(django_db_blocker, tmp_path_factory.mktemp("demo-training-gaps"), data_dir)
     from gtec.labour.models import Observation
     from gtec.territories.models import Membership, Territory
+    from tests.factories import ObservationFactory
 
     with django_db_blocker.unblock():
         territory = Territory.objects.create(
@@ -38,22 +39,16 @@ def gaps_data(django_db_setup, django_db_blocker, tmp_path_factory, data_dir):
             if commune:
                 Membership.objects.create(territory=territory, commune=commune)
         for fap, (projects, status, category) in CELLS.items():
-            Observation.objects.create(
-                indicator="bmo_difficulty_rate",
+            ObservationFactory(
                 territory=territory,
-                occupation_kind="fap2021",
                 occupation=fap,
-                period="2024",
-                value=0.5,
                 status=status,
                 counts={"projects": projects, "difficult": projects / 2},
             )
-            Observation.objects.create(
+            ObservationFactory(
                 indicator="dares_tension",
                 territory=territory,
-                occupation_kind="fap2021",
                 occupation=fap,
-                period="2024",
                 value=float(category),
                 status=status,
                 category=category,

@@ -36,14 +36,14 @@ def test_start_page_is_a_plain_accessible_form(client):
 
 
 def test_free_text_of_unpaid_experience_to_results(client):
-    text = "Trésorier du club de foot : je tenais les comptes et je préparais le budget annuel."
+    text = "J'ai aidé ma grand-mère au quotidien pendant trois ans : toilette, repas, rendez-vous médicaux."
     review = client.post("/parcours/competences/", {"texte": text})
     html = review.content.decode()
     assert review.status_code == 200
     assert "D&#x27;après votre description" in html
     codes = review_codes(html)
-    assert 300318 in codes  # Réaliser des opérations comptables
-    assert "« tenais les comptes »" in html or "comptes" in html
+    assert 300034 in codes  # Aider la personne (text engine of gtec_core.matching, issue #10)
+    assert "repas" in html
     go = client.post("/parcours/competences/", {"c": sorted(codes), "go": "1"})
     params = results_params(go)
     assert sorted(int(c) for c in params["c"]) == sorted(codes)
@@ -51,7 +51,7 @@ def test_free_text_of_unpaid_experience_to_results(client):
     body = page.content.decode()
     assert page.status_code == 200
     top = re.findall(r'id="p-([A-N]\d{4})"', body)
-    assert {"M1225", "M1608", "M1223"} & set(top[:10])
+    assert {"K1302", "K1304", "K1311"} & set(top[:10])
     assert "Ce qui vous manque" in body
     assert "donnée locale indisponible" in body  # no labour / training provider installed yet
 
@@ -154,23 +154,29 @@ def test_user_text_is_escaped(client):
 
 
 def test_local_inputs_are_used_when_a_provider_exists(client, monkeypatch):
+    from gtec.labour.read.cells import Cell
+    from gtec.labour.read.local import LocalFigures
+    from gtec.training.queries import NextSession
+
     calls = {}
 
-    def local_demand(territory_key, codes_rome):
+    def local_figures(territory_key, codes_rome):
         calls["demand"] = (territory_key, list(codes_rome))
-        return {codes_rome[-1]: {"offers": 40, "tension_category": 5, "vintage": "2024", "source": "BMO"}}
+        code = codes_rome[-1]
+        return {
+            code: LocalFigures(
+                code, "Vannes", "2024", 40, None, None, None, None, 5, "", Cell("—", None), "2024", "BMO"
+            )
+        }
 
     def sessions(codes_rome, commune=None, max_km=None, limit=None):
         calls["sessions"] = (commune, max_km, limit)
-        return {
-            codes_rome[-1]: [{"intitule": "Titre pro <comptable>", "organisme": "GRETA", "distance_km": 3}]
-        }
+        session = NextSession(1, "Titre pro <comptable>", "GRETA", "", "", None, None, None, "", 1.0, 3)
+        return {codes_rome[-1]: [session]}
 
-    monkeypatch.setattr(
-        services,
-        "_provider",
-        lambda m, n: {"local_demand": local_demand, "sessions_for_fiches": sessions}.get(n),
-    )
+    monkeypatch.setattr(services.labour, "local_figures", local_figures)
+    monkeypatch.setattr(services.training_queries, "sessions_for_fiches", sessions)
+    monkeypatch.setattr(services.labour, "establishments_for_fiches", lambda *a, **k: {})
     params = {"c": [300318, 300323], "commune": "56260", "km": "20"}
     body = client.get("/parcours/resultats/", params).content.decode()
     assert calls["demand"][0] == "ze:5318"
@@ -179,14 +185,10 @@ def test_local_inputs_are_used_when_a_provider_exists(client, monkeypatch):
     assert f'id="p-{boosted}"' in body  # the last candidate climbs into the top 20 with demand and training
     assert "Offres d&#x27;emploi en cours : <strong>40</strong>" in body and "BMO, 2024" in body
     assert "Titre pro &lt;comptable&gt;" in body
-    assert "donnée locale indisponible" in body  # other fiches, and the absent establishments provider
+    assert "donnée locale indisponible" in body  # other fiches, and no establishment
 
 
-def test_failing_provider_falls_back(client, monkeypatch):
-    def broken(*args, **kwargs):
-        raise RuntimeError("base indisponible")
-
-    monkeypatch.setattr(services, "_provider", lambda m, n: broken)
+def test_fiches_without_local_figures_say_so(client):
     body = client.get("/parcours/resultats/", {"c": [300318]}).content.decode()
     assert "donnée locale indisponible" in body and 'id="p-' in body
 

@@ -23,7 +23,7 @@ def result(name: str, **frames: pl.DataFrame) -> dict:
 
 
 def test_registry_declarations_are_complete():
-    assert len(REGISTRY) == 14
+    assert len(REGISTRY) == 15
     for name, indicator in REGISTRY.items():
         assert indicator.name == name
         assert indicator.label and indicator.unit and indicator.period and indicator.documentation

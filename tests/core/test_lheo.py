@@ -4,6 +4,7 @@ files (truncated, billion laughs, external entity, wrong encoding, bad dates and
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -214,18 +215,20 @@ def test_bad_codes_reject_the_record_that_holds_them(tmp_path, sample_text, old,
     assert problem.formation == "9436_18706" and field in problem.field and words in problem.message
     assert bool(problem.action) == (level == "action")
     if level == "action":  # its only action rejected, the formation has none left
-        assert reader.problems.items[1].message == "aucune action valide"
+        assert reader.problems.items[1].message.startswith("formation sans action valide")
     assert len(reader.problems.items) == (2 if level == "action" else 1)
     assert [f.numero for f in found] == ["OK-2"]  # the valid record is kept
 
 
-def test_duplicate_formation_is_rejected_the_first_stands(tmp_path, sample_text):
+def test_duplicate_formation_rejects_every_occurrence(tmp_path, sample_text):
+    """Review §6.2 / LHEO dictionary: neither copy of a repeated formation number can be told to be the
+    right one, so both are rejected (the first one stood before)."""
     block = sample_text[sample_text.index("<formation ") : sample_text.index("</formation>") + 12]
     found, reader = records(
         write(tmp_path, two_formations(sample_text, block.replace("BTS négociation", "Copie")))
     )
-    assert [f.intitule for f in found] == ["BTS négociation et relation client"]
-    assert "en double" in reader.problems.items[0].message
+    assert found == [] and reader.problems.count == 2
+    assert all("2 occurrences" in p.message for p in reader.problems.items)
 
 
 def test_formation_without_number_or_title_is_rejected(tmp_path, sample_text):
@@ -248,3 +251,69 @@ def test_html_is_reduced_to_text():
 )
 def test_occupation_query_drops_the_kind_of_course(title, query):
     assert occupation_query(title) == query
+
+
+# ---- LHEO dictionary rules (security review 2026-12-04 §6.2) ----------------------------------------------
+
+
+def _with_dates(sample_text: str, debut: str, fin: str) -> str:
+    return re.sub(
+        r"<periode>\s*<debut>\d+</debut>\s*<fin>\d+</fin>\s*</periode>",
+        f"<periode><debut>{debut}</debut><fin>{fin}</fin></periode>",
+        sample_text,
+        count=1,
+    )
+
+
+@pytest.mark.parametrize(
+    ("debut", "fin", "expected"),
+    [
+        ("20250900", "20260600", (dt.date(2025, 9, 1), dt.date(2026, 6, 1))),  # month precision
+        ("00000000", "99999999", (None, None)),  # unknown dates
+        ("20250901", "99999999", (dt.date(2025, 9, 1), None)),
+    ],
+)
+def test_month_precision_and_unknown_dates_keep_the_session(tmp_path, sample_text, debut, fin, expected):
+    """« AAAAMM00 » is a valid month-precision date: the session was lost as « date inexistante »."""
+    found, reader = records(write(tmp_path, _with_dates(sample_text, debut, fin)))
+    assert reader.problems.count == 0
+    (session,) = found[0].actions[0].sessions
+    assert (session.debut, session.fin) == expected
+
+
+def test_a_rejected_session_rejects_its_emptied_action_and_formation(tmp_path, sample_text):
+    found, reader = records(write(tmp_path, _with_dates(sample_text, "20251301", "20260601")))
+    assert found == []
+    levels = [
+        (bool(p.session or p.action and not p.session), p.field, p.message) for p in reader.problems.items
+    ]
+    assert "inexistante" in levels[0][2] or "invalide" in levels[0][2]
+    assert any("action sans session valide" in p.message for p in reader.problems.items)
+    assert reader.problems.items[-1].message.startswith("formation sans action valide")
+
+
+def test_hours_are_bounded(tmp_path, sample_text):
+    text = sample_text.replace("<action ", "<action ", 1)
+    text = re.sub(r"(<action [^>]*>)", r"\1<nombre-heures-total>999999</nombre-heures-total>", text, count=1)
+    found, reader = records(write(tmp_path, text))
+    assert any(p.field == "nombre-heures-total" and "intervalle" in p.message for p in reader.problems.items)
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        '<?xml version="1.0"?>\n<!DOCTYPE lheo [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>\n',
+        '<?xml version="1.0"?>\n<!-- <a> -->\n<!DOCTYPE lheo [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>\n',
+        '<?xml version="1.0"?>\n<!-- <a> -->\n<!DOCTYPE lheo [<!ENTITY x "XXE-texte">]>\n',
+    ],
+)
+def test_doctype_is_refused_by_the_parser_even_behind_a_comment(tmp_path, prefix):
+    """Review §6.2: a comment holding `<a` defeated the text pre-check; an internal entity then silently
+    cut a course title. The parser's own view of the document (docinfo) now decides."""
+    body = (
+        '<lheo xmlns="http://lheo.gouv.fr/2.3"><offres><formation numero="x">'
+        "<intitule-formation>XXE-&xxe;</intitule-formation></formation></offres></lheo>"
+    ).replace("&xxe;", "&x;" if "ENTITY x " in prefix else "&xxe;")
+    with pytest.raises(SourceError, match="DOCTYPE refusé") as exc:
+        records(write(tmp_path, prefix + body))
+    assert exc.value.line == prefix.count("\n")

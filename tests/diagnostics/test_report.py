@@ -14,8 +14,10 @@ from pypdf import PdfReader
 
 from gtec.diagnostics.report import build_report, render_html, render_pdf
 from gtec.labour import queries as lq
+from gtec.labour.models import Observation
 from gtec.territories.models import Territory
 from gtec_core.indicators.registry import REGISTRY
+from gtec_core.secrecy import format_fr
 
 pytestmark = pytest.mark.django_db
 
@@ -78,13 +80,13 @@ def test_the_pdf_shows_no_suppressed_cell(demo):
     commune = Territory.objects.get(key=SMALL)
     # a BMO table of eight métiers whose first three are suppressed at source (BMO « * »): the protected table
     # adds complementary suppression, and every row fits in the document's top ten
-    bmo_obs = lq.m.Observation.objects.filter(
+    bmo_obs = Observation.objects.filter(
         territory=commune, indicator="bmo_difficulty_rate", occupation_kind="fap2021"
     )
     period = max(bmo_obs.values_list("period", flat=True))
     keep = list(bmo_obs.filter(period=period).order_by("-value").values_list("pk", flat=True)[:8])
     bmo_obs.exclude(pk__in=keep).delete()
-    lq.m.Observation.objects.filter(pk__in=keep[:3]).update(status="secret")
+    Observation.objects.filter(pk__in=keep[:3]).update(status="secret")
     from django.core.cache import cache
 
     cache.clear()
@@ -98,7 +100,7 @@ def test_the_pdf_shows_no_suppressed_cell(demo):
     hidden = {r["code"] for r in bmo["rows"] if r["projects"].secret}
     stored = {
         o.occupation: (o.counts or {}).get("projects")
-        for o in lq.m.Observation.objects.filter(
+        for o in Observation.objects.filter(
             territory=commune, indicator="bmo_difficulty_rate", occupation__in=hidden, period=bmo["period"]
         )
     }
@@ -111,6 +113,6 @@ def test_the_pdf_shows_no_suppressed_cell(demo):
         tokens = " ".join(found[0]).split()[1:]
         assert report.symbol in tokens
         if code in stored and stored[code]:
-            assert lq.format_fr(round(stored[code])) not in tokens
+            assert format_fr(round(stored[code])) not in tokens
             checked += 1
     assert checked >= 1

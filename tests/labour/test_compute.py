@@ -154,6 +154,7 @@ def test_key_figures_and_local_demand(vannes_inputs):
 
 def test_a_territory_without_data_is_not_computed():
     empty = Territory.objects.get(key="dep:56")
+    m.BmoProjet.objects.all().delete()  # no national file either: nothing covers the territory
     with pytest.raises(ValueError, match="aucun territoire couvert"):
         observations_compute([empty], years=[2024])
 

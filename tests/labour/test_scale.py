@@ -11,7 +11,7 @@ import pytest
 
 from gtec.imports.sync import sync_frame
 from gtec.labour import models as m
-from gtec.labour.compute import load_jobseekers, observations_compute, observations_compute_all
+from gtec.labour.compute import BMO_ONLY, load_jobseekers, observations_compute, observations_compute_all
 from gtec.labour.services import offers_import, sirene_import, stmt_import
 from gtec.territories.models import Territory
 from gtec_core.errors import SourceError
@@ -274,7 +274,11 @@ def test_national_run_details_occupations_above_the_commune_and_totals_for_commu
     assert counts["observations"].created > 0
     stored = m.Observation.objects.filter(territory__scale="commune")
     assert stored.exists() and set(stored.values_list("occupation", flat=True)) == {""}
-    assert stored.values("territory").distinct().count() == len(communes)
+    local = stored.filter(indicator="offers_demand_ratio")
+    assert local.values("territory").distinct().count() == len(communes)
+    # coverage per source: the EPCI the local files do not cover get their BMO figures only
+    others = m.Observation.objects.filter(territory__scale="epci").exclude(territory=epci)
+    assert others.exists() and set(others.values_list("indicator", flat=True).distinct()) <= BMO_ONLY
     detail = m.Observation.objects.filter(territory=epci)
     assert detail.filter(occupation_kind="fap2021").exists()
     assert detail.filter(occupation_kind="rome", occupation="J1501").exists()

@@ -51,7 +51,8 @@ def test_every_official_figure_is_stored_exactly_with_provenance(data_dir):
 
 def test_import_is_idempotent_and_all_or_nothing(data_dir, tmp_path):
     out = open(os.devnull, "w")
-    call_command("import_data", "metiers2030", "--data-dir", str(data_dir), stdout=out)
+    # `--force`: an unchanged folder is otherwise skipped without a run (sha256 fingerprint, #16)
+    call_command("import_data", "metiers2030", "--data-dir", str(data_dir), "--force", stdout=out)
     assert ImportRun.objects.filter(source="metiers2030").first().changed is False
     bad = tmp_path / "dares_metiers_2030"
     bad.mkdir()

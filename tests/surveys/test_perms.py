@@ -11,18 +11,36 @@ from tests.surveys import helpers as h
 pytestmark = pytest.mark.django_db
 
 ACTIONS = ["manage_campaign", "answer", "read_raw_own", "read_raw_other", "give_to_get", "import", "members",
-           "erase", "audit"]  # fmt: skip
+           "erase", "audit", "invite_in_territory", "invite_outside", "import_for_unmanaged",
+           "import_for_self_managed", "import_for_outside"]  # fmt: skip
 # expected outcome per role (own organisation = the one that answered; charter accepted by the coordinator)
 MATRIX = {
-    COORDINATOR: [True, False, True, True, False, True, False, False, False],
-    "coordinateur-sans-charte": [True, False, False, False, False, True, False, False, False],
-    "coordinateur-autre-territoire": [False] * 9,
-    ADMIN: [False, True, True, False, True, False, True, True, True],
-    CONTRIBUTOR: [False, True, True, False, True, False, False, False, True],
-    READER: [False, False, True, False, True, False, False, False, True],
+    # review 2026-12-04 §1.3/§6.3: a coordinator invites and imports only within the campaign's territory,
+    # and never renames or answers for an organisation that has its own members
+    COORDINATOR: [True, False, True, True, False, True, False, False, False, True, False, True, False, False],
+    "coordinateur-sans-charte": [
+        True,
+        False,
+        False,
+        False,
+        False,
+        True,
+        False,
+        False,
+        False,
+        True,
+        False,
+        True,
+        False,
+        False,
+    ],  # fmt: skip
+    "coordinateur-autre-territoire": [False] * 14,
+    ADMIN: [False, True, True, False, True, False, True, True, True] + [False] * 5,
+    CONTRIBUTOR: [False, True, True, False, True, False, False, False, True] + [False] * 5,
+    READER: [False, False, True, False, True, False, False, False, True] + [False] * 5,
     # the other company reads its own answer (read_raw_other) but never ours
-    "autre-entreprise": [False, False, False, True, False, False, False, False, False],
-    "anonyme": [False] * 9,
+    "autre-entreprise": [False, False, False, True, False, False, False, False, False] + [False] * 5,
+    "anonyme": [False] * 14,
 }
 
 
@@ -55,6 +73,8 @@ def world():
 def outcomes(user, camp, own, other):
     r_own = Response.objects.get(campaign=camp, organisation=own)
     r_other = Response.objects.get(campaign=camp, organisation=other)
+    unmanaged = h.company("Sans compte")
+    outside = h.company("Finistère", commune=h.commune("29232"))
     return [
         perms.can_manage_campaign(user, camp),
         perms.can_answer(user, camp, own),
@@ -65,6 +85,11 @@ def outcomes(user, camp, own, other):
         operms.can_manage_members(user, own),
         operms.can_export_or_erase(user, own),
         operms.can_read_audit_log(user, own),
+        perms.can_invite(user, camp, unmanaged),
+        perms.can_invite(user, camp, outside),
+        perms.can_import_for(user, camp, unmanaged),
+        perms.can_import_for(user, camp, own),
+        perms.can_import_for(user, camp, outside),
     ]
 
 

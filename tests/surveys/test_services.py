@@ -119,21 +119,20 @@ def test_give_to_get_compares_with_territory_and_says_when_tension_is_unavailabl
     g = queries.give_to_get(camp, orgs[0])
     row = g["occupations"][0]
     assert row["own"] == "oui" and row["territory"] == "50 %"
-    import sys
-    import types
+    from gtec.labour.read.local import TensionFigure
+    from gtec.surveys import queries as survey_queries
 
-    fake = types.ModuleType("gtec.labour.queries")
     calls = []
-    fake.tension_for = lambda key, codes: (
+
+    def tension_figures(key, codes):
         calls.append((key, codes))
-        or {"J1501": {"value": 1.2, "category": "forte", "status": "ok", "vintage": "2024"}}
-    )
-    monkeypatch.setitem(sys.modules, "gtec.labour.queries", fake)
+        return {"J1501": TensionFigure(1.2, "1,2", 4, "forte", "ok", "2024", "2024")}
+
+    monkeypatch.setattr(survey_queries.labour, "tension_figures", tension_figures)
     g = queries.give_to_get(camp, orgs[0])
     assert calls == [("custom:pays-de-vannes", ["J1501"])]
-    assert g["occupations"][0]["tension"]["category"] == "forte"
-    monkeypatch.delitem(sys.modules, "gtec.labour.queries")
-    monkeypatch.setattr("importlib.import_module", lambda name: (_ for _ in ()).throw(ImportError(name)))
+    assert g["occupations"][0]["tension"]["label"] == "forte"
+    monkeypatch.setattr(survey_queries.labour, "tension_figures", lambda key, codes: {})
     assert queries.give_to_get(camp, orgs[0])["occupations"][0]["tension"] == {
         "status": "donnée indisponible"
     }

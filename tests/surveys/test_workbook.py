@@ -110,6 +110,111 @@ def test_empty_file_is_an_error(tmp_path):
     assert count == 0 and errors and errors[0].sheet == "Etablissements"
 
 
+def _existing(row, name="Nom d'origine", member=False, web_answer=False, camp=None):
+    org = Organisation.objects.create(
+        name=name, kind="entreprise", siret=row.siret, naf="56.10A", commune=h.commune(row.code_insee)
+    )
+    if member:
+        h.user(f"membre-{org.pk}@example.org", org, "administrateur")
+    if web_answer:
+        h.submit(camp, org)
+    return org
+
+
+def test_import_never_renames_or_answers_for_an_organisation_with_members(tmp_path, demo_rows):
+    """Review §6.3: a valid row with the SIRET of org 1 renamed it and superseded its own submission."""
+    camp = h.campaign()
+    coord = h.user("coord@example.org", role="coordinateur", terr=camp.territory)
+    org = _existing(demo_rows[0], member=True, web_answer=True, camp=camp)
+    versions = ResponseVersion.objects.count()
+    count, errors = services.workbook_import(
+        campaign=camp, path=demo.write(tmp_path / "d.xlsx", demo_rows), user=coord
+    )
+    assert count == 0
+    assert [(e.sheet, e.row, e.column) for e in errors] == [(SHEET_ORG, 2, "siret")]
+    assert demo_rows[0].siret in errors[0].message and "répond elle-même" in errors[0].message
+    org.refresh_from_db()
+    assert org.name == "Nom d'origine" and ResponseVersion.objects.count() == versions
+    assert Organisation.objects.filter(siret__in=[r.siret for r in demo_rows]).count() == 1
+
+
+def test_import_never_supersedes_an_answer_entered_online(tmp_path, demo_rows):
+    """The version rule: an answer the organisation entered itself is not replaced by a workbook."""
+    camp = h.campaign()
+    coord = h.user("coord@example.org", role="coordinateur", terr=camp.territory)
+    _existing(demo_rows[1], web_answer=True, camp=camp)
+    count, errors = services.workbook_import(
+        campaign=camp, path=demo.write(tmp_path / "d.xlsx", demo_rows), user=coord
+    )
+    assert count == 0 and [(e.row, e.column) for e in errors] == [(3, "siret")]
+    assert "n'est pas remplacée" in errors[0].message
+
+
+def test_import_refuses_an_organisation_outside_the_territory(tmp_path, demo_rows):
+    camp = h.campaign()
+    coord = h.user("coord@example.org", role="coordinateur", terr=camp.territory)
+    org = _existing(demo_rows[2])
+    org.commune = h.commune("29232")
+    org.save()
+    count, errors = services.workbook_import(
+        campaign=camp, path=demo.write(tmp_path / "d.xlsx", demo_rows), user=coord
+    )
+    assert count == 0 and [(e.row, e.column) for e in errors] == [(4, "siret")]
+    org.refresh_from_db()
+    assert org.commune.code == "29232"
+
+
+def test_import_updates_an_unmanaged_organisation_of_the_territory(tmp_path, demo_rows):
+    camp = h.campaign()
+    coord = h.user("coord@example.org", role="coordinateur", terr=camp.territory)
+    org = _existing(demo_rows[0])
+    count, errors = services.workbook_import(
+        campaign=camp, path=demo.write(tmp_path / "d.xlsx", demo_rows), user=coord
+    )
+    assert errors == [] and count == 6
+    org.refresh_from_db()
+    assert org.name == demo_rows[0].raison_sociale
+
+
+def test_stale_import_is_refused_with_nothing_written(tmp_path, demo_rows, monkeypatch):
+    """Someone saves between the rights check and the write: the version rule refuses the whole file."""
+    camp = h.campaign()
+    path = demo.write(tmp_path / "d.xlsx", demo_rows)
+    services.workbook_import(campaign=camp, path=path)
+    org = Organisation.objects.get(siret=demo_rows[0].siret)
+    real = services._import_rights
+
+    def racing(*args, **kw):
+        bases = real(*args, **kw)
+        ResponseVersion.objects.filter(response__organisation=org).update(number=99)
+        return bases
+
+    monkeypatch.setattr(services, "_import_rights", racing)
+    demo_rows[0].answer["effectif"] += 1
+    try:
+        count, errors = services.workbook_import(
+            campaign=camp, path=demo.write(tmp_path / "e.xlsx", demo_rows)
+        )
+    finally:
+        demo_rows[0].answer["effectif"] -= 1
+    assert count == 0 and "modifiée entre-temps" in errors[0].message
+
+
+def test_coordinator_cannot_invite_outside_the_territory(client):
+    """Review §1.3: coord of dep:29 invited three Morbihan organisations."""
+    camp = h.campaign()
+    coord = h.user("coord@example.org", role="coordinateur", terr=camp.territory)
+    inside, outside = h.company("Dedans"), h.company("Dehors", commune=h.commune("29232"))
+    client.force_login(coord)
+    url = __import__("django.urls", fromlist=["reverse"]).reverse("campaign_action", args=[camp.pk])
+    r = client.post(url, {"action": "inviter", "organisations": [inside.pk, outside.pk]})
+    assert r.status_code == 403 and not camp.participations.exists()
+    r = client.post(url, {"action": "inviter", "organisations": [inside.pk]})
+    assert r.status_code == 302 and list(camp.participations.values_list("organisation", flat=True)) == [
+        inside.pk
+    ]
+
+
 @pytest.mark.parametrize("written", ["5610C", "56.10C", "56 10 c", " 56.10c "])
 def test_naf_accepted_in_its_usual_forms(written):
     from gtec_core.surveys.schema import normalise_naf

@@ -10,10 +10,10 @@ import polars as pl
 import pytest
 from django.core.cache import cache
 
-from gtec.labour.models import Observation
 from gtec.territories.models import Membership, Territory
 from gtec.training import adequacy
 from gtec.training import models as m
+from tests.factories import ObservationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,22 +46,16 @@ def territory(monkeypatch):
 
 def observations(territory: Territory, cells: dict) -> None:
     for fap, (projects, status, category) in cells.items():
-        Observation.objects.create(
-            indicator="bmo_difficulty_rate",
+        ObservationFactory(
             territory=territory,
-            occupation_kind="fap2021",
             occupation=fap,
-            period="2024",
-            value=0.5,
             status=status,
             counts={"projects": projects, "difficult": projects / 2},
         )
-        Observation.objects.create(
+        ObservationFactory(
             indicator="dares_tension",
             territory=territory,
-            occupation_kind="fap2021",
             occupation=fap,
-            period="2024",
             value=float(category),
             status=status,
             category=category,

@@ -139,8 +139,10 @@ def test_refused_file_changes_nothing_and_fails(tmp_path):
     assert m.Session.objects.filter(action__formation__flux="t-refused").count() == 1
     empty = tmp_path / "empty.xml"
     empty.write_text('<?xml version="1.0"?><lheo xmlns="http://lheo.gouv.fr/2.3"><offres></offres></lheo>')
-    lheo_import(empty, flux="t-refused")  # a valid empty export does empty the feed
-    assert not m.Formation.objects.filter(flux="t-refused").exists()
+    # a valid empty export covers no training body: it deletes nothing (the deletion scope is what the file
+    # covers — security review 2026-12-04 §6.2, a second catalogue deleted every formation of the first)
+    lheo_import(empty, flux="t-refused")
+    assert m.Formation.objects.filter(flux="t-refused").count() == 1
 
 
 def test_feeds_do_not_delete_each_other():

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from gtec.labour import models as m
 from gtec.territories.models import Territory
+from tests.factories import ObservationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -121,48 +122,28 @@ def small_area(db):
     ]
     m.DemandeurEmploi.objects.bulk_create(rows)
     for t in (epci, pdv):
-        m.Observation.objects.create(
+        ObservationFactory(
             indicator="dares_tension",
             territory=t,
-            occupation_kind="fap2021",
             occupation="S2X61",
-            period="2024",
             value=SECRET_TENSION,
             status="secret",
             category=5,
             counts={"offers": 2},
         )
-        m.Observation.objects.create(
-            indicator="dares_tension",
-            territory=t,
-            occupation_kind="fap2021",
-            occupation="A0X40",
-            period="2024",
-            value=1.5,
-            status="ok",
-            category=5,
-            counts={"offers": 40},
+        ObservationFactory(
+            indicator="dares_tension", territory=t, value=1.5, category=5, counts={"offers": 40}
         )
-        m.Observation.objects.create(
-            indicator="bmo_difficulty_rate",
+        ObservationFactory(
             territory=t,
-            occupation_kind="fap2021",
             occupation="S1X40",
-            period="2024",
             value=1.0,
             status="secret",
             counts={"projects": BMO_SMALL, "difficult": BMO_SMALL},
         )
         for code, projects in BMO_OTHERS.items():
-            m.Observation.objects.create(
-                indicator="bmo_difficulty_rate",
-                territory=t,
-                occupation_kind="fap2021",
-                occupation=code,
-                period="2024",
-                value=0.5,
-                status="ok",
-                counts={"projects": projects, "difficult": projects / 2},
+            ObservationFactory(
+                territory=t, occupation=code, counts={"projects": projects, "difficult": projects / 2}
             )
     return {"epci": epci, "pdv": pdv, "communes": communes, "values": values}
 

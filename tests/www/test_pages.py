@@ -161,7 +161,8 @@ def test_switcher_names_the_territory_on_show(client):
 
 def test_territory_page_opens_on_its_labour_figures_and_the_four_areas(client):
     from gtec.imports.models import ImportRun
-    from gtec.labour.models import Observation, Offre
+    from gtec.labour.models import Offre
+    from tests.factories import ObservationFactory
 
     territory = Territory.objects.get(key="custom:pays-de-vannes")
     html = client.get("/").content.decode()
@@ -170,14 +171,11 @@ def test_territory_page_opens_on_its_labour_figures_and_the_four_areas(client):
         assert reverse(name, args=[territory.key]) in html
     for name in ("training_gaps", "careers_start", "needs_home"):
         assert reverse(name) in html
-    Observation.objects.create(
+    ObservationFactory(
         indicator="offers_demand_ratio",
         territory=territory,
         occupation_kind="all",
         occupation="",
-        period="2024",
-        value=0.5,
-        status="ok",
         counts={"offers": 4321.0, "entries": 8642.0},
     )
     ImportRun.objects.create(source="offres", version="offres 2024", synthetic=True)

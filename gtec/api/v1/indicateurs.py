@@ -1,5 +1,5 @@
 """/api/v1/indicateurs: any declared indicator × territory × occupation × period, read from the same
-published table as the page exports (`gtec.labour.queries.indicator_export`), so statistical secrecy is
+published table as the page exports (`gtec.labour.read.indicator_export`), so statistical secrecy is
 inherited: a secret cell has no value, no category and no counts, only the secrecy symbol."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema
 
 from gtec.api.v1.core import ApiError, Page, not_found, paginate, public
 from gtec.api.v1.territoires import get_or_404
-from gtec.labour import queries as lq
+from gtec.labour import read as lq
 from gtec_core.indicators.registry import REGISTRY
 from gtec_core.secrecy import load_rules
 

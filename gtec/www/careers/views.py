@@ -115,7 +115,10 @@ def review(request: HttpRequest) -> HttpResponse:
                 }
             )
     text = post.get("texte", "")[:5000]
+    text_occupations = []
     if text.strip():
+        chosen_codes = {a.code_ogr for a in appellations}
+        text_occupations = [o for o in services.text_occupations(text) if o["code_ogr"] not in chosen_codes]
         found = [m for m in services.skills_extract(text) if m.code_ogr not in known]
         known.update(m.code_ogr for m in found)
         groups.insert(
@@ -139,6 +142,7 @@ def review(request: HttpRequest) -> HttpResponse:
         appellations=appellations,
         title_groups=title_groups,
         text_given=bool(text.strip()),
+        text_occupations=text_occupations,
         query=query,
         suggestions=suggestions,
         commune=commune,

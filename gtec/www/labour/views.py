@@ -1,6 +1,6 @@
 """Labour-market pages: territory dashboard, occupation × territory, comparison, and their exports.
 
-Every figure comes from `gtec.labour.queries` (statistical secrecy applied there); views only arrange it."""
+Every figure comes from `gtec.labour.read` (statistical secrecy applied there); views only arrange it."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from gtec.labour import queries as q
+from gtec.labour import read as q
 from gtec.labour.exports import write_table
 from gtec.referentials.models import Fiche
 from gtec.territories import queries as tq
+from gtec.www.inputs import BadInput, attachment, period_param
 from gtec_core import charts
 from gtec_core.french import sort_french
 from gtec_core.indicators.registry import REGISTRY
+from gtec_core.secrecy import TOTAL, load_rules
 from gtec_core.svgmap import Shape, project
 
 MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
@@ -29,7 +31,8 @@ MAP_MEASURES = {"demandeurs": "jobseekers", "offres": "offers"}
 SOURCE_LABELS = {
     "bmo": "Besoins en main-d'œuvre (France Travail)",
     "dares": "Tensions et portraits des métiers (Dares)",
-    "stmt": "Demandeurs d'emploi (STMT, France Travail)",
+    "defm": "Demandeurs d'emploi par commune, série publique (France Travail)",
+    "stmt": "Demandeurs d'emploi par métier (STMT, France Travail)",
     "offres": "Offres d'emploi (France Travail)",
     "sirene": "Établissements (SIRENE, INSEE)",
     "emploi": "Emploi par métier",
@@ -66,54 +69,42 @@ def _sources() -> list[dict]:
 
 def dashboard(request: HttpRequest, key: str) -> HttpResponse:
     territory = _territory(key)
-    years = q.periods(territory)
-    period = _period(request, years)
+    d = q.dashboard(territory, request.GET.get("periode", ""))
     context = {
-        **_common(territory),
-        "years": years,
-        "period": period,
+        "territory": territory,
+        "sources": [{"label": SOURCE_LABELS.get(r.source, r.source), "run": r} for r in d.sources],
+        "synthetic": d.synthetic,
+        "nav": "marche",
+        "years": d.years,
+        "period": d.period,
         "featured": _featured_with(territory),
+        "dares": d.dares,
     }
-    if period is None:
+    if d.period is None:
         return render(request, "www/labour/dashboard.html", context)
-    tension = q.tension_table(territory, period)
-    fiches = q.fap_fiches([r["code"] for r in tension], limit=4)
-    for r in tension:
-        r["fiches"] = fiches.get(r["code"], [])
     measure = request.GET.get("carte", "demandeurs")
     if measure not in MAP_MEASURES:
         measure = "demandeurs"
-    table = q.commune_table(territory, period) if territory.scale != "commune" else None
     communes, commune_map = (
-        _commune_map(territory, table, MAP_MEASURES[measure]) if table is not None else ([], None)
+        _commune_map(territory, d.communes, MAP_MEASURES[measure]) if d.communes is not None else ([], None)
     )
-    figures = q.dashboard_figures(territory, period)
-    bmo = q.bmo_published(territory)
-    # the territory-wide BMO cell is secret as soon as one bassin cell is « * »; the protected table's total
-    # (sum of the cells the source publishes) is already on the page, so the headline shows it, labelled
-    projects_known = figures["projects"].secret and bmo["total"] is not None and not bmo["total"].secret
-    if projects_known and bmo["period"] == period:
-        figures["projects"] = bmo["total"]
-    else:
-        projects_known = False
     context.update(
         {
-            "figures": figures,
-            "projects_known": projects_known,
-            "available": q.availability(),
-            "tension": tension,
-            "bmo": bmo,
-            "charts": _monthly_charts(territory),
+            "figures": d.figures,
+            "projects_known": d.projects_known,
+            "available": d.available,
+            "tension": d.tension,
+            "bmo": d.bmo,
+            "charts": _monthly_charts(d),
             "communes": communes,
             "map": commune_map,
             "measure": measure,
-            "epcis": q.epci_table(territory, period, table)
-            if territory.scale not in {"commune", "epci"}
-            else [],
+            "epcis": d.epcis,
             "exports": [
                 (name, REGISTRY[name].label)
                 for name in [
                     "dares_tension",
+                    "bmo_projects",
                     "bmo_difficulty_rate",
                     "offers_demand_ratio",
                     "lack_of_labour",
@@ -131,15 +122,21 @@ def _featured_with(territory) -> list:
     return featured if territory in featured else [territory, *featured]
 
 
-def _monthly_charts(territory) -> list[dict]:
-    series = q.monthly_series(territory)
-    labels = [f"{MONTHS[m.month - 1]} {m.year % 100:02d}" for m in series["months"]]
+def _monthly_charts(d) -> list[dict]:
+    series, public, nature = d.monthly, d.public_jobseekers, d.nature
     out = []
     for key, title, unit in [
+        ("public", "Demandeurs d'emploi inscrits, série publique France Travail (fin de mois)", "demandeurs"),
         ("jobseekers", "Demandeurs d'emploi inscrits (catégories A, B, C, fin de mois)", "demandeurs"),
         ("offers", "Offres d'emploi collectées par France Travail (par mois)", "offres"),
     ]:
-        values = series[key]
+        if key == "public":
+            if not public["values"]:
+                continue
+            months, values = public["months"], public["values"]
+        else:
+            months, values = series["months"], series[key]
+        labels = [f"{MONTHS[m.month - 1]} {m.year % 100:02d}" for m in months]
         # a stock moves a few % a year: the axis starts near the data so the trend reads; flows start at 0
         chart = charts.line_chart(
             [(key, title, values)],
@@ -148,17 +145,19 @@ def _monthly_charts(territory) -> list[dict]:
             height=220,
             left=60,
             bottom=30,
-            zero=key != "jobseekers",
+            zero=key == "offers",
         )
         out.append(
             {
                 "key": key,
                 "title": title,
                 "unit": unit,
+                "nature": nature[key],
+                "note": public["note"] if key == "public" else "",
                 "chart": chart,
                 "empty": chart.empty or not any(values),
                 "rows": [
-                    (label, q.load_rules().symbol if v is None else charts.format_number(v))
+                    (label, load_rules().symbol if v is None else charts.format_number(v))
                     for label, v in zip(labels, values, strict=True)
                 ],
             }
@@ -169,7 +168,7 @@ def _monthly_charts(territory) -> list[dict]:
 def _commune_map(territory, table: pl.DataFrame, measure: str) -> tuple[list[dict], dict]:
     """Commune rows (published cells only) and the choropleth: quantile classes, secret communes hatched."""
     rows = {r["commune"]: r for r in table.iter_rows(named=True)}
-    total = rows.pop(q.TOTAL, None)
+    total = rows.pop(TOTAL, None)
     communes = {c.code: c for c in sort_french(territory.communes(), key=lambda c: c.name)}
     published = {
         code: (None if r[f"{measure}_secret"] else r[measure]) for code, r in rows.items() if code in communes
@@ -261,9 +260,7 @@ def occupation(request: HttpRequest, key: str, code_rome: str) -> HttpResponse:
         unavailable = q.Cell(q.UNAVAILABLE, None, "missing")
         if detail["ratio"].status == "missing":
             loaded = q.availability()
-            computed = q.m.Observation.objects.filter(
-                territory=territory, period=period, indicator="offers_demand_ratio", occupation_kind="rome"
-            ).exists()
+            computed = q.computed(territory, period, "offers_demand_ratio", "rome")
             if not loaded["offres"] or not computed:
                 detail["offers"] = unavailable
             if not loaded["stmt"] or not computed:
@@ -359,7 +356,10 @@ def export(request: HttpRequest, key: str, name: str, fmt: str) -> HttpResponse:
     territory = _territory(key)
     if fmt not in CONTENT_TYPES:
         raise Http404("Format inconnu")
-    period = request.GET.get("periode") or None
+    try:
+        period = period_param(request.GET.get("periode"))
+    except BadInput as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     if name == "bmo":
         table = q.bmo_export(territory)
         title = f"Projets de recrutement (BMO) — {territory.display_name}"
@@ -378,9 +378,7 @@ def export(request: HttpRequest, key: str, name: str, fmt: str) -> HttpResponse:
     note = "Données de démonstration synthétiques." if q.is_synthetic() else ""
     data = write_table(table, fmt, title=title, note=note)
     filename = f"gtec_{name}_{territory.key.replace(':', '-')}{'_' + period if period else ''}.{fmt}"
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(HttpResponse(data, content_type=CONTENT_TYPES[fmt]), filename)
 
 
 def indicator_api(request: HttpRequest, name: str) -> JsonResponse:
@@ -394,7 +392,10 @@ def indicator_api(request: HttpRequest, name: str) -> JsonResponse:
     territory = tq.territory_get(key)
     if territory is None:
         return JsonResponse({"erreur": f"territoire inconnu : {key}"}, status=404)
-    period = request.GET.get("periode") or None
+    try:
+        period = period_param(request.GET.get("periode"))
+    except BadInput as exc:
+        return JsonResponse({"erreur": str(exc)}, status=400)
     table = q.indicator_export(name, territory, period)
     indicator = REGISTRY[name]
     return JsonResponse(

@@ -41,8 +41,8 @@ class WorkbookForm(forms.Form):
         f = self.cleaned_data["fichier"]
         if not f.name.lower().endswith(".xlsx"):
             raise forms.ValidationError("Déposez un classeur .xlsx établi à partir du modèle.")
-        if f.size > 20 * 1024 * 1024:
-            raise forms.ValidationError("Fichier trop volumineux (20 Mo au plus).")
+        if f.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("Fichier trop volumineux (5 Mo au plus).")
         return f
 
 
@@ -50,10 +50,16 @@ class AcceptInvitationForm(forms.Form):
     password1 = forms.CharField(label="Mot de passe", widget=forms.PasswordInput)
     password2 = forms.CharField(label="Confirmation", widget=forms.PasswordInput)
 
+    def __init__(self, *args, email: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
     def clean(self):
         data = super().clean()
         if data.get("password1") != data.get("password2"):
             raise forms.ValidationError("Les deux mots de passe diffèrent.")
         if data.get("password1"):
-            validate_password(data["password1"])
+            from django.contrib.auth import get_user_model
+
+            validate_password(data["password1"], get_user_model()(username=self.email, email=self.email))
         return data

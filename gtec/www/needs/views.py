@@ -4,28 +4,28 @@ Views stay thin: check a predicate of perms.py, call a query or service, render.
 from __future__ import annotations
 
 import json
-import tempfile
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
+from gtec.jobs import services as jobs
 from gtec.organisations import perms as operms
 from gtec.organisations import services as oservices
-from gtec.organisations.auth import ThrottledAuthenticationForm
+from gtec.organisations.auth import ThrottledAuthenticationForm, ThrottledPasswordResetForm
+from gtec.organisations.mail import MailError
 from gtec.organisations.models import COORDINATOR, ROLE_LABELS, Member, Organisation
 from gtec.surveys import perms, queries, services
 from gtec.surveys.models import AccessLog, Campaign, Participation, Response
+from gtec.www.inputs import BadInput, attachment, json_body, request_json
 from gtec.www.needs.forms import AcceptInvitationForm, CampaignForm, InviteMemberForm, WorkbookForm
-from gtec_core.errors import SourceError
-from gtec_core.surveys import schema, workbook
+from gtec_core.surveys import schema
 
 login = login_required(login_url="login")
 NAV = "besoins"
@@ -44,6 +44,7 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ThrottledPasswordResetForm
     success_url = reverse_lazy("password_reset_done")
 
 
@@ -52,18 +53,37 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 def invitation(request, token: str):
+    """Accept an invitation. It is bound to its e-mail address: a signed-in person of another address is
+    refused; without an account, the link creates the account of that address."""
     inv = oservices.Invitation.objects.filter(token=token, accepted_at__isnull=True).first()
     if inv is None:
         raise Http404("Invitation inconnue ou déjà utilisée")
-    form = AcceptInvitationForm(request.POST or None)
-    if request.user.is_authenticated and request.method == "POST":
-        oservices.invitation_accept(token=token, user=request.user)
-        return redirect("needs_home")
-    if request.method == "POST" and form.is_valid():
-        oservices.invitation_accept(token=token, password=form.cleaned_data["password1"])
-        messages.success(request, "Compte créé : connectez-vous avec votre courriel.")
-        return redirect("login")
-    return render(request, "registration/invitation.html", {"inv": inv, "form": form, "nav": NAV})
+    form = AcceptInvitationForm(request.POST or None, email=inv.email)
+    wrong_account = request.user.is_authenticated and not oservices.invitation_for(request.user, inv)
+    if request.method == "POST":
+        try:
+            if request.user.is_authenticated:
+                oservices.invitation_accept(token=token, user=request.user)
+                return redirect("needs_home")
+            if form.is_valid():
+                oservices.invitation_accept(token=token, password=form.cleaned_data["password1"])
+                messages.success(request, "Compte créé : connectez-vous avec votre courriel.")
+                return redirect("login")
+        except oservices.WrongInvitee as exc:
+            return render(
+                request,
+                "registration/invitation.html",
+                {"inv": inv, "form": form, "nav": NAV, "refused": str(exc)},
+                status=403,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return render(
+        request,
+        "registration/invitation.html",
+        {"inv": inv, "form": form, "nav": NAV, "wrong_account": wrong_account},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # ---- public and personal home ---------------------------------------------------------------------------
@@ -186,13 +206,23 @@ def campaign_action(request, pk: int):
         services.campaign_close(campaign)
         messages.success(request, "Campagne close : les réponses sont figées.")
     elif action == "relancer":
-        n = services.campaign_remind(campaign, url=request.build_absolute_uri(reverse("needs_home")))
-        messages.success(request, f"{n} organisation(s) relancée(s).")
+        try:
+            n = services.campaign_remind(campaign, url=request.build_absolute_uri(reverse("needs_home")))
+        except MailError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{n} organisation(s) relancée(s).")
     elif action == "inviter":
-        ids = [int(i) for i in request.POST.getlist("organisations") if i.isdigit()]
-        n = services.campaign_invite(
-            campaign, Organisation.objects.filter(pk__in=ids, erased_at__isnull=True)
-        )
+        ids = [int(i) for i in request.POST.getlist("organisations") if i.isdigit()][:1000]
+        chosen = list(Organisation.objects.filter(pk__in=ids))
+        refused = [o for o in chosen if not perms.can_invite(request.user, campaign, o)]
+        if refused or len(chosen) != len(set(ids)):
+            return HttpResponse(
+                "Organisation hors du territoire de la campagne, effacée ou inconnue : aucune invitation.",
+                status=403,
+                content_type="text/plain; charset=utf-8",
+            )
+        n = services.campaign_invite(campaign, chosen)
         messages.success(request, f"{n} organisation(s) invitée(s).")
     elif action == "charte":
         services.charter_accept(campaign, request.user)
@@ -211,18 +241,22 @@ def campaign_import(request, pk: int):
     form = WorkbookForm(request.POST, request.FILES)
     errors: list = []
     if form.is_valid():
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "reponses.xlsx"
-            with path.open("wb") as out:
-                for chunk in form.cleaned_data["fichier"].chunks():
-                    out.write(chunk)
-            try:
-                count, errors = services.workbook_import(campaign=campaign, path=path, user=request.user)
-            except SourceError as exc:
-                errors = [str(exc)]
-        if not errors:
-            messages.success(request, f"{count} réponse(s) importée(s).")
+        # A background job (gtec/jobs): the page follows its progress; run at once when jobs are eager.
+        job = jobs.enqueue(
+            "classeur_enquete",
+            user=request.user,
+            label=f"Import d'un classeur de réponses — {campaign.name}",
+            campaign=campaign.pk,
+            user_id=request.user.pk,
+            name=form.cleaned_data["fichier"].name,
+            path=jobs.store_upload(form.cleaned_data["fichier"], "reponses.xlsx"),
+        )
+        if not job.finished:
+            return redirect("job", pk=job.pk)
+        if job.status == "termine":
+            messages.success(request, job.result.get("resume", "Classeur importé."))
             return redirect("campaign_manage", pk=campaign.pk)
+        errors = job.result.get("erreurs") or [job.error]
     return render(
         request,
         "www/needs/import_errors.html",
@@ -232,23 +266,16 @@ def campaign_import(request, pk: int):
 
 
 def workbook_template(request, pk: int):
-    """The empty questionnaire workbook with its drop-down lists and the ROME appellations."""
+    """The empty questionnaire workbook with its drop-down lists and the ROME appellations (cached); a
+    draft campaign's only for its coordinators."""
     campaign = get_object_or_404(Campaign, pk=pk)
-    from gtec.referentials.models import Appellation
-
-    apps = list(
-        Appellation.objects.filter(actif=True)
-        .order_by("libelle")
-        .values_list("code_ogr", "libelle", "fiche_id")
+    if campaign.status == "brouillon" and not perms.can_manage_campaign(request.user, campaign):
+        raise Http404("Campagne non publiée")
+    response = HttpResponse(
+        queries.workbook_template(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    tmp = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)
-    tmp.close()
-    workbook.write_workbook(Path(tmp.name), [], apps)
-    response = FileResponse(
-        open(tmp.name, "rb"), as_attachment=True, filename=f"questionnaire-gtec-{campaign.pk}.xlsx"
-    )
-    Path(tmp.name).unlink()  # the open handle keeps the data readable on POSIX
-    return response
+    return attachment(response, f"questionnaire-gtec-{campaign.pk}.xlsx")
 
 
 # ---- questionnaire --------------------------------------------------------------------------------------
@@ -276,14 +303,18 @@ def questionnaire(request, pk: int, org: int):
         if not editable:
             raise PermissionDenied("Vous ne pouvez pas modifier cette réponse")
         try:
-            posted = json.loads(request.POST.get("data") or "{}")
+            posted = json_body(request.POST.get("data") or "{}")
+            if not isinstance(posted, dict):
+                raise BadInput("Données illisibles : objet JSON attendu.")
             base = int(request.POST.get("base_version") or 0)
             result = services.response_save(
                 campaign=campaign, organisation=organisation, data=posted, user=request.user,
                 base_version=base, submit=request.POST.get("action") == "envoyer",
             )  # fmt: skip
+        except BadInput as exc:
+            return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
         except (ValueError, json.JSONDecodeError):
-            return HttpResponse("Données illisibles", status=400)
+            return HttpResponse("Données illisibles", status=400, content_type="text/plain; charset=utf-8")
         except services.Conflict as exc:
             messages.error(request, str(exc))
             return redirect("questionnaire", pk=pk, org=org)
@@ -331,11 +362,15 @@ def questionnaire_autosave(request, pk: int, org: int):
     if not perms.can_answer(request.user, campaign, organisation):
         return JsonResponse({"error": "Vous ne pouvez pas modifier cette réponse."}, status=403)
     try:
-        body = json.loads(request.body or b"{}")
+        body = request_json(request)
+        if not isinstance(body, dict):
+            raise BadInput("Données illisibles : objet JSON attendu.")
         result = services.response_save(
             campaign=campaign, organisation=organisation, data=body.get("data") or {}, user=request.user,
             base_version=int(body.get("base_version") or 0),
         )  # fmt: skip
+    except BadInput as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
     except (ValueError, json.JSONDecodeError, AttributeError):
         return JsonResponse({"error": "Données illisibles."}, status=400)
     except services.Conflict as exc:
@@ -425,11 +460,15 @@ def organisation_page(request, pk: int):
             url = request.build_absolute_uri(reverse("invitation", args=["TOKEN"])).replace(
                 "TOKEN", "{token}"
             )
-            oservices.invitation_create(
-                email=form.cleaned_data["email"], role=form.cleaned_data["role"], invited_by=request.user,
-                organisation=organisation, accept_url=url,
-            )  # fmt: skip
-            messages.success(request, f"Invitation envoyée à {form.cleaned_data['email']}.")
+            try:
+                oservices.invitation_create(
+                    email=form.cleaned_data["email"], role=form.cleaned_data["role"], invited_by=request.user,
+                    organisation=organisation, accept_url=url,
+                )  # fmt: skip
+            except MailError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, f"Invitation envoyée à {form.cleaned_data['email']}.")
             return redirect("organisation", pk=pk)
     return render(
         request,

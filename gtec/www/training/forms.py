@@ -9,16 +9,29 @@ from django import forms
 from gtec.referentials.models import Fiche
 from gtec.territories.models import Territory
 from gtec.training.editing import OfferInput
+from gtec_core.weburl import web_url_problem
 
 SPLIT = re.compile(r"[\s,;]+")
 ROME = re.compile(r"^[A-N]\d{4}$")
 CERT = re.compile(r"^(RNCP|RS)(\d{1,6})$")
+MAX_TEXT = 5000
+
+
+def check_web_url(value: str) -> None:
+    problem = web_url_problem(value)
+    if problem:
+        raise forms.ValidationError(problem[0].upper() + problem[1:] + ".")
 
 
 class OfferForm(forms.Form):
     intitule = forms.CharField(label="Intitulé de la formation", max_length=255)
-    objectif = forms.CharField(label="Objectif", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    contenu = forms.CharField(label="Contenu", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    # bounded (review 2026-12-04 §2.1: 1 MB each was accepted, and copied into every version)
+    objectif = forms.CharField(
+        label="Objectif", required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    contenu = forms.CharField(
+        label="Contenu", required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 5})
+    )
     certifiante = forms.BooleanField(label="Formation certifiante", required=False)
     romes = forms.CharField(
         label="Métiers visés (codes ROME, séparés par des espaces)", required=False, max_length=200
@@ -26,7 +39,9 @@ class OfferForm(forms.Form):
     certifications = forms.CharField(
         label="Certifications (RNCP12345, RS1234…)", required=False, max_length=200
     )
-    url = forms.URLField(label="Page web", required=False, max_length=500, assume_scheme="https")
+    url = forms.URLField(
+        label="Page web", required=False, max_length=500, assume_scheme="https", validators=[check_web_url]
+    )
     commune = forms.CharField(label="Commune du lieu de formation (code INSEE)", max_length=5, required=False)
     debut = forms.DateField(
         label="Nouvelle session : début", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -100,3 +115,23 @@ class OfferForm(forms.Form):
             fin=d["fin"],
             nb_places=d["nb_places"],
         )
+
+
+class LheoUploadForm(forms.Form):
+    """A training body's own LHEO export, imported in the background into the body's own feed."""
+
+    organisation = forms.ModelChoiceField(label="Organisme de formation", queryset=None, empty_label=None)
+    fichier = forms.FileField(label="Export LHEO (fichier XML)")
+    MAX_BYTES = 50 * 1024 * 1024
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+    def clean_fichier(self):
+        f = self.cleaned_data["fichier"]
+        if not f.name.lower().endswith(".xml"):
+            raise forms.ValidationError("Déposez l'export LHEO au format XML (fichier .xml).")
+        if f.size > self.MAX_BYTES:
+            raise forms.ValidationError("Fichier trop volumineux (50 Mo au plus).")
+        return f

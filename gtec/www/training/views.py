@@ -15,12 +15,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from gtec.imports.models import ImportRun
+from gtec.jobs import services as jobs
 from gtec.labour.exports import write_table
 from gtec.territories import queries as tq
 from gtec.training import adequacy, editing, perms
 from gtec.training import queries as q
 from gtec.training.services import formacode_labels
-from gtec.www.training.forms import OfferForm
+from gtec.www.inputs import attachment
+from gtec.www.training.forms import LheoUploadForm, OfferForm
 from gtec_core.svgmap import Shape, project
 
 PER_PAGE = 25
@@ -174,10 +176,8 @@ def gaps(request: HttpRequest) -> HttpResponse:
             if fmt == "csv"
             else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
-        response = HttpResponse(body, content_type=content_type)
         name = f"formations-manquantes-{territory.key.replace(':', '-')}-{report.year}.{fmt}"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return attachment(HttpResponse(body, content_type=content_type), name)
     params = {"territoire": territory.key, "annee": report.year or "", "km": f"{km:g}"}
     return render(
         request,
@@ -261,3 +261,26 @@ def offer_new(request: HttpRequest) -> HttpResponse:
     return render(
         request, "www/training/offer_form.html", {"form": form, "formation": None, "nav": "formations"}
     )
+
+
+@login
+@require_http_methods(["GET", "POST"])
+def offer_import(request: HttpRequest) -> HttpResponse:
+    """A training body uploads its LHEO export; the import runs as a background job (gtec/jobs), into the
+    body's own feed, and only if every formation in the file belongs to the body (same SIREN)."""
+    organisations = perms.editor_organisations(request.user).exclude(siret="")
+    if not organisations.exists():
+        raise PermissionDenied("Réservé aux administrateurs et contributeurs d'un organisme de formation.")
+    form = LheoUploadForm(request.POST or None, request.FILES or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.cleaned_data["organisation"]
+        job = jobs.enqueue(
+            "lheo_organisme",
+            user=request.user,
+            label=f"Import de l'offre LHEO de {organisation.name}",
+            organisation=organisation.pk,
+            name=form.cleaned_data["fichier"].name,
+            path=jobs.store_upload(form.cleaned_data["fichier"], "offre-lheo.xml"),
+        )
+        return redirect("job", pk=job.pk)
+    return render(request, "www/training/offer_import.html", {"form": form, "nav": "formations"})

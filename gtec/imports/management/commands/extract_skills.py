@@ -1,6 +1,8 @@
 """`gtec extract-skills` — JSON lines {"id", "text"} on stdin; writes JSON lines
-{"id", "skills": [code_ogr, ...], "rome_codes": [...]} (best first) on stdout. Built from the ROME files of
-GTEC_DATA_DIR/rome4 (gtec_core.matching), no database. `--details` adds each skill's span and confidence."""
+{"id", "skills": [code_ogr, ...], "rome_codes": [...]} (best first) on stdout: the ROME macro-compétences the
+text shows and the fiches it describes. Built from the ROME files of GTEC_DATA_DIR/rome4 and the ESCO labels
+of GTEC_DATA_DIR/esco (gtec_core.matching, the one French text engine), no database. `--details` adds each
+skill's span, confidence and the closest referential label."""
 
 from __future__ import annotations
 
@@ -9,10 +11,9 @@ import json
 import sys
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from gtec_core.matching.loader import load_skill_extractor
+from gtec.imports.management.commands.match_titles import engine_for
 
 
 class Command(BaseCommand):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, rome=None, details=False, **options):
-        extractor = load_skill_extractor(rome or Path(settings.GTEC_DATA_DIR) / "rome4")
+        engine = engine_for(rome)
         stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
         out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=True)
         for number, line in enumerate(stdin, start=1):
@@ -38,11 +39,12 @@ class Command(BaseCommand):
                 text = str(item.get("text") or "")
             except (json.JSONDecodeError, AttributeError) as error:
                 raise CommandError(f"ligne {number} : JSON invalide ({error})") from error
-            matches = extractor.extract(text)
+            occupations = engine.occupations(text, limit=5)
+            matches = engine.extract(text, fiches=[code for code, _ in occupations])
             result = {
                 "id": item.get("id"),
                 "skills": [m.code_ogr for m in matches],
-                "rome_codes": [code for code, _ in extractor.rome_codes(matches)],
+                "rome_codes": [code for code, _ in occupations],
             }
             if details:
                 result["details"] = [
@@ -53,6 +55,7 @@ class Command(BaseCommand):
                         "text": m.text,
                         "confidence": m.confidence,
                         "label": m.label,
+                        "evidence": m.evidence,
                     }
                     for m in matches
                 ]

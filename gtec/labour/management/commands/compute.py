@@ -13,7 +13,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from gtec.labour.compute import default_territories, observations_compute, observations_compute_all
+from gtec.labour.observations.geography import default_territories
+from gtec.labour.observations.run import observations_compute, observations_compute_all
 from gtec.territories.models import Territory
 
 

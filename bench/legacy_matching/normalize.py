@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from gtec_core.text import fold
+from bench.legacy_matching.text import fold
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 SENTENCE_BREAK = re.compile(r"[.;:!?\n•|]+")

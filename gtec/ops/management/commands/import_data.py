@@ -1,13 +1,16 @@
 """`gtec import SOURCE [FILE ...] [--data-dir DIR]` — load official data into the database.
 
 Referentials and national tables, read from the data folder (GTEC_DATA_DIR): `rome`, `fap`, `passerelle`
-(the FAP-2021 ↔ ROME bridge built from both), `geo`, `bmo`, `dares`, or `all` of them in that order. Territory files, given as paths: `stmt FILE`, `offres FILE...`,
+(the FAP-2021 ↔ ROME bridge built from both), `geo`, `bmo`, `dares`, `defm` (the real job-seeker series by
+commune), `metiers2030` (the official projection), or `all` of them in that order, which then computes the public figures (BMO, Dares) of every bassin,
+zone d'emploi, département and région (`--no-compute` to skip). Territory files, given as paths: `stmt FILE`, `offres FILE...`,
 `sirene FILE`, `emploi FILE`, `lheo FILE` (training offer), `staffing FILE` (sector × occupation matrix),
-`metiers2030` (the official projection, also in `all`), and `demo DIR` for a folder written by
+and `demo DIR` for a folder written by
 `gtec demo generate` (every file it lists, marked synthetic)."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from pathlib import Path
 
@@ -15,21 +18,44 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from gtec.imports.models import ImportRun
 from gtec.imports.sync import Counts
 from gtec_core.errors import SourceError
+from gtec_core.tabular import sha256_file
 
-SOURCES = ["rome", "fap", "passerelle", "geo", "bmo", "dares", "metiers2030"]
+SOURCES = ["rome", "fap", "passerelle", "geo", "bmo", "dares", "defm", "metiers2030"]
 FILE_SOURCES = ["stmt", "offres", "sirene", "emploi", "demo", "lheo", "staffing"]
-FOLDERS = {"rome": "rome4", "fap": "fap_rome", "passerelle": ".", "geo": ".", "bmo": "bmo", "dares": "."}
-FOLDERS["metiers2030"] = "."  # the official projection « Les métiers en 2030 » (gtec.prospective)
+FOLDERS = {
+    "rome": "rome4",
+    "fap": "fap_rome",
+    "passerelle": ".",
+    "geo": ".",
+    "bmo": "bmo",
+    "dares": ".",
+    "defm": "stmt_defm",
+    "metiers2030": ".",  # the official projection « Les métiers en 2030 » (gtec.prospective)
+}
 # demo manifest kind -> importer, in dependency order
+# the scales whose figures `gtec import all` computes from the national files (BMO by bassin, Dares by
+# département and région); other territories (EPCI, communes, custom) are computed by `gtec compute`
+PUBLIC_SCALES = ["bassin", "ze", "dep", "reg"]
 DEMO_KINDS = {"establishments": "sirene", "jobseekers": "stmt", "offers": "offres", "employment": "emploi"}
 
 
+def folder_fingerprint(folder: Path) -> str:
+    """sha256 over every file of `folder` (its path relative to the folder, then its content): the same
+    fingerprint means the same files, so the import can be skipped."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(sha256_file(path).encode())
+    return digest.hexdigest()
+
+
 def run_source(source: str, data_dir: Path, progress):
-    from gtec.labour.services import bmo_import, bridge_import, dares_import
+    from gtec.labour.services import bmo_import, dares_import, defm_import
     from gtec.prospective.services import metiers2030_import
-    from gtec.referentials.services import fap_import, rome_import
+    from gtec.referentials.services import bridge_import, fap_import, rome_import
     from gtec.territories.services import geo_import
 
     folder = (data_dir / FOLDERS[source]).resolve()
@@ -40,6 +66,7 @@ def run_source(source: str, data_dir: Path, progress):
         "geo": geo_import,
         "bmo": bmo_import,
         "dares": dares_import,
+        "defm": defm_import,
         "metiers2030": metiers2030_import,
     }[source]
     return importer(folder, progress=progress)
@@ -66,6 +93,9 @@ def run_file_source(source: str, paths: list[Path], progress, *, synthetic: bool
 
 
 class Command(BaseCommand):
+    changed = (
+        False  # whether an import of this command changed a row (the public figures are then recomputed)
+    )
     help = "Importe une source officielle (rome, fap, geo, bmo, dares, all) ou des fichiers de territoire."
 
     def add_arguments(self, parser):
@@ -76,6 +106,17 @@ class Command(BaseCommand):
             type=Path,
             default=None,
             help="dossier des fichiers officiels (défaut : GTEC_DATA_DIR)",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="importer même les sources dont les fichiers n'ont pas changé depuis le dernier import",
+        )
+        parser.add_argument(
+            "--no-compute",
+            action="store_true",
+            help="(all) ne pas calculer les indicateurs publics (BMO, Dares) des bassins, zones d'emploi, "
+            "départements et régions",
         )
         parser.add_argument("--json", action="store_true", help="(lheo) résumé JSON")
         parser.add_argument("--strict", action="store_true", help="(lheo) validation XSD")
@@ -98,10 +139,47 @@ class Command(BaseCommand):
                 f"dossier de données introuvable : {data_dir} (réglez GTEC_DATA_DIR ou lancez `gtec data fetch`)"
             )
         done: list[str] = []
+        self.changed = False
         for name in SOURCES if source == "all" else [source]:
+            folder = (data_dir / FOLDERS[name]).resolve()
+            started = time.perf_counter()
+            fingerprint = folder_fingerprint(folder) if folder.is_dir() else ""
+            last = ImportRun.objects.filter(source=name).order_by("-pk").first()
+            if fingerprint and last and last.fingerprint == fingerprint and not options.get("force"):
+                self.stdout.write(
+                    f"{name} {last.version} : fichiers inchangés (empreinte sha256 identique), rien à importer "
+                    f"({time.perf_counter() - started:.2f} s)"
+                )
+                done.append(name)
+                continue
             self.stdout.write(f"Import {name} depuis {data_dir}…")
             self.run(name, lambda name=name: run_source(name, data_dir, self.progress), done)
+            ImportRun.objects.filter(
+                pk=ImportRun.objects.filter(source=name).order_by("-pk").values("pk")[:1]
+            ).update(fingerprint=fingerprint)
             done.append(name)
+        if source == "all" and not options.get("no_compute"):
+            self.public_figures()
+
+    def public_figures(self) -> None:
+        """The BMO and Dares figures of every bassin, zone d'emploi, département and région, from the national
+        files alone, so that their dashboards and exports work on day one; skipped when nothing changed."""
+        from gtec.labour.models import Observation
+        from gtec.labour.observations.run import observations_compute_all
+
+        if not self.changed and Observation.objects.filter(indicator="bmo_projects").exists():
+            self.stdout.write("Indicateurs publics (BMO, Dares) : données inchangées, rien à recalculer.")
+            return
+        self.stdout.write(
+            "Calcul des indicateurs publics (BMO, Dares) des bassins, zones d'emploi, départements et régions…"
+        )
+        started = time.perf_counter()
+        try:
+            version, counts = observations_compute_all(scales=PUBLIC_SCALES)
+        except ValueError as exc:
+            self.stdout.write(f"  indicateurs publics non calculés : {exc}")
+            return
+        self.report("indicateurs", version, counts, time.perf_counter() - started)
 
     def run(self, name: str, call, done: list[str]) -> None:
         started = time.perf_counter()
@@ -166,6 +244,8 @@ class Command(BaseCommand):
             total.updated += c.updated
             total.deleted += c.deleted
             total.unchanged += c.unchanged
+        if total.created or total.updated or total.deleted:
+            self.changed = True
         self.stdout.write(
             self.style.SUCCESS(
                 f"{name} {version} : {total.created} créés, {total.updated} modifiés, {total.deleted} supprimés, {total.unchanged} inchangés ({seconds:.1f} s)"

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from gtec_core.matching.normalize import Token, label_stems, tokenize
+from bench.legacy_matching.normalize import Token, label_stems, tokenize
 
 MIN_COVERAGE = 0.74
 FUZZY_WEIGHT = 0.85

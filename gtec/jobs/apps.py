@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    name = "gtec.jobs"
+    verbose_name = "Traitements en arrière-plan"

@@ -1,0 +1,140 @@
+"""The job kinds: the long tasks the web asks for, run by the worker. Each calls the same service the CLI
+calls (the CLI stays synchronous) inside the one transaction `services.run` opens.
+
+Seam for report generation: when `gtec.diagnostic` provides `build_report`, a kind `rapport` registered here
+(`@register("rapport", "Génération du rapport")`) calls it with the territory key and stores the file under
+GTEC_JOBS_DIR; no kind is declared before that function exists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+
+from gtec.jobs.registry import JobError, Progress, register
+
+
+@register("indicateurs", "Calcul des indicateurs")
+def indicators(params: dict, progress: Progress) -> dict:
+    """Compute and store the labour indicators of a territory and those around it (like `gtec compute`)."""
+    from gtec.labour.compute import default_territories, observations_compute
+    from gtec.territories.models import Territory
+
+    key = params.get("territory") or settings.GTEC_DEFAULT_TERRITORY
+    root = Territory.objects.filter(key=key).first()
+    if root is None:
+        raise JobError(f"Territoire inconnu : {key}.")
+    progress(5, "lecture des données")
+    steps = iter([(60, "calcul des indicateurs"), (80, "enregistrement des observations")])
+
+    def step(label: str, n: int) -> None:
+        pct, text = next(steps, (90, label))
+        progress(pct, f"{text} ({n:,} lignes)".replace(",", " "))
+
+    try:
+        version, counts = observations_compute(
+            default_territories(root), years=params.get("years") or None, progress=step
+        )
+    except ValueError as exc:  # the compute's refusals are French sentences
+        raise JobError(f"Calcul impossible : {exc}.") from None
+    c = counts["observations"]
+    return {
+        "resume": f"{version} : {c.created} observations créées, {c.updated} modifiées, "
+        f"{c.deleted} supprimées, {c.unchanged} inchangées."
+    }
+
+
+@register("classeur_enquete", "Import d'un classeur de réponses")
+def survey_workbook(params: dict, progress: Progress) -> dict:
+    """A filled questionnaire workbook into its campaign: every establishment or none."""
+    from django.contrib.auth import get_user_model
+
+    from gtec.surveys.models import Campaign
+    from gtec.surveys.services import CampaignClosed, workbook_import
+
+    campaign = Campaign.objects.get(pk=params["campaign"])
+    user = get_user_model().objects.filter(pk=params.get("user_id")).first()
+    progress(10, "lecture du classeur")
+    try:
+        count, errors = workbook_import(campaign=campaign, path=Path(params["path"]), user=user)
+    except CampaignClosed as exc:
+        raise JobError(str(exc)) from None
+    if errors:
+        name = params.get("name") or Path(params["path"]).name
+        raise JobError(
+            f"Classeur « {name} » refusé : {len(errors)} problème(s), aucune réponse importée.",
+            [str(e) for e in errors],
+        )
+    return {
+        "resume": f"{count} réponse(s) importée(s) dans la campagne « {campaign.name} ».",
+        "campagne": campaign.pk,
+    }
+
+
+def formation_count(path: Path) -> int:
+    """How many <formation> elements the file holds (a byte scan, for the progress percentage)."""
+    total, tail = 0, b""
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            data = tail + chunk
+            total += data.count(b"<formation>") + data.count(b"<formation ")
+            tail = data[-11:]
+            total -= tail.count(b"<formation>") + tail.count(b"<formation ")
+    return total
+
+
+@register("lheo", "Import d'une offre de formation (LHEO)")
+def lheo(params: dict, progress: Progress) -> dict:
+    """A training body's LHEO export into its feed (like `gtec import_lheo FILE --flux FLUX`)."""
+    from gtec.training.services import lheo_import
+
+    path = Path(params["path"])
+    expected = max(formation_count(path), 1)
+    progress(5, "lecture du fichier")
+
+    def step(label: str, n: int) -> None:
+        progress(5 + int(85 * min(n, expected) / expected), f"{n} formation(s) lue(s) sur {expected}")
+
+    result = lheo_import(path, flux=params.get("flux") or "lheo", progress=step)
+    problems = result.problems.items if result.problems else []
+    rejected = result.problems.count if result.problems else 0
+    return {
+        "resume": f"LHEO {result.version} : {result.formations} formation(s) lue(s), "
+        f"{rejected} enregistrement(s) rejeté(s).",
+        "import_run": result.run_id,
+        "rejets": [
+            f"formation {p.formation}"
+            + (f", ligne {p.line}" if p.line else "")
+            + f", « {p.field} » : {p.message}"
+            for p in problems[:50]
+        ],
+    }
+
+
+@register("lheo_organisme", "Import de l'offre LHEO d'un organisme")
+def lheo_of_organisation(params: dict, progress: Progress) -> dict:
+    """A training body's own export, uploaded on the site: every formation must belong to the body (same
+    SIREN as the GTEC organisation), then it is imported into the body's own feed `organisation-<pk>`."""
+    from gtec.organisations.models import Organisation
+    from gtec.training.services import data_file
+    from gtec_core.sources import lheo as lheo_source
+
+    organisation = Organisation.objects.get(pk=params["organisation"])
+    siren = organisation.siret[:9]
+    path = Path(params["path"])
+    name = params.get("name") or path.name
+    progress(2, "vérification des organismes du fichier")
+    reader = lheo_source.LheoReader(path, xsd=data_file("lheo", lheo_source.XSD_FILE))
+    foreign = [
+        f"formation {r.numero}" + (f" (ligne {r.line})" if r.line else "")
+        + f" : organisme « {r.organisme.nom} », SIRET « {r.organisme.siret or 'absent'} »"
+        for r in reader
+        if not siren or r.organisme.siret[:9] != siren
+    ]  # fmt: skip
+    if foreign:
+        raise JobError(
+            f"Fichier « {name} » refusé : {len(foreign)} formation(s) n'appartiennent pas à "
+            f"« {organisation.name} » (SIREN {siren or 'inconnu'}) ; rien n'a été importé.",
+            foreign,
+        )
+    return lheo({**params, "flux": f"organisation-{organisation.pk}"}, progress)

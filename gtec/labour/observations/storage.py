@@ -1,0 +1,163 @@
+"""Storage of the computed figures as observations: their counts, origin (published, sum, population share,
+computed), the « réel » / « synthétique » label of each, and the Dares tensions as published."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import polars as pl
+
+from gtec.imports.models import ImportRun
+from gtec.labour import models as m
+from gtec.labour.observations.inputs import ALL
+from gtec.territories.models import Territory
+from gtec_core.indicators.registry import REGISTRY
+
+BMO_ONLY = {"bmo_projects", "bmo_difficulty_rate", "bmo_seasonality_rate"}
+
+
+INPUT_SOURCES = {
+    "offers": ("offres",),
+    "jobseekers": ("stmt",),
+    "bmo": ("bmo",),
+    "employment": ("emploi",),
+    "reference": ("emploi",),
+    "subareas": ("offres", "stmt"),
+    "sectors": ("sirene",),
+}
+
+
+def _clean(value):
+    """JSON- and database-safe float: NaN and infinities become null, and values are rounded to 9 decimals so
+    that a re-run whose parallel sums add in another order stores exactly the same number."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return round(value, 9)
+    return value
+
+
+def synthetic_sources() -> set[str]:
+    """The sources whose latest import is synthetic (demo files)."""
+    out = set()
+    for source in {s for sources in INPUT_SOURCES.values() for s in sources}:
+        run = ImportRun.objects.filter(source=source).order_by("-pk").first()
+        if run is not None and run.synthetic:
+            out.add(source)
+    return out
+
+
+def _is_synthetic() -> bool:
+    return bool(synthetic_sources())
+
+
+def indicator_synthetic(name: str, synthetic: set[str]) -> bool:
+    """An indicator is synthetic when one of the sources of its inputs is."""
+    return any(s in synthetic for k in REGISTRY[name].inputs for s in INPUT_SOURCES.get(k, ()))
+
+
+def _observation_rows(
+    long: pl.DataFrame,
+    ids: dict[str, int],
+    synthetic: set[str] | bool,
+    bmo_origins: dict[str, tuple[str, str]] | None = None,
+) -> list[dict]:
+    if long.is_empty():
+        return []
+    if isinstance(synthetic, bool):  # every figure of the run has the same label
+        flags = dict.fromkeys(REGISTRY, synthetic)
+    else:
+        flags = {name: indicator_synthetic(name, synthetic) for name in REGISTRY}
+    origins = bmo_origins or {}
+    long = long.filter(pl.col("territory").is_in(list(ids)))
+    rows = []
+    # the counts (JSON text, one shape per indicator) are decoded in polars, one indicator at a time
+    for (name,), part in long.group_by("indicator", maintain_order=True):
+        keys = json.loads(part["counts"][0] or "{}")
+        if keys:
+            decoded = part.with_columns(
+                pl.col("counts").str.json_decode(pl.Struct(dict.fromkeys(keys, pl.Float64)))
+            )
+        else:
+            decoded = part.with_columns(pl.lit(None).alias("counts"))
+        synthetic_flag = flags[name]
+        for r in decoded.iter_rows(named=True):
+            origin, detail = "computed", ""
+            if name in BMO_ONLY and r["territory"] in origins:
+                origin, detail, note = origins[r["territory"]]
+                if r["occupation"] == ALL:  # a total is the sum of the published cells
+                    origin, detail = ("sum" if origin == "published" else origin), f"{detail} ; {note}"
+            counts = r["counts"] or {}
+            rows.append(
+                {
+                    "indicator": name,
+                    "territory_id": ids[r["territory"]],
+                    "occupation_kind": r["occupation_kind"],
+                    "occupation": r["occupation"],
+                    "period": r["period"],
+                    "value": _clean(r["value"]),
+                    "status": r["status"],
+                    "category": r["category"],
+                    "counts": {k: _clean(v) for k, v in counts.items()},
+                    "synthetic": synthetic_flag,
+                    "origin": origin,
+                    "origin_detail": detail,
+                }
+            )
+    return rows
+
+
+DARES_LEVELS = {"dep": "dep", "reg": "reg"}
+
+
+DARES_DETAIL = {"dep": "Dares, département {code}", "reg": "Dares, région {code}"}
+
+
+def _geo_code(code: str) -> str:
+    """Codes of the Dares file are written without leading zero for régions (« 1 », « 94 »)."""
+    return code.lstrip("0") or "0"
+
+
+def dares_rows(territories: list[Territory], ids: dict[str, int]) -> list[dict]:
+    """The Dares tension indicator as published (FAP-2009, 225 and 87 families) for the départements and
+    régions among `territories`, stored as observations of `dares_tension` (nomenclature FAP 2009, origin
+    « publié »): a category is given only where the Dares gives one (an imputed value has none, status
+    « insufficient »)."""
+    wanted = {
+        (t.scale, _geo_code(t.code)): t.key for t in territories if t.scale in DARES_LEVELS and t.key in ids
+    }
+    if not wanted:
+        return []
+    synthetic = bool(
+        (run := ImportRun.objects.filter(source="dares").order_by("-pk").first()) and run.synthetic
+    )
+    rows = []
+    for level, code, fap, year, employment, tension, category in m.DaresTension.objects.filter(
+        niveau_geo__in=list(DARES_LEVELS)
+    ).values_list("niveau_geo", "code_geo", "code_fap", "annee", "emploi_moyen", "tension", "categorie"):
+        key = wanted.get((level, _geo_code(code)))
+        if key is None:
+            continue
+        rows.append(
+            {
+                "indicator": "dares_tension",
+                "territory_id": ids[key],
+                "occupation_kind": "fap2009",
+                "occupation": fap,
+                "period": str(year),
+                "value": _clean(tension),
+                "status": "ok" if tension is not None and category is not None else "insufficient",
+                "category": category,
+                "counts": {"employment": employment},
+                "synthetic": synthetic,
+                "origin": "published",
+                "origin_detail": DARES_DETAIL[level].format(code=code),
+            }
+        )
+    return rows
+
+
+OBSERVATION_KEY = ("indicator", "territory_id", "occupation_kind", "occupation", "period")

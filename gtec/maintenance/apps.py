@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MaintenanceConfig(AppConfig):
+    name = "gtec.maintenance"
+    verbose_name = "Exploitation (sauvegardes)"

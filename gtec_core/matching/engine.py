@@ -1,0 +1,436 @@
+"""The French text engine: job titles → ROME fiches, free text (job ads, life stories) → ROME skills, and the
+occupation a whole text describes. Learnt from the referential (referential.py), never from the evaluation
+sets; one normalisation (gtec_core.text.stem) on both sides. Pure Python + scikit-learn, no Django.
+
+Titles. The title is cleaned by rules (gender marks, contract, place, salary: titles.clean_title) and its
+abbreviations and English words rewritten (title_aliases.yaml). It is compared with every appellation and
+fiche label by two TF-IDF models fitted on those labels: stemmed words (unigrams and bigrams) and
+character 3–5-grams of the stemmed text (robust to typos and unknown compounds). A label's score is the
+mean of the two cosines (`WORD_WEIGHT`); a fiche's score is its best label's.
+
+Skills. The text is cut into clauses (lines, bullets, sentences, semicolons; long lists at commas). Each
+clause is compared by TF-IDF cosine (stemmed words and bigrams, fitted on the skill labels) with every
+compétence and macro-compétence label; a compétence votes for its macro-compétence. In a clause, a
+macro-compétence is kept when its best cosine reaches `SKILL_THRESHOLD` and it is among the clause's
+`PER_CLAUSE` best; its confidence is the best cosine over clauses. When the occupation of the text is
+known (title or whole text), macro-compétences linked to that fiche get a bonus (`FICHE_BONUS`) before the
+threshold. Threshold and weights were chosen on the development split only (bench/eval_text.py).
+
+Occupation of a whole text. Three signals, each scaled to [0, 1] by its maximum: the title (first short line
+when the text has one), the text as a whole against each fiche's document (label, appellations,
+definition and cœur-de-métier item labels, TF-IDF cosine), and the cœur-de-métier coverage by the skills
+found (sum of the IDF of the fiche's items found, over the fiche's total). Combined with `OCCUPATION_WEIGHTS`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from gtec_core.matching.referential import EscoOccupation, Referential
+from gtec_core.matching.titles import NOISE_PATTERNS, SEGMENT, clean_title, load_aliases, rewrite
+from gtec_core.text import STOPWORDS, fold, stem
+
+ENGINE_VERSION = "3"  # bump when the models change, so that disk caches are rebuilt
+WORD_WEIGHT = 0.5
+ESCO_MIN_SCORE = 0.8
+ESCO_PRIOR = 0.8
+SKILL_THRESHOLD = 0.55
+PER_CLAUSE = 2
+FICHE_BONUS = 0.1
+FICHES_FOR_SKILLS = 3
+OUTSIDE_FICHES = 0.6
+OCCUPATION_WEIGHTS = (0.45, 0.35, 0.2)  # title, whole text, cœur-de-métier coverage
+COEUR_WEIGHTS = {"Principale": 1.0, "Émergente": 0.6, "": 0.35}
+
+CLAUSE_BREAK = re.compile(r"(?:\n|[.;!?•|]|(?<=\s)[-–*>]\s|:\s)+")
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+COMMA = re.compile(r",|\set\s")
+COMMA_WHOLE_MAX = 25  # a clause longer than this is read only piece by piece (commas, "et")
+PAREN = re.compile(r"\([^)]*\)")
+
+
+def analyse(text: str) -> list[str]:
+    """Stems of the content words of a text (the analyser every model shares)."""
+    return [stem(w) for w in fold(text).split() if w not in STOPWORDS and len(w) > 1 and not w.isdigit()]
+
+
+def stemmed(text: str) -> str:
+    return " ".join(analyse(text))
+
+
+QUALIFIER = re.compile(
+    r"\s(en tenant compte|en fonction|selon|conformément|dans le respect)\b.*$", re.IGNORECASE
+)
+
+
+def label_core(label: str) -> str:
+    """A skill label without its parenthesised examples, the list after a colon and its trailing qualifier
+    ("… en tenant compte des objectifs", "… selon les consignes"), which say how, not what."""
+    return QUALIFIER.sub("", PAREN.sub(" ", label).split(":")[0])
+
+
+@dataclass(frozen=True)
+class TitleHit:
+    code_rome: str
+    score: float
+    label: str
+    code_ogr: int | None = None  # the appellation that matched best (None for a fiche label)
+
+
+@dataclass(frozen=True)
+class SkillMatch:
+    code_ogr: int
+    start: int
+    end: int
+    text: str
+    confidence: float
+    label: str
+    evidence: str = ""  # the referential label the passage is closest to
+
+
+@dataclass(frozen=True)
+class Clause:
+    start: int
+    end: int
+    text: str
+
+
+def clauses(text: str) -> list[Clause]:
+    """Lines, bullets, sentences and semicolons; each is also read piece by piece between commas and "et"
+    (enumerations of tasks), and only so when longer than COMMA_WHOLE_MAX words."""
+    out: list[Clause] = []
+    last = 0
+    pieces = []
+    for m in CLAUSE_BREAK.finditer(text):
+        pieces.append((last, m.start()))
+        last = m.end()
+    pieces.append((last, len(text)))
+    for start, end in pieces:
+        chunk = text[start:end]
+        if len(chunk.split()) <= COMMA_WHOLE_MAX:
+            out.append(Clause(start, end, chunk))
+        if "," in chunk or " et " in chunk:
+            offset = start
+            for part in COMMA.split(chunk):
+                at = text.find(part, offset, end)
+                if at >= 0:
+                    out.append(Clause(at, at + len(part), part))
+                    offset = at + len(part)
+    return [c for c in out if len(analyse(c.text)) >= 1]
+
+
+class TextEngine:
+    def __init__(self, ref: Referential, esco: list[EscoOccupation] | None = None):
+        self.ref = ref
+        self._build_titles()
+        if esco:
+            self._add_esco(esco)
+        self._build_skills()
+        self._build_fiches()
+
+    # --- titles ---------------------------------------------------------------------------------------
+
+    def _build_titles(self) -> None:
+        labels = [(a.label, a.code_rome, a.code_ogr, a.peu_usite) for a in self.ref.appellations]
+        labels += [(label, code, None, False) for code, label in self.ref.fiches.items()]
+        principal = {a.code_ogr for a in self.ref.appellations if a.principale}
+        self.title_codes = [code for _, code, _, _ in labels]
+        self.title_labels = [label for label, _, _, _ in labels]
+        self.title_ogr = [ogr for _, _, ogr, _ in labels]
+        self.title_prior = [
+            (1.02 if ogr is None or ogr in principal else 1.0) * (0.95 if rare else 1.0)
+            for _, _, ogr, rare in labels
+        ]
+        self.principal = {a.code_rome: a for a in self.ref.appellations if a.principale}
+        self.esco_labels = 0
+        self._fit_titles()
+        self.fiche_index = {code: i for i, code in enumerate(sorted(self.ref.fiches))}
+
+    def _fit_titles(self) -> None:
+        docs = [stemmed(label) for label in self.title_labels]
+        self.title_word = TfidfVectorizer(analyzer=str.split, ngram_range=(1, 1), sublinear_tf=True)
+        self.title_word_m = self.title_word.fit_transform(_with_bigrams(docs))
+        self.title_char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+        self.title_char_m = self.title_char.fit_transform(docs)
+        self.title_word_mT = self.title_word_m.T.tocsr()
+        self.title_char_mT = self.title_char_m.T.tocsr()
+        self.prior = np.array(self.title_prior)
+
+    def _add_esco(self, esco: list[EscoOccupation]) -> None:
+        """ESCO labels (French alternative, English) become extra labels of the fiche the ESCO preferred
+        label matches best, when that match is clear (score ≥ ESCO_MIN_SCORE); then the models are refitted."""
+        heads = [re.split(r"/", o.label)[0] for o in esco]
+        docs = [stemmed(h) for h in heads]
+        word = _transform(self.title_word, _with_bigrams(docs)) @ self.title_word_mT
+        char = _transform(self.title_char, docs) @ self.title_char_mT
+        scores = (WORD_WEIGHT * word + (1 - WORD_WEIGHT) * char).tocsr()
+        added = 0
+        for k, occupation in enumerate(esco):
+            row = scores.getrow(k)
+            if not row.nnz:
+                continue
+            j = row.indices[row.data.argmax()]
+            if row.data.max() < ESCO_MIN_SCORE:
+                continue
+            code = self.title_codes[j]
+            for label in occupation.labels:
+                self.title_labels.append(label)
+                self.title_codes.append(code)
+                self.title_ogr.append(None)
+                self.title_prior.append(ESCO_PRIOR)
+                added += 1
+        self.esco_labels = added
+        self._fit_titles()
+
+    def title_scores(self, title: str) -> dict[str, tuple[float, int]]:
+        """Fiche → (score, index of its best label) for one title."""
+        cleaned = clean_title(title)
+        weighted = {}
+        dropped = {w for w, v in load_aliases()[0].items() if not v}
+        raw = " ".join(w for w in fold(cleaned).split() if w not in dropped and not w.isdigit())
+        for query, factor in ((rewrite(cleaned), 1.0), (raw, 0.97), (rewrite(_whole_title(title)), 0.95)):
+            if query.strip() and query not in weighted:
+                weighted[query] = factor
+        if not weighted:
+            return {}
+        docs = [stemmed(q) for q in weighted]
+        word = (_transform(self.title_word, _with_bigrams(docs)) @ self.title_word_mT).toarray()
+        char = (_transform(self.title_char, docs) @ self.title_char_mT).toarray()
+        scores = (WORD_WEIGHT * word + (1 - WORD_WEIGHT) * char) * self.prior
+        scores *= np.array(list(weighted.values()))[
+            :, None
+        ]  # the raw form counts a little less than the rewritten one
+        best = scores.max(axis=0)
+        order = np.argsort(-best)[:200]
+        out: dict[str, tuple[float, int]] = {}
+        for i in order:
+            code = self.title_codes[i]
+            if best[i] > 0 and code not in out:
+                out[code] = (float(best[i]), int(i))
+        return out
+
+    def match_titles(self, title: str, limit: int = 5) -> list[TitleHit]:
+        ranked = sorted(self.title_scores(title).items(), key=lambda kv: (-kv[1][0], kv[0]))
+        return [
+            TitleHit(code, round(score, 3), self.title_labels[i], self.title_ogr[i])
+            for code, (score, i) in ranked[:limit]
+        ]
+
+    # --- skills ---------------------------------------------------------------------------------------
+
+    def _build_skills(self) -> None:
+        items = [s for s in self.ref.skills.values() if s.kind in ("macro", "competence")]
+        self.skill_target = [s.code_ogr if s.kind == "macro" else s.macro for s in items]
+        keep = [i for i, target in enumerate(self.skill_target) if target in self.ref.skills]
+        items = [items[i] for i in keep]
+        self.skill_target = [self.skill_target[i] for i in keep]
+        self.skill_labels = [s.label for s in items]
+        self.skill_codes = [s.code_ogr for s in items]
+        docs = [stemmed(label_core(s.label)) for s in items]
+        self.skill_vec = TfidfVectorizer(analyzer=str.split, sublinear_tf=True)
+        self.skill_m = self.skill_vec.fit_transform(_with_bigrams(docs))
+        self.skill_mT = self.skill_m.T.tocsr()
+        self.macro_codes = sorted({t for t in self.skill_target if t is not None})
+        self.macro_pos = {code: i for i, code in enumerate(self.macro_codes)}
+        self.target_pos = np.array([self.macro_pos[t] for t in self.skill_target])
+
+    def extract(
+        self, text: str, limit: int = 25, fiches: list[str] | None = None, with_competences: bool = False
+    ) -> list[SkillMatch]:
+        """Macro-compétences found in the text (at most `limit`), best first, each with the passage that shows
+        it; with `with_competences`, each followed by the compétence that passage is closest to."""
+        parts = clauses(text)
+        if not parts:
+            return []
+        if fiches is None:
+            fiches = [code for code, _ in self.occupations(text, with_skills=False, limit=FICHES_FOR_SKILLS)]
+        bonus: dict[int, float] = {}
+        for rank, code in enumerate(fiches[:FICHES_FOR_SKILLS]):
+            for macro in self.fiche_macros.get(code, ()):
+                bonus[macro] = max(bonus.get(macro, 0.0), FICHE_BONUS / (1 + rank))
+        sims = (
+            _transform(self.skill_vec, _with_bigrams([stemmed(c.text) for c in parts])) @ self.skill_mT
+        ).toarray()
+        best: dict[int, tuple[float, int, int]] = {}
+        for ci, row in enumerate(sims):
+            per_macro = np.zeros(len(self.macro_codes))
+            arg = np.full(len(self.macro_codes), -1)
+            top = min(60, len(row) - 1)
+            order = np.argpartition(-row, top)[:top]
+            order = order[np.argsort(-row[order])]
+            for j in order:
+                if row[j] <= 0:
+                    break
+                m = self.target_pos[j]
+                if row[j] > per_macro[m]:
+                    per_macro[m] = row[j]
+                    arg[m] = j
+            for m in np.nonzero(per_macro)[0]:
+                code = self.macro_codes[m]
+                per_macro[m] = per_macro[m] + bonus[code] if code in bonus else per_macro[m] * OUTSIDE_FICHES
+            for m in np.argsort(-per_macro)[:PER_CLAUSE]:
+                score = per_macro[m]
+                if score >= SKILL_THRESHOLD:
+                    code = self.macro_codes[m]
+                    if code not in best or score > best[code][0]:
+                        best[code] = (float(score), ci, int(arg[m]))
+        out = []
+        for code, (score, ci, j) in sorted(best.items(), key=lambda kv: -kv[1][0])[:limit]:
+            c = parts[ci]
+            start = c.start + len(c.text) - len(c.text.lstrip())
+            end = c.start + len(c.text.rstrip())
+            confidence = round(min(score, 1.0), 3)
+            passage = text[start:end]
+            out.append(
+                SkillMatch(
+                    code, start, end, passage, confidence, self.ref.skills[code].label, self.skill_labels[j]
+                )
+            )
+            if with_competences and self.skill_codes[j] != code:
+                # the compétence the passage is closest to, right after its macro-compétence
+                label = self.skill_labels[j]
+                out.append(SkillMatch(self.skill_codes[j], start, end, passage, confidence, label, label))
+        return out
+
+    # --- occupations ----------------------------------------------------------------------------------
+
+    def _build_fiches(self) -> None:
+        items = self.ref.fiche_items()
+        apps = defaultdict(list)
+        for a in self.ref.appellations:
+            apps[a.code_rome].append(a.label)
+        self.fiche_codes = sorted(self.ref.fiches)
+        n_fiches = max(len(self.fiche_codes), 1)
+        per_skill = defaultdict(int)
+        for _fiche, code, _ in self.ref.links:
+            per_skill[code] += 1
+        self.skill_idf = {code: math.log(1 + n_fiches / n) for code, n in per_skill.items()}
+        self.fiche_macros: dict[str, set[int]] = {}
+        self.fiche_coeur: dict[str, dict[int, float]] = {}
+        docs: list[str] = []
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        for code in self.fiche_codes:
+            macros: dict[int, float] = {}
+            coeur_labels = []
+            for skill_code, coeur in items.get(code, []):
+                skill = self.ref.skills.get(skill_code)
+                if skill is None or skill.kind == "savoir":
+                    continue
+                macro = skill_code if skill.kind == "macro" else skill.macro
+                if macro is None:
+                    continue
+                weight = COEUR_WEIGHTS.get(coeur, 0.35) * self.skill_idf.get(macro, 1.0)
+                macros[macro] = max(macros.get(macro, 0.0), weight)
+                if coeur == "Principale":
+                    coeur_labels.append(label_core(skill.label))
+            self.fiche_macros[code] = set(macros)
+            self.fiche_coeur[code] = macros
+            total = math.sqrt(sum(macros.values()) or 1.0)
+            for macro, weight in macros.items():
+                if macro in self.macro_pos:
+                    rows.append(len(docs))
+                    cols.append(self.macro_pos[macro])
+                    vals.append(weight / total)
+            docs.append(
+                stemmed(
+                    " ".join(
+                        [self.ref.fiches[code]] * 3
+                        + apps.get(code, [])
+                        + [self.ref.texts.get(code, "")]
+                        + coeur_labels
+                    )
+                )
+            )
+        # fiche × macro-compétence weights (cœur de métier × rarity, over the square root of the total)
+        self.coverage_m = csr_matrix((vals, (rows, cols)), shape=(len(docs), len(self.macro_codes)))
+        self.fiche_vec = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, min_df=1)
+        self.fiche_m = self.fiche_vec.fit_transform(docs)
+        self.fiche_mT = self.fiche_m.T.tocsr()
+
+    def occupations(self, text: str, limit: int = 5, with_skills: bool = True) -> list[tuple[str, float]]:
+        """Fiches a whole text describes, best first, with a score in [0, 1]."""
+        n = len(self.fiche_codes)
+        title_part = _title_line(text)
+        title = np.zeros(n)
+        if title_part:
+            for code, (score, _) in self.title_scores(title_part).items():
+                title[self._fiche_pos(code)] = score
+        whole = (_transform(self.fiche_vec, [stemmed(text)]) @ self.fiche_mT).toarray()[0]
+        coverage = np.zeros(n)
+        if with_skills:
+            prior = OCCUPATION_WEIGHTS[0] * _unit(title) + OCCUPATION_WEIGHTS[1] * _unit(whole)
+            first = [self.fiche_codes[i] for i in np.argsort(-prior)[:FICHES_FOR_SKILLS]]
+            found = np.zeros(len(self.macro_codes))
+            for m in self.extract(text, fiches=first):
+                found[self.macro_pos[m.code_ogr]] = m.confidence
+            coverage = self.coverage_m @ found
+        a, b, c = OCCUPATION_WEIGHTS
+        score = a * _unit(title) + b * _unit(whole) + c * _unit(coverage)
+        order = np.argsort(-score)[:limit]
+        return [(self.fiche_codes[i], round(float(score[i]), 3)) for i in order if score[i] > 0]
+
+    def _fiche_pos(self, code: str) -> int:
+        return self.fiche_index[code]
+
+
+def _transform(vectorizer: TfidfVectorizer, docs: list[str]) -> csr_matrix:
+    """TfidfVectorizer.transform without its input checks (the hot path: a few short documents per call);
+    same result for sublinear tf, smooth idf and l2 norm."""
+    analyzer = vectorizer.analyzer if callable(vectorizer.analyzer) else vectorizer.build_analyzer()
+    vocabulary, idf = vectorizer.vocabulary_, vectorizer.idf_
+    indptr, indices, data = [0], [], []
+    for doc in docs:
+        counts: dict[int, int] = defaultdict(int)
+        for token in analyzer(doc):
+            j = vocabulary.get(token)
+            if j is not None:
+                counts[j] += 1
+        values = [(1 + math.log(c)) * idf[j] for j, c in counts.items()]
+        norm = math.sqrt(sum(v * v for v in values)) or 1.0
+        indices.extend(counts)
+        data.extend(v / norm for v in values)
+        indptr.append(len(indices))
+    return csr_matrix((data, indices, indptr), shape=(len(docs), len(vocabulary)))
+
+
+def _unit(values: np.ndarray) -> np.ndarray:
+    top = values.max() if len(values) else 0.0
+    return values / top if top > 0 else values
+
+
+def _with_bigrams(docs: list[str]) -> list[str]:
+    """Each stemmed document with its word bigrams appended (joined by "_"), for the word models."""
+    out = []
+    for doc in docs:
+        ws = doc.split()
+        out.append(" ".join(ws + [f"{a}_{b}" for a, b in zip(ws, ws[1:], strict=False)]))
+    return out
+
+
+def _whole_title(title: str) -> str:
+    """Every segment of a title that has letters, noise (gender marks, amounts, places) removed."""
+    text = title
+    for pattern in NOISE_PATTERNS:
+        text = pattern.sub(" ", text)
+    return " ".join(s for s in SEGMENT.split(text) if s and re.search(r"[^\W\d_]{2,}", s))
+
+
+def _title_line(text: str) -> str:
+    """The text's first line when it looks like a title (at most 14 words, not a sentence in "je")."""
+    first = text.strip().split("\n", 1)[0].strip()
+    if not first or len(first.split()) > 14 or re.match(r"(?i)(j'|je |depuis |pendant )", first):
+        return ""
+    if "\n" not in text.strip():
+        # a one-paragraph text: its first clause before a dash or a colon may still be a title
+        head = re.split(r"\s[–—-]\s|:|\.", first, maxsplit=1)[0]
+        return head if len(head.split()) <= 8 and len(head) < len(first) else ""
+    return first
