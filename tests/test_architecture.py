@@ -64,6 +64,8 @@ APP_ORDER = [
     "training",
     "careers",
     "prospective",
+    "diagnostics",
+    "actions",
     "ops",
     "www",
     "api",

@@ -81,7 +81,7 @@ def test_the_pdf_shows_no_suppressed_cell(demo):
     # a BMO table of eight métiers whose first three are suppressed at source (BMO « * »): the protected table
     # adds complementary suppression, and every row fits in the document's top ten
     bmo_obs = Observation.objects.filter(
-        territory=commune, indicator="bmo_difficulty_rate", occupation_kind="fap2021"
+        territory=commune, indicator="bmo_projects", occupation_kind="fap2021"
     )
     period = max(bmo_obs.values_list("period", flat=True))
     keep = list(bmo_obs.filter(period=period).order_by("-value").values_list("pk", flat=True)[:8])
@@ -99,9 +99,9 @@ def test_the_pdf_shows_no_suppressed_cell(demo):
     bmo = lq.bmo_table(commune, limit=None)
     hidden = {r["code"] for r in bmo["rows"] if r["projects"].secret}
     stored = {
-        o.occupation: (o.counts or {}).get("projects")
+        o.occupation: o.value
         for o in Observation.objects.filter(
-            territory=commune, indicator="bmo_difficulty_rate", occupation__in=hidden, period=bmo["period"]
+            territory=commune, indicator="bmo_projects", occupation__in=hidden, period=bmo["period"]
         )
     }
     checked = 0
