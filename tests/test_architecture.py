@@ -66,6 +66,8 @@ APP_ORDER = [
     "prospective",
     "diagnostics",
     "actions",
+    "jobs",
+    "maintenance",
     "ops",
     "www",
     "api",

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from tests.browser.conftest import SHOTS, database_url
 
@@ -87,7 +88,8 @@ def test_company_fills_and_submits_then_sees_give_to_get_and_coordinator_follows
     metier.locator("[data-skill]").first.check()
     page.get_by_label("Formation en situation de travail (AFEST)").check()
     page.locator("input[name=consentement][value=agregats]").check()
-    page.wait_for_function("document.getElementById('autosave').textContent.includes('Brouillon enregistré')")
+    # a locator assertion, not a JavaScript string: the site's Content-Security-Policy forbids eval
+    expect(page.locator("#autosave")).to_contain_text("Brouillon enregistré", timeout=15000)
     page.screenshot(path=str(SHOTS / "besoins-questionnaire.png"), full_page=True)
     page.get_by_role("button", name="Envoyer ma réponse").click()
     page.wait_for_url(f"**/retour/{org}/")

@@ -36,7 +36,12 @@ def _delete_created(before: dict) -> None:
 
 @pytest.fixture(scope="package")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """`gtec demo load` (as `make demo` does) into the test database; yields the Pays de Vannes."""
+    yield from demo_loaded(django_db_blocker, tmp_path_factory)
+
+
+def demo_loaded(django_db_blocker, tmp_path_factory):
+    """`gtec demo load` (as `make demo` does) into the test database; yields the Pays de Vannes, then deletes
+    every row created meanwhile."""
     from gtec.territories.models import Territory
 
     out = tmp_path_factory.mktemp("demo")

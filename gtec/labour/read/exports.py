@@ -79,6 +79,7 @@ def indicator_export(indicator: str, territory: Territory, period: str | None) -
             o.value, secret = (total.value, total.secret) if total is not None else (None, True)
             o.counts = {"projects": o.value}
         c = indicator_cell(o, hidden) if not secret else cell(None, "secret")
+        secret = secret or c.secret  # a rate of a hidden BMO count is hidden too (#14)
         rows.append(
             {
                 "indicateur": indicator,
@@ -89,10 +90,10 @@ def indicator_export(indicator: str, territory: Territory, period: str | None) -
                 "libelle_metier": "Tous métiers"
                 if not o.occupation
                 else labels.get(o.occupation) or fiches.get(o.occupation, ""),
-                "valeur": None if secret or c.secret else c.value,
+                "valeur": None if secret else c.value,
                 "affichage": c.display,
                 "unite": unit,
-                "statut": "secret" if secret or c.secret else o.status,
+                "statut": "secret" if secret else o.status,
                 "categorie": None if secret else o.category,
                 "effectifs": _shown_counts(o, hidden),
                 "symbole_secret": rules.symbol if secret else "",

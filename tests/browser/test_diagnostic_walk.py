@@ -6,14 +6,21 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import SHOTS, browser, live_url, page, phone  # noqa: F401
+from tests.browser.conftest import SHOTS
+from tests.diagnostics.conftest import demo_loaded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 TERRITORY = "custom:pays-de-vannes"
 
 
-def login(pg, live_url):  # noqa: F811
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    # in tests/browser, so that the session's one Chromium and live server serve this walk too
+    yield from demo_loaded(django_db_blocker, tmp_path_factory)
+
+
+def login(pg, live_url):
     pg.goto(live_url + "/comptes/connexion/")
     pg.get_by_label("Courriel (identifiant)").fill("coordinateur@demo.gtec")
     pg.get_by_label("Mot de passe").fill("demo-gtec-2025")
@@ -26,7 +33,7 @@ def no_horizontal_scroll(pg) -> bool:
     return pg.evaluate("document.documentElement.scrollWidth") <= pg.viewport_size["width"] + 1
 
 
-def test_diagnostic_snapshot_action_and_retex(demo, page, phone, live_url):  # noqa: F811
+def test_diagnostic_snapshot_action_and_retex(demo, page, phone, live_url):
     login(page, live_url)
     page.goto(live_url + f"/territoires/{TERRITORY}/diagnostic/")
     assert page.locator(".diag-progress progress").count() == 1  # the progress shows while the document loads
