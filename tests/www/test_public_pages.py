@@ -145,3 +145,10 @@ def test_career_communes_cover_the_departement_in_french_order(client):
     assert "Auray" in names and "Vannes" in names
     assert names.index("Péaule") < names.index("Pluherlin")
     assert names == sort_french(names)
+
+
+def test_every_indicator_on_the_comparison_links_to_its_definition(client):
+    html = client.get("/comparer/", {"a": "ze:5318", "b": "dep:56"}).content.decode()
+    if "Définitions :" in html:  # only when both territories have figures
+        assert 'href="/methodes/#' in html
+    assert 'aria-label="Indice' not in html  # export links are named by their visible text
