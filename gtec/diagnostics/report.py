@@ -13,13 +13,15 @@ from django.utils import timezone
 
 from gtec.imports.models import ImportRun
 from gtec.labour import queries as lq
+from gtec.prospective import queries as pq
 from gtec.territories import queries as tq
 from gtec.territories.models import Territory
 from gtec_core.indicators.registry import REGISTRY
+from gtec_core.prospective.scenarios import ScenarioError
 from gtec_core.secrecy import load_rules
 
 from . import sections, sections_needs
-from .document import Brief, Figure, Report, Section
+from .document import Brief, Figure, Report, Section, Table
 from .models import Snapshot
 
 SOURCE_LABELS = {
@@ -41,10 +43,54 @@ GLOSSARY_EXTRA = ["location_quotient", "dares_tension", "lack_of_labour", "non_d
 
 
 def prospective_section(territory: Territory, period: str | None) -> Section | None:
-    """Seam for the prospective app (projections « Métiers 2030 », end-of-career departures, stress tests):
-    returns its section when that app publishes one, None otherwise — the document then simply has no
-    prospective section. The coordinator wires `gtec.prospective`'s read module here (no dynamic import)."""
-    return None
+    """« Les métiers en 2030 » for the territory, from the prospective app's read module (the same view as
+    the « Prospective » page, so under the same secrecy): the ten families with the most positions to fill
+    each year, split into replacement and expansion, with their Dares class. None when the territory is
+    outside the official projection's field (DOM) or the projection is not imported."""
+    try:
+        view = pq.projection_view(territory.key, with_local_starters=False)
+    except (LookupError, ScenarioError):
+        return None
+    if not view.rows:
+        return None
+    published = [r for r in view.rows if not r["secret"]]
+    published.sort(key=lambda r: -_number(r["postes_year"]))
+    table = Table(
+        caption=f"Postes à pourvoir par an, 2019–{view.horizon} (scénario de référence) : les 10 familles de "
+        "métiers les plus concernées",
+        columns=[
+            "Famille de métiers (FAP)",
+            "Postes par an",
+            "dont remplacement",
+            "dont création",
+            "Tendance",
+        ],
+        rows=[
+            [r["label"], r["postes_year"], r["replacement_year"], r["expansion_year"], r["class_label"]]
+            for r in published[:10]
+        ],
+        numeric=[False, True, True, True, False],
+        note=view.method_note,
+    )
+    totals = view.totals
+    return Section(
+        anchor="prospective",
+        title="Les métiers en 2030",
+        lead=f"{totals['postes_year']} postes à pourvoir par an d'ici {view.horizon}, dont "
+        f"{totals['replacement_year']} pour remplacer les départs en fin de carrière et "
+        f"{totals['expansion_year']} créations nettes (projection Dares « Les métiers en 2030 » déclinée "
+        "sur le territoire).",
+        tables=[table],
+        sources="Dares et France Stratégie, « Les métiers en 2030 » (2022), déclinaison GTEC : voir la page "
+        "Prospective du territoire pour la méthode et les autres scénarios.",
+    )
+
+
+def _number(display: str) -> float:
+    try:
+        return float(display.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", "."))
+    except ValueError:
+        return 0.0
 
 
 def latest_period(territory: Territory) -> str | None:

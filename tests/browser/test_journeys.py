@@ -94,6 +94,8 @@ def test_citizen_finds_reachable_jobs_and_keeps_a_private_link(screen, live_url,
     page.wait_for_url("**/parcours/s/**")
     assert page.get_by_role("status").inner_text().startswith("Votre parcours est enregistré")
     audit.check("parcours : lien privé")
+    page.get_by_role("button", name="Supprimer ce parcours").click()  # leaves nothing behind
+    page.wait_for_load_state()
     for path in (
         "/methodes/",
         "/accessibilite/",

@@ -1,6 +1,7 @@
 """A département from public data only (`gtec import all`, no local file): the diagnostic still generates,
 with its profile, map, the Dares published tensions and its annexes. This module runs before the others of
-the package (file order), that is before the demo fixture loads the synthetic territory."""
+the package (file order), that is before the demo fixture loads the synthetic territory; synthetic rows
+committed by earlier packages are set aside by the `public_only` fixture."""
 
 from __future__ import annotations
 
@@ -17,7 +18,17 @@ from gtec.territories.models import Territory
 pytestmark = pytest.mark.django_db
 
 
-def test_department_diagnostic_from_public_data_only():
+@pytest.fixture
+def public_only():
+    """Only the official files: whatever synthetic data earlier test modules committed (the browser tests'
+    demo training offer) is removed inside this test's transaction, and comes back at its rollback."""
+    from gtec.training.models import Formation
+
+    Formation.objects.filter(synthetic=True).delete()
+    ImportRun.objects.filter(synthetic=True).delete()
+
+
+def test_department_diagnostic_from_public_data_only(public_only):
     assert not ImportRun.objects.filter(synthetic=True).exists(), "only the official files are loaded here"
     dep = Territory.objects.get(key="dep:56")
     report = build_report(dep)

@@ -44,8 +44,10 @@ def test_demo_diagnostic_has_every_section_and_compares_with_references(demo):
     assert report.period and report.synthetic
     assert [r.key for r in report.references] == ["ze:5318", "dep:56", "reg:53"]
     anchors = [s.anchor for s in report.sections]
-    assert anchors == ["profil", "economie", "marche", "besoins", "formation", "parcours"]
+    assert anchors == ["profil", "economie", "marche", "besoins", "formation", "prospective", "parcours"]
     assert {s.anchor: s.empty for s in report.sections if s.empty} == {}
+    prospective = next(s for s in report.sections if s.anchor == "prospective")
+    assert "postes à pourvoir par an" in prospective.lead and len(prospective.tables[0].rows) == 10
     figures = {f.key: f for f in report.headline}
     assert figures["population"].value == sum(c.population for c in demo.communes())
     # the zone d'emploi column carries its own published figure
@@ -57,7 +59,13 @@ def test_demo_diagnostic_has_every_section_and_compares_with_references(demo):
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) >= 8
     text = "\n".join(p.extract_text() for p in reader.pages)
-    for title in ["En bref", "Chiffres clés et comparaisons", "Marché du travail", "Annexe B. Glossaire"]:
+    for title in [
+        "En bref",
+        "Chiffres clés et comparaisons",
+        "Marché du travail",
+        "Les métiers en 2030",
+        "Annexe B. Glossaire",
+    ]:
         assert title in text
     assert "données synthétiques" in text
 
