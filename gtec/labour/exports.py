@@ -23,7 +23,11 @@ def _text(value) -> str:
     return str(value)
 
 
-def write_table(table: pl.DataFrame, fmt: str, *, title: str = "", note: str = "") -> bytes:
+def write_table(
+    table: pl.DataFrame, fmt: str, *, title: str = "", note: str = "", secrecy_note: bool = True
+) -> bytes:
+    """The one CSV/XLSX writer of GTEC: every text cell goes through `spreadsheet_safe`. `secrecy_note` adds
+    the line explaining « s » (tables of statistics; not a journal of free text)."""
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
@@ -37,7 +41,10 @@ def write_table(table: pl.DataFrame, fmt: str, *, title: str = "", note: str = "
         sheet.title = "donnees"
         if title:
             sheet.append([spreadsheet_safe(title)])
-        sheet.append(["Secret statistique : « s » = valeur non diffusable (moins de 3 unités ou dominance)."])
+        if secrecy_note:
+            sheet.append(
+                ["Secret statistique : « s » = valeur non diffusable (moins de 3 unités ou dominance)."]
+            )
         if note:
             sheet.append([spreadsheet_safe(note)])
         sheet.append([spreadsheet_safe(c) for c in table.columns])

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import polars as pl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from gtec.actions import perms, queries, services
-from gtec.actions.exports import write_rows
 from gtec.actions.models import RETEX_KINDS
+from gtec.labour.exports import write_table
 from gtec.www.actions.forms import ActionForm, ContributionForm, IndicatorFormSet, RetexForm, StatusForm
 
 login = login_required(login_url="login")
@@ -199,7 +200,9 @@ def retex_export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     territory = _territory(request, key)
     _, _, entries = _search(request, territory)
     header, rows = queries.retex_rows(entries)
-    content = write_rows(header, rows, fmt, title=f"Retours d'expérience — {territory.display_name}")
+    table = pl.DataFrame(rows, schema=dict.fromkeys(header, pl.String), orient="row")
+    title = f"Retours d'expérience — {territory.display_name}"
+    content = write_table(table, fmt, title=title, secrecy_note=False)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="retex-{territory.key.replace(":", "-")}.{fmt}"'
     return response
