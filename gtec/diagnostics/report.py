@@ -53,8 +53,7 @@ def prospective_section(territory: Territory, period: str | None) -> Section | N
         return None
     if not view.rows:
         return None
-    published = [r for r in view.rows if not r["secret"]]
-    published.sort(key=lambda r: -_number(r["postes_year"]))
+    published = sorted((r for r in view.rows if not r["secret"]), key=lambda r: -(r["postes_value"] or 0))
     table = Table(
         caption=f"Postes à pourvoir par an, 2019–{view.horizon} (scénario de référence) : les 10 familles de "
         "métiers les plus concernées",
@@ -84,13 +83,6 @@ def prospective_section(territory: Territory, period: str | None) -> Section | N
         sources="Dares et France Stratégie, « Les métiers en 2030 » (2022), déclinaison GTEC : voir la page "
         "Prospective du territoire pour la méthode et les autres scénarios.",
     )
-
-
-def _number(display: str) -> float:
-    try:
-        return float(display.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", "."))
-    except ValueError:
-        return 0.0
 
 
 def latest_period(territory: Territory) -> str | None:

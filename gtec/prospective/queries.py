@@ -162,6 +162,7 @@ def _rows(frame: pl.DataFrame) -> list[dict]:
                 "label": r["label"],
                 "employment": _fmt(r["employment"], s),
                 "postes_year": _fmt(r["postes_year"], s),
+                "postes_value": None if s else r["postes_year"],  # for ranking; never a secret's value
                 "band": f"{_fmt(r['low'], s)} – {_fmt(r['high'], s)}" if r["high"] != r["low"] else "",
                 "replacement_year": _fmt(r["replacement_year"], s),
                 "expansion_year": _fmt(r["expansion_year"], s),
