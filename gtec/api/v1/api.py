@@ -5,6 +5,7 @@ it to ROUTERS — for instance projections and stress tests (`prospective`) as
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from ninja import NinjaAPI, Swagger
 
 from gtec.api.v1 import (
@@ -58,6 +59,12 @@ class Documentation(Swagger):
     """Swagger UI (served from django-ninja's own static files) in a French page."""
 
     template = "api/documentation.html"
+
+    def render_page(self, request, api, **kwargs):
+        # Swagger UI sets inline styles as it draws: this page alone allows them (scripts stay 'self' only).
+        return csp_update({"style-src": ["'self'", "'unsafe-inline'"]})(super().render_page)(
+            request, api, **kwargs
+        )
 
 
 def build() -> NinjaAPI:
