@@ -122,3 +122,59 @@ def test_no_importlib_on_project_modules():
         if "importlib" in imports_of(p) or "import_module(" in text:
             offenders.append(str(p.relative_to(ROOT)))
     assert offenders == []
+
+
+# The labour app's entry points for the others: its read side (`gtec.labour.read`, and the typed contract
+# `gtec.labour.read.local`). Only the orchestration above the apps (`jobs`, `ops`) runs its write side.
+LABOUR_READ = {"gtec.labour.read", "gtec.labour.read.local"}
+LABOUR_RUNNERS = {"jobs", "ops"}
+LABOUR_RUNNER_MODULES = ("gtec.labour.observations", "gtec.labour.services", "gtec.labour.models")
+
+
+def labour_modules_of(path: Path) -> set[str]:
+    """The labour modules a file imports, `from gtec.labour import read` counted as `gtec.labour.read`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("gtec.labour"))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "gtec.labour":
+                found.update(f"gtec.labour.{a.name}" for a in node.names)
+            elif node.module.startswith("gtec.labour."):
+                found.add(node.module)
+    return found
+
+
+def test_other_apps_reach_labour_only_through_its_read_side():
+    offenders = {}
+    for p in python_files("gtec"):
+        app = app_of(p)
+        if app == "labour":
+            continue
+        for module in labour_modules_of(p):
+            allowed = module in LABOUR_READ or (
+                app in LABOUR_RUNNERS and module.startswith(LABOUR_RUNNER_MODULES)
+            )
+            if not allowed:
+                offenders.setdefault(str(p.relative_to(ROOT)), []).append(module)
+    assert offenders == {}
+
+
+def test_the_labour_compatibility_modules_are_gone():
+    """`gtec.labour.queries` and `gtec.labour.compute` (re-exports kept during the split) must not come back,
+    nor be imported anywhere."""
+    assert not (ROOT / "gtec/labour/queries.py").exists()
+    assert not (ROOT / "gtec/labour/compute.py").exists()
+    gone = ("gtec.labour.queries", "gtec.labour.compute")
+    offenders = {
+        str(p.relative_to(ROOT)): sorted(m for m in labour_modules_of(p) if m.startswith(gone))
+        for p in python_files("gtec") + python_files("tests")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_labour_checker_sees_a_violation(tmp_path):
+    sample = tmp_path / "x.py"
+    sample.write_text("from gtec.labour import queries as lq\nfrom gtec.labour.observations.run import x\n")
+    assert labour_modules_of(sample) == {"gtec.labour.queries", "gtec.labour.observations.run"}

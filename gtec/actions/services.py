@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from gtec.labour import queries as lq
+from gtec.labour import read as lq
 from gtec.territories.models import Territory
 from gtec_core.indicators.registry import REGISTRY
 

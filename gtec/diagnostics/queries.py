@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gtec.labour import queries as lq
+from gtec.labour import read as lq
 from gtec.territories import queries as tq
 from gtec.territories.models import Territory
 

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from gtec.imports.models import ImportRun
-from gtec.labour import queries as lq
+from gtec.labour import read as lq
 from gtec.prospective import queries as pq
 from gtec.territories import queries as tq
 from gtec.territories.models import Territory

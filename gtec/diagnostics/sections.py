@@ -1,5 +1,5 @@
 """The sections of the diagnostic about the territory and its labour market, each assembled from the read
-modules that publish the same figures on the pages (`gtec.labour.queries`, `gtec.territories.queries`):
+modules that publish the same figures on the pages (`gtec.labour.read`, `gtec.territories.queries`):
 nothing here reads a stored value directly, so the document inherits their statistical secrecy."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections import defaultdict
 
 import polars as pl
 
-from gtec.labour import queries as lq
+from gtec.labour import read as lq
 from gtec.referentials import queries as rq
 from gtec.territories import queries as tq
 from gtec.territories.models import Territory

@@ -6,7 +6,7 @@ module that publishes the same figures on the pages."""
 from __future__ import annotations
 
 from gtec.careers import queries as cq
-from gtec.labour import queries as lq
+from gtec.labour import read as lq
 from gtec.surveys import queries as sq
 from gtec.territories.models import Territory
 from gtec.training import adequacy

@@ -17,7 +17,8 @@ from gtec.jobs.registry import JobError, Progress, register
 @register("indicateurs", "Calcul des indicateurs")
 def indicators(params: dict, progress: Progress) -> dict:
     """Compute and store the labour indicators of a territory and those around it (like `gtec compute`)."""
-    from gtec.labour.compute import default_territories, observations_compute
+    from gtec.labour.observations.geography import default_territories
+    from gtec.labour.observations.run import observations_compute
     from gtec.territories.models import Territory
 
     key = params.get("territory") or settings.GTEC_DEFAULT_TERRITORY

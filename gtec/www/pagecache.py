@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from gtec.labour.queries import data_version
+from gtec.labour.read import data_version
 
 SECONDS = 3600
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from gtec.api import services
 from gtec.api.models import ApiToken
 from gtec.labour import models as lm
-from gtec.labour import queries as lq
+from gtec.labour import read as lq
 from gtec.territories.models import Territory
 from tests.api.conftest import bearer
 from tests.surveys import helpers as h

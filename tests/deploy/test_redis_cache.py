@@ -9,7 +9,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.test import override_settings
 
 from config.settings.base import cache_config
-from gtec.labour import queries as lq
+from gtec.labour import read as lq
 from gtec.organisations import auth
 from gtec.territories.models import Territory
 from tests.deploy.redis_support import REDIS_TEST_URL, drop_prefix, redis_client, run_prefix

@@ -13,7 +13,7 @@ from pdfminer.layout import LTTextContainer, LTTextLine
 from pypdf import PdfReader
 
 from gtec.diagnostics.report import build_report, render_html, render_pdf
-from gtec.labour import queries as lq
+from gtec.labour import read as lq
 from gtec.labour.models import Observation
 from gtec.territories.models import Territory
 from gtec_core.indicators.registry import REGISTRY

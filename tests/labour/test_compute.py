@@ -11,8 +11,8 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from gtec.labour import models as m
-from gtec.labour.compute import observations_compute
-from gtec.labour.queries import indicator_export, key_figures, local_demand
+from gtec.labour.observations.run import observations_compute
+from gtec.labour.read import indicator_export, key_figures, local_demand
 from gtec.territories.models import Territory
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +164,8 @@ def test_a_lone_secret_cell_takes_a_complementary_one_with_it():
     the total minus the others, so the smallest other cell of the same territory and year is suppressed too."""
     import polars as pl
 
-    from gtec.labour.compute import ALL, protect_with_totals
+    from gtec.labour.observations.inputs import ALL
+    from gtec.labour.observations.protection import protect_with_totals
 
     frame = pl.DataFrame(
         {
@@ -185,7 +186,7 @@ def test_employment_of_a_project_territory_comes_from_its_zone_by_population():
     when the zone holds it (≥ 95 %) and it is at least half the zone; a small commune gets none."""
     import polars as pl
 
-    from gtec.labour.compute import allocated
+    from gtec.labour.observations.geography import allocated
 
     codes = {"56260": "Vannes", "56243": "Séné", "56003": "Arradon"}
     pops = dict(Territory.objects.filter(scale="commune", code__in=codes).values_list("code", "population"))
@@ -240,7 +241,7 @@ def test_sectoral_shock_exposure_from_establishments(vannes_inputs):
 def test_establishments_of_the_fiche_sectors_nearest_first():
     """J1501's ROME sector is NAF division 86: its active establishments, counted by commune, nearest first;
     a closed one or one of another division does not count, and `max_km` drops the far ones."""
-    from gtec.labour.queries import establishments_for_fiches
+    from gtec.labour.read import establishments_for_fiches
 
     rows = [("56260", "86.10Z", True), ("56260", "86.22C", True), ("56260", "86.10Z", False)]
     rows += [("56243", "86.90A", True), ("56260", "43.21A", True), ("56121", "86.10Z", True)]  # Séné; Lorient
@@ -258,7 +259,7 @@ def test_establishments_of_the_fiche_sectors_nearest_first():
 def test_a_category_without_rows_counts_zero_not_secret():
     """A ROME with job seekers in ABC but no row in category A has 0 in A (a missing row is 0); only a `*`
     (null) would make the cell secret."""
-    from gtec.labour.compute import load_jobseekers
+    from gtec.labour.observations.inputs import load_jobseekers
 
     m.DemandeurEmploi.objects.bulk_create(
         [seekers("A1416", "ABC", month, 6, 2, 1) for month in (1, 2)]

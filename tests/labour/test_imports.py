@@ -229,7 +229,7 @@ def test_import_command_routes_files_and_reports_errors(tmp_path):
 def test_the_occupation_bridge_is_stored_and_read_back(data_dir):
     """`gtec import all` stores the FAP-2021 ↔ ROME bridge; the computation reads it from the database, equal
     to the one built from the files; re-importing changes nothing."""
-    from gtec.labour.compute import bridge
+    from gtec.labour.observations.inputs import bridge
     from gtec.labour.services import bridge_import
     from gtec_core.occupations import fap2021_rome_bridge
 
@@ -250,7 +250,7 @@ def test_the_occupation_bridge_is_stored_and_read_back(data_dir):
 
 def test_national_portrait_of_a_fiche_from_the_real_dares_series(client):
     """The occupation page shows the Dares portrait of the fiche's FAP-2009 family beside the local figures."""
-    from gtec.labour.queries import national_portrait
+    from gtec.labour.read import national_portrait
 
     (row,) = national_portrait(["V0Z60"])  # aides-soignants, the family of fiche J1501
     assert row["employment"] == "726\u202f952" and row["employment_year"] == "2018"

@@ -15,8 +15,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from gtec.labour import models as m
-from gtec.labour.compute import observations_compute
-from gtec.labour.queries import bmo_table, dares_table, dashboard_figures, indicator_export
+from gtec.labour.observations.run import observations_compute
+from gtec.labour.read import bmo_table, dares_table, dashboard_figures, indicator_export
 from gtec.territories.models import Territory
 from gtec_core.secrecy import format_fr
 

@@ -11,7 +11,9 @@ import pytest
 
 from gtec.imports.sync import sync_frame
 from gtec.labour import models as m
-from gtec.labour.compute import BMO_ONLY, load_jobseekers, observations_compute, observations_compute_all
+from gtec.labour.observations.inputs import load_jobseekers
+from gtec.labour.observations.run import observations_compute, observations_compute_all
+from gtec.labour.observations.storage import BMO_ONLY
 from gtec.labour.services import offers_import, sirene_import, stmt_import
 from gtec.territories.models import Territory
 from gtec_core.errors import SourceError

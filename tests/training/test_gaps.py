@@ -124,7 +124,7 @@ def test_secret_cells_stay_secret_and_nothing_derived_reveals_them(territory, of
     rows = rows_by_code(report)
     # A0X40 is secret at source; bmo_table's secondary suppression hides more cells (or the total) so that
     # the total does not give it away: every fiche fed by a suppressed cell is secret here too
-    from gtec.labour.queries import bmo_table
+    from gtec.labour.read import bmo_table
 
     suppressed = {r["code"] for r in bmo_table(territory, limit=None)["rows"] if r["projects"].secret}
     assert "A0X40" in suppressed

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from gtec.labour import models as m
-from gtec.labour.compute import observations_compute
+from gtec.labour.observations.run import observations_compute
 from gtec.surveys.management.commands.secret_audit import audit_page
 from gtec.territories import queries as tq
 from gtec.territories.models import Territory
@@ -187,7 +187,7 @@ def test_labour_commune_table_recovers_nothing(client, small_area):  # noqa: F81
 def test_hidden_bmo_counts_stay_hidden_in_the_career_explorer(client, small_area):  # noqa: F811
     """A BMO cell hidden as a complement in the territory's table (A0X40, the smallest beside the 1-project
     S1X40) shows « s » in the career explorer too, with its difficulty rate."""
-    from gtec.labour.queries import local_demand
+    from gtec.labour.read import local_demand
 
     rows = parse(client.get(f"/territoires/{EPCI}/marche-du-travail/?periode=2024").content.decode()).tables
     bmo = next(r for r in rows.values() if r and r[0][1][:2] == ["Métier", "Projets"])

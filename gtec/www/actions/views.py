@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from gtec.actions import perms, queries, services
 from gtec.actions.models import RETEX_KINDS
-from gtec.labour.exports import write_table
 from gtec.www.actions.forms import ActionForm, ContributionForm, IndicatorFormSet, RetexForm, StatusForm
+from gtec_core.exports import write_table
 
 login = login_required(login_url="login")
 NAV = "territoire"

@@ -11,11 +11,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from gtec.labour import read as q
-from gtec.labour.exports import write_table
 from gtec.referentials.models import Fiche
 from gtec.territories import queries as tq
 from gtec.www.inputs import BadInput, attachment, period_param
 from gtec_core import charts
+from gtec_core.exports import write_table
 from gtec_core.french import sort_french
 from gtec_core.indicators.registry import REGISTRY
 from gtec_core.secrecy import TOTAL, load_rules

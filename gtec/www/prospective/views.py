@@ -8,9 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from gtec.labour.exports import write_table
 from gtec.prospective import queries as q
 from gtec.prospective import services
+from gtec_core.exports import write_table
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",

@@ -16,13 +16,13 @@ from django.views.decorators.http import require_http_methods
 
 from gtec.imports.models import ImportRun
 from gtec.jobs import services as jobs
-from gtec.labour.exports import write_table
 from gtec.territories import queries as tq
 from gtec.training import adequacy, editing, perms
 from gtec.training import queries as q
 from gtec.training.services import formacode_labels
 from gtec.www.inputs import attachment
 from gtec.www.training.forms import LheoUploadForm, OfferForm
+from gtec_core.exports import write_table
 from gtec_core.svgmap import Shape, project
 
 PER_PAGE = 25

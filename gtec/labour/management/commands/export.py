@@ -9,9 +9,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gtec.labour.exports import write_table
 from gtec.labour.read import indicator_export
 from gtec.territories.models import Territory
+from gtec_core.exports import write_table
 from gtec_core.indicators.registry import REGISTRY
 
 

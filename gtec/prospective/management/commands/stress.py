@@ -9,8 +9,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gtec.labour.exports import write_table
 from gtec.prospective import queries as q
+from gtec_core.exports import write_table
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""CSV and XLSX rendering of a published table (already protected by `queries`). CSV: UTF-8 with BOM, `;`,
+"""CSV and XLSX rendering of a published table (already protected by the read side of its app). CSV: UTF-8 with BOM, `;`,
 decimal comma — what a French spreadsheet opens correctly; XLSX: openpyxl, a title row and the source."""
 
 from __future__ import annotations
