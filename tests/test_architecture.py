@@ -178,3 +178,12 @@ def test_the_labour_checker_sees_a_violation(tmp_path):
     sample = tmp_path / "x.py"
     sample.write_text("from gtec.labour import queries as lq\nfrom gtec.labour.observations.run import x\n")
     assert labour_modules_of(sample) == {"gtec.labour.queries", "gtec.labour.observations.run"}
+
+
+def test_labour_read_modules_stay_under_400_lines():
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in python_files("gtec/labour/read")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400
+    }
+    assert long == {}

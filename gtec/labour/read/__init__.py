@@ -1,11 +1,20 @@
 """The read side of the labour app: every figure a page, an export, the API or another app shows comes from
 here and goes through the one secrecy mechanism (`gtec_core.secrecy`). `cells` (the published cell and shared
-lookups), `territory` (a territory's figures, and the one `dashboard(territory, period)` call behind its page), `exports` (the
-published tables), `occupation` (a ROME fiche in a territory), `prospective` (the inputs of the projections) and `local` (the typed contract of the other
-apps)."""
+lookups), `territory` (a territory's key figures and tension, and the one `dashboard(territory, period)` call
+behind its page) with what it assembles: `bmo` (the BMO table), `dares` (the Dares tensions), `communes` (the
+commune and EPCI tables) and `series` (the monthly series); `exports` (the published tables), `occupation` (a
+ROME fiche in a territory), `prospective` (the inputs of the projections) and `local` (the typed contract of
+the other apps)."""
 
 from __future__ import annotations
 
+from gtec.labour.read.bmo import (  # noqa: F401
+    _bmo_table_from_rates,
+    _published_total,
+    bmo_published,
+    bmo_suppressed,
+    bmo_table,
+)
 from gtec.labour.read.cells import (  # noqa: F401
     CACHE_SECONDS,
     DECIMALS,
@@ -31,6 +40,8 @@ from gtec.labour.read.cells import (  # noqa: F401
     source_synthetic,
     sources,
 )
+from gtec.labour.read.communes import commune_table, epci_table  # noqa: F401
+from gtec.labour.read.dares import dares_parent, dares_source, dares_table  # noqa: F401
 from gtec.labour.read.exports import (  # noqa: F401
     _shown_counts,
     bmo_export,
@@ -63,29 +74,17 @@ from gtec.labour.read.prospective import (  # noqa: F401
     national_age_pyramids,
     rome_fap87,
 )
+from gtec.labour.read.series import _month, monthly_series, public_jobseekers  # noqa: F401
 from gtec.labour.read.territory import (  # noqa: F401
     FIGURE_SOURCES,
     MISSING_NOTES,
     Dashboard,
-    _bmo_table_from_rates,
     _missing,
-    _month,
-    _published_total,
     _rome_sums,
-    bmo_published,
-    bmo_suppressed,
-    bmo_table,
-    commune_table,
     comparison,
-    dares_parent,
-    dares_source,
-    dares_table,
     dashboard,
     dashboard_figures,
-    epci_table,
     fap_fiches,
     key_figures,
-    monthly_series,
-    public_jobseekers,
     tension_table,
 )

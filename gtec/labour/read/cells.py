@@ -19,13 +19,13 @@ from gtec.imports.models import ImportRun
 from gtec.labour import models as m
 from gtec.referentials.models import Fap
 from gtec.territories.models import Territory
+from gtec_core.french import format_fr
 from gtec_core.indicators.registry import REGISTRY
 from gtec_core.secrecy import (
     INHERITED,
     REASON,
     SECRET,
     display_values,
-    format_fr,
     load_rules,
     protect,
     published_value,

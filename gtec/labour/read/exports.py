@@ -7,6 +7,7 @@ import polars as pl
 from django.db.models import Q
 
 from gtec.labour import models as m
+from gtec.labour.read.bmo import _published_total, bmo_table, hidden_projects
 from gtec.labour.read.cells import (
     cell,
     counts_hidden,
@@ -15,17 +16,13 @@ from gtec.labour.read.cells import (
     nature_label,
     origin_label,
 )
-from gtec.labour.read.territory import (
-    _published_total,
-    bmo_table,
-    commune_table,
-    dares_source,
-    hidden_projects,
-)
+from gtec.labour.read.communes import commune_table
+from gtec.labour.read.dares import dares_source
 from gtec.referentials.models import Fap, Fiche
 from gtec.territories.models import Territory
+from gtec_core.french import format_fr
 from gtec_core.indicators.registry import REGISTRY
-from gtec_core.secrecy import TOTAL, format_fr, load_rules
+from gtec_core.secrecy import TOTAL, load_rules
 
 
 def _shown_counts(obs: m.Observation | None, hidden: set[tuple[str, str]] = frozenset()) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gtec.labour import models as m
+from gtec.labour.read.bmo import hidden_projects
 from gtec.labour.read.cells import (
     TENSION_LABELS,
     Cell,
@@ -16,7 +17,6 @@ from gtec.labour.read.cells import (
     sources,
 )
 from gtec.labour.read.occupation import establishments_for_fiches, fiche_faps  # noqa: F401  (contract)
-from gtec.labour.read.territory import hidden_projects
 from gtec.territories.models import Territory
 from gtec_core.secrecy import load_rules
 

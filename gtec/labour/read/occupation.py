@@ -22,8 +22,8 @@ from gtec.labour.read.cells import (
 from gtec.labour.read.exports import _shown_counts, counts_hidden, hidden_projects
 from gtec.referentials.models import Fap, Fiche
 from gtec.territories.models import Territory
+from gtec_core.french import format_fr
 from gtec_core.indicators.registry import REGISTRY
-from gtec_core.secrecy import format_fr
 
 
 def fiche_faps(code_rome: str) -> list[str]:
