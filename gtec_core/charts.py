@@ -13,6 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from gtec_core.french import format_fr
+
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
@@ -71,9 +73,7 @@ def nice_step(span: float, target: int = 4) -> float:
 
 def format_number(value: float) -> str:
     """French format with a narrow no-break space as thousands separator and a decimal comma."""
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", "\u202f")
-    return f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
+    return format_fr(value, 0 if float(value).is_integer() else 1)
 
 
 def line_chart(

@@ -9,7 +9,7 @@ import io
 import polars as pl
 from openpyxl import Workbook
 
-from gtec_core.secrecy import format_fr
+from gtec_core.french import format_fr
 from gtec_core.tabular import spreadsheet_safe
 
 

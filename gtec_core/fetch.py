@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
+from gtec_core.french import format_fr
 from gtec_core.sources.registry import Archive, Download, Source
 from gtec_core.tabular import sha256_file
 
@@ -78,7 +79,7 @@ def part_path(final: Path) -> Path:
 
 
 def size_text(n: int) -> str:
-    return f"{n / 1_000_000:.1f} Mo".replace(".", ",")
+    return f"{format_fr(n / 1_000_000, 1)} Mo"
 
 
 def fetch_sources(

@@ -1,5 +1,9 @@
-"""Small French-language helpers used from end to end: elision after « de », collation order of names and
-dates as a French reader writes them. Pure Python, no locale needed (the server's locale is not trusted)."""
+"""Small French-language helpers used from end to end: numbers, elision after « de », collation order of names
+and dates as a French reader writes them. Pure Python, no locale needed (the server's locale is not trusted).
+
+`format_fr` is the one French number formatter of GTEC (pages, template filters, exports, PDF, charts, command
+output): a narrow no-break space between thousands and a decimal comma; `percent_fr` adds « % »; `figure_fr`
+shows a secret cell as its symbol; `parse_fr` reads such a text back."""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ MONTHS = (
     "novembre",
     "décembre",
 )
+THOUSANDS = "\u202f"  # narrow no-break space: « 10 418 » never breaks across lines
 _VOWELS = set("aeiouyh")
 # Words whose initial h is aspirated (no elision): the common ones in French place names.
 _ASPIRATED = ("hague", "haute", "haut", "hénin", "havre", "houlme", "hamel", "halle", "hangar")
@@ -64,3 +69,32 @@ def long_date(value: dt.date) -> str:
 def short_date(value: dt.date) -> str:
     """« 01/11/2026 »."""
     return value.strftime("%d/%m/%Y")
+
+
+def format_fr(number: float | int | None, decimals: int = 0) -> str:
+    """« 10 418 », « 0,25 », « 1 234,5 » (narrow no-break space between thousands, decimal comma); empty for a
+    missing value; never « -0 »."""
+    if number is None:
+        return ""
+    text = f"{number:,.{decimals}f}"
+    if text.lstrip("-").strip("0.,") == "":
+        text = text.lstrip("-")
+    return text.replace(",", THOUSANDS).replace(".", ",")
+
+
+def percent_fr(number: float | None, decimals: int = 0, *, share: bool = False) -> str:
+    """« 12,5 % » of a value already in percent, or of a share in [0, 1] with `share=True`; empty if missing."""
+    if number is None:
+        return ""
+    return f"{format_fr(100 * number if share else number, decimals)} %"
+
+
+def figure_fr(number: float | None, decimals: int = 0, *, secret: bool = False, symbol: str = "s") -> str:
+    """A published cell as text: the secrecy symbol (« s ») for a secret cell, else `format_fr`."""
+    return symbol if secret else format_fr(number, decimals)
+
+
+def parse_fr(text: str) -> float:
+    """The number of a text written by `format_fr` or `percent_fr` (« 1 234,5 », « 12 % »), or a plain one."""
+    cleaned = "".join(c for c in str(text) if c not in {THOUSANDS, "\xa0", " ", "%"})
+    return float(cleaned.replace(",", "."))

@@ -34,6 +34,7 @@ import polars as pl
 import yaml
 
 from gtec_core import secrecy_audit
+from gtec_core.french import figure_fr
 
 log = logging.getLogger(__name__)
 
@@ -430,14 +431,6 @@ def rate_secrecy(
     return any(parts_secret) and not published_by_producer
 
 
-def format_fr(number: float | int | None, decimals: int = 0) -> str:
-    """French number display: narrow no-break space between thousands, decimal comma."""
-    if number is None:
-        return ""
-    text = f"{number:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",")
-
-
 def display_values(
     frame: pl.DataFrame, value: str = "value", *, decimals: int = 0, rules: SecrecyRules | None = None
 ) -> pl.DataFrame:
@@ -446,7 +439,7 @@ def display_values(
     rules = rules or load_rules()
     frame = _ensure_status(frame)
     shown = [
-        rules.symbol if secret else format_fr(v, decimals)
+        figure_fr(v, decimals, secret=secret, symbol=rules.symbol)
         for v, secret in zip(frame[value].to_list(), frame[SECRET].to_list(), strict=True)
     ]
     return frame.with_columns(pl.Series("display", shown, dtype=pl.String))

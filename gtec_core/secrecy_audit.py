@@ -31,6 +31,8 @@ from functools import cache
 import highspy
 import numpy as np
 
+from gtec_core.french import parse_fr
+
 PROTECTION_P = 0.10
 MIN_WIDTH = 3.0
 EPS = 1e-6
@@ -292,8 +294,7 @@ def parse_number(text: str, symbol: str = "s") -> float | None:
     text = (text or "").strip()
     if text == symbol:
         return None
-    cleaned = text.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("%", "")
-    return float(cleaned.replace(",", "."))
+    return parse_fr(text)
 
 
 def html_tables(html: str) -> dict[str, list[list[str]]]:

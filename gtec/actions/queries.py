@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.db.models import Q, Sum
 
 from gtec.territories import queries as tq
+from gtec_core.french import format_fr
 from gtec_core.indicators.registry import REGISTRY
-from gtec_core.secrecy import format_fr
 
 from .models import PUBLICS, RETEX_KINDS, STATUSES, Action, RetexEntry
 from .services import published_value

@@ -16,6 +16,7 @@ from gtec.labour import read as lq
 from gtec.prospective import queries as pq
 from gtec.territories import queries as tq
 from gtec.territories.models import Territory
+from gtec_core.french import parse_fr
 from gtec_core.indicators.registry import REGISTRY
 from gtec_core.prospective.scenarios import ScenarioError
 from gtec_core.secrecy import load_rules
@@ -188,7 +189,7 @@ def _first_ref(f: Figure, report: Report) -> tuple[str, str] | None:
 
 def _number(text: str) -> float | None:
     try:
-        return float(text.replace("\u202f", "").replace(" %", "").replace(",", "."))
+        return parse_fr(text)
     except ValueError:
         return None
 

@@ -13,8 +13,8 @@ from gtec.labour import read as lq
 from gtec.referentials import queries as rq
 from gtec.territories import queries as tq
 from gtec.territories.models import Territory
+from gtec_core.french import format_fr
 from gtec_core.indicators.registry import REGISTRY
-from gtec_core.secrecy import format_fr
 from gtec_core.svgmap import Shape, project
 
 from .document import Figure, Section, Table

@@ -10,7 +10,8 @@ from gtec.labour import read as lq
 from gtec.surveys import queries as sq
 from gtec.territories.models import Territory
 from gtec.training import adequacy
-from gtec_core.secrecy import format_fr, load_rules
+from gtec_core.french import format_fr
+from gtec_core.secrecy import load_rules
 
 from .document import Figure, Section, Table
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 
 from gtec.jobs.registry import JobError, Progress, register
+from gtec_core.french import format_fr
 
 
 @register("indicateurs", "Calcul des indicateurs")
@@ -30,7 +31,7 @@ def indicators(params: dict, progress: Progress) -> dict:
 
     def step(label: str, n: int) -> None:
         pct, text = next(steps, (90, label))
-        progress(pct, f"{text} ({n:,} lignes)".replace(",", " "))
+        progress(pct, f"{text} ({format_fr(n)} lignes)")
 
     try:
         version, counts = observations_compute(

@@ -18,6 +18,7 @@ from gtec.prospective.compute import NoProjection
 from gtec.territories.models import Territory
 from gtec.territories.queries import territory_get
 from gtec_core import charts
+from gtec_core.french import format_fr
 from gtec_core.prospective import params
 from gtec_core.prospective.accounting import class_label
 from gtec_core.prospective.scenarios import Scenario, ScenarioError, builtin, names, parse_local
@@ -25,7 +26,6 @@ from gtec_core.prospective.stress import Shock, ShockError, coverage, parse_shoc
 from gtec_core.secrecy import (
     SECRET,
     aggregate_contributions,
-    format_fr,
     load_rules,
     primary_suppression,
     protect,

@@ -14,6 +14,7 @@ from gtec.referentials.models import Competence, Fiche, Savoir
 from gtec.surveys.models import Campaign, Participation, Response
 from gtec.territories import queries as tq
 from gtec_core import secrecy
+from gtec_core.french import format_fr
 from gtec_core.secrecy import SECRET, TOTAL
 from gtec_core.surveys import aggregate, schema
 
@@ -108,9 +109,7 @@ def _counts(frame: pl.DataFrame, key: str, labels: dict, denominator: int) -> li
             "code": r[key],
             "libelle": labels.get(r[key], r[key]),
             "display": rules.symbol if r[SECRET] else str(r["units"]),
-            "share": ""
-            if r[SECRET] or not denominator
-            else secrecy.format_fr(100 * r["units"] / denominator),
+            "share": "" if r[SECRET] or not denominator else format_fr(100 * r["units"] / denominator),
         }
         for r in frame.iter_rows(named=True)
     ]
@@ -140,7 +139,7 @@ def campaign_results(campaign: Campaign, records: list[aggregate.Respondent] | N
         {
             "code_rome": r["code_rome"],
             "libelle": labels.get(r["code_rome"], r["code_rome"]),
-            "rate": rules.symbol if r[SECRET] else secrecy.format_fr(100 * r["value"]) + " %",
+            "rate": rules.symbol if r[SECRET] else format_fr(100 * r["value"]) + " %",
             "secret": r[SECRET],
         }
         for r in diff.iter_rows(named=True)
@@ -192,7 +191,7 @@ def response_rates(campaign: Campaign) -> dict[str, list[dict]]:
             t[1] += org.pk in answered
     return {
         dim: [
-            {"label": k, "invited": v[0], "answered": v[1], "rate": secrecy.format_fr(100 * v[1] / v[0])}
+            {"label": k, "invited": v[0], "answered": v[1], "rate": format_fr(100 * v[1] / v[0])}
             for k, v in sorted(t.items(), key=lambda kv: -kv[1][0])
         ]
         for dim, t in tallies.items()
@@ -207,7 +206,7 @@ def campaign_progress(campaign: Campaign) -> dict:
         "invited": invited,
         "submitted": submitted,
         "drafts": drafts,
-        "rate": secrecy.format_fr(100 * submitted / invited) if invited else "0",
+        "rate": format_fr(100 * submitted / invited) if invited else "0",
     }
 
 
@@ -248,7 +247,7 @@ def give_to_get(campaign: Campaign, organisation: Organisation, records=None) ->
                 if d is None
                 else rules.symbol
                 if d[SECRET]
-                else secrecy.format_fr(100 * d["value"]) + " %",
+                else format_fr(100 * d["value"]) + " %",
                 "tension": tension[m["code_rome"]],
             }
         )

@@ -37,6 +37,7 @@ from gtec.territories.models import Territory
 from gtec.training import models as m
 from gtec.training.queries import training_supply
 from gtec_core import secrecy
+from gtec_core.french import format_fr
 from gtec_core.indicators import adequacy as ad
 
 DEFAULT_MAX_KM = 30.0
@@ -349,7 +350,7 @@ def fmt(value: float | None, secret: bool, symbol: str, decimals: int = 0) -> st
         return symbol
     if value is None:
         return "—"
-    return secrecy.format_fr(value, decimals)
+    return format_fr(value, decimals)
 
 
 def export_table(report: GapReport) -> pl.DataFrame:

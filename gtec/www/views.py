@@ -14,6 +14,7 @@ from gtec.referentials import queries as rq
 from gtec.referentials.search import appellation_index, appellation_search
 from gtec.territories import queries as tq
 from gtec.www.inputs import int_param, search_text
+from gtec_core.french import format_fr
 from gtec_core.svgmap import Shape, project
 
 PALETTE = 8
@@ -56,7 +57,7 @@ def territory_page(request: HttpRequest, key: str, home: bool = False) -> HttpRe
             c.geometry,
             css_class=epci_class.get(epci_of[c.pk].pk, "") if c.pk in epci_of else "c0",
             href=f"/territoires/{c.key}/",
-            title=f"{c.name} ({c.code}) — {c.population:,} habitants".replace(",", " "),
+            title=f"{c.name} ({c.code}) — {format_fr(c.population)} habitants",
         )
         for c in communes
         if c.geometry

@@ -16,8 +16,8 @@ from gtec.diagnostics.report import build_report, render_html, render_pdf
 from gtec.labour import read as lq
 from gtec.labour.models import Observation
 from gtec.territories.models import Territory
+from gtec_core.french import format_fr
 from gtec_core.indicators.registry import REGISTRY
-from gtec_core.secrecy import format_fr
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from gtec.labour import models as m
 from gtec.labour.observations.run import observations_compute
 from gtec.labour.read import bmo_table, dares_table, dashboard_figures, indicator_export
 from gtec.territories.models import Territory
-from gtec_core.secrecy import format_fr
+from gtec_core.french import format_fr
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,6 @@
 """Template helpers available in every page (declared as builtins in the settings): the « ? » link from an
-indicator or a term to its one definition, French elision and French dates."""
+indicator or a term to its one definition, French numbers (`gtec_core.french.format_fr`), French elision and
+French dates."""
 
 from __future__ import annotations
 
@@ -35,6 +36,17 @@ def definition(name: str) -> str:
         label,
         label,
     )
+
+
+@register.filter
+def nombre(value, decimals: int = 0) -> str:
+    """{{ n|nombre }} → « 10 418 » ; {{ x|nombre:1 }} → « 433,7 » (the one French number formatter)."""
+    if value is None or value == "":
+        return ""
+    try:
+        return french.format_fr(float(value), int(decimals))
+    except (TypeError, ValueError):
+        return str(value)
 
 
 @register.filter

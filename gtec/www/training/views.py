@@ -23,6 +23,7 @@ from gtec.training.services import formacode_labels
 from gtec.www.inputs import attachment
 from gtec.www.training.forms import LheoUploadForm, OfferForm
 from gtec_core.exports import write_table
+from gtec_core.french import format_fr
 from gtec_core.svgmap import Shape, project
 
 PER_PAGE = 25
@@ -122,9 +123,7 @@ def formation(request: HttpRequest, pk: int) -> HttpResponse:
             "f": f,
             "today": today,
             "next_session": min(sessions, key=lambda s: s.debut) if sessions else None,
-            "price": " à ".join(
-                f"{p:,.0f} €".replace(",", "\u202f") for p in prices[:: max(len(prices) - 1, 1)]
-            ),
+            "price": " à ".join(f"{format_fr(p)} €" for p in prices[:: max(len(prices) - 1, 1)]),
             "hours": " à ".join(f"{h} heures" for h in hours[:: max(len(hours) - 1, 1)]),
             "funding": funding,
             "cpf": any("CPF" in label or "compte personnel" in label.lower() for label in funding),

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from gtec.labour.observations.geography import default_territories
 from gtec.labour.observations.run import observations_compute, observations_compute_all
 from gtec.territories.models import Territory
+from gtec_core.french import format_fr
 
 
 class Command(BaseCommand):
@@ -84,4 +85,4 @@ class Command(BaseCommand):
         )
 
     def progress(self, table: str, n: int) -> None:
-        self.stdout.write(f"  … {table} ({n:,} lignes)".replace(",", " "))
+        self.stdout.write(f"  … {table} ({format_fr(n)} lignes)")

@@ -10,6 +10,7 @@ from django.db import connections
 
 from gtec.maintenance.backup import BackupError, backup, default_name
 from gtec_core.errors import SourceError
+from gtec_core.french import format_fr
 
 
 class Command(BaseCommand):
@@ -27,5 +28,5 @@ class Command(BaseCommand):
         except (BackupError, SourceError) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
-            self.style.SUCCESS(f"Sauvegarde écrite : {written} ({written.stat().st_size:,} octets)")
+            self.style.SUCCESS(f"Sauvegarde écrite : {written} ({format_fr(written.stat().st_size)} octets)")
         )

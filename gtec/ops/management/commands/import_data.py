@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from gtec.imports.models import ImportRun
 from gtec.imports.sync import Counts
 from gtec_core.errors import SourceError
+from gtec_core.french import format_fr
 from gtec_core.tabular import sha256_file
 
 SOURCES = ["rome", "fap", "passerelle", "geo", "bmo", "dares", "defm", "metiers2030"]
@@ -232,7 +233,7 @@ class Command(BaseCommand):
         call_command("import_lheo", *args, stdout=self.stdout, stderr=self.stderr)
 
     def progress(self, table: str, n: int) -> None:
-        self.stdout.write(f"  … {table} ({n:,} lignes)".replace(",", " "))
+        self.stdout.write(f"  … {table} ({format_fr(n)} lignes)")
         self.stdout.flush()
 
     def report(self, name: str, version: str, counts: dict[str, Counts], seconds: float) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from gtec_core.errors import SourceError
+from gtec_core.french import format_fr
 
 
 class Command(BaseCommand):
@@ -72,7 +73,7 @@ class Command(BaseCommand):
 
     def progress(self, table: str, n: int) -> None:
         if n % 5000 == 0:
-            self.stdout.write(f"  … {n:,} {table}".replace(",", " "))
+            self.stdout.write(f"  … {format_fr(n)} {table}")
 
 
 def dumps(data: dict) -> str:

@@ -1,0 +1,79 @@
+"""The one French number formatter (`gtec_core.french`): thousands, decimals, percent, missing and secret values,
+and no second formatter written by hand anywhere else."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from gtec_core.french import THOUSANDS, figure_fr, format_fr, parse_fr, percent_fr
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (10418, 0, "10\u202f418"),
+        (1234567.891, 2, "1\u202f234\u202f567,89"),
+        (433.7, 0, "434"),
+        (0.25, 2, "0,25"),
+        (999, 0, "999"),
+        (-1500.5, 1, "-1\u202f500,5"),
+        (-0.2, 0, "0"),  # never « -0 »
+        (0, 1, "0,0"),
+    ],
+)
+def test_format_fr(value, decimals, expected):
+    assert format_fr(value, decimals) == expected
+
+
+def test_missing_and_secret_values():
+    assert format_fr(None) == "" and percent_fr(None) == ""
+    assert figure_fr(12, secret=True) == "s"
+    assert figure_fr(12, secret=True, symbol="∗") == "∗"
+    assert figure_fr(1234.5, 1) == "1\u202f234,5"
+
+
+def test_percent():
+    assert percent_fr(12.5, 1) == "12,5 %"
+    assert percent_fr(0.125, 1, share=True) == "12,5 %"
+    assert percent_fr(100) == "100 %"
+
+
+def test_parse_reads_back_what_is_written():
+    for value, decimals in [(10418, 0), (1234.5, 1), (0.02, 2)]:
+        assert parse_fr(format_fr(value, decimals)) == pytest.approx(value)
+    assert parse_fr(percent_fr(12.5, 1)) == 12.5
+    assert parse_fr("13\xa0119") == 13119
+    with pytest.raises(ValueError):
+        parse_fr("s")
+
+
+def test_the_thousands_separator_is_the_narrow_no_break_space():
+    assert THOUSANDS == "\u202f" and THOUSANDS in format_fr(1000)
+
+
+def test_template_filter_uses_it():
+    from gtec.www.templatetags.gtec_terms import nombre
+
+    assert nombre(10418) == "10\u202f418" and nombre("433.7", 1) == "433,7" and nombre(None) == ""
+
+
+HAND_WRITTEN = re.compile(r"\{[^{}\n]*:,[^{}\n]*\}[^\n]*\.replace\(\",\"|\.replace\(\",\", \"\\u202f\"\)")
+
+
+def test_no_second_french_number_formatter():
+    """Numbers are formatted by `gtec_core.french` only: no f"{n:,}".replace(…) copy, no `intcomma`."""
+    offenders = [
+        str(p.relative_to(ROOT))
+        for folder in ("gtec", "gtec_core")
+        for p in (ROOT / folder).rglob("*.py")
+        if p.name != "french.py" and HAND_WRITTEN.search(p.read_text(encoding="utf-8"))
+    ]
+    templates = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "gtec").rglob("*.html")
+        if "intcomma" in p.read_text(encoding="utf-8")
+    ]
+    assert offenders == [] and templates == []
