@@ -20,26 +20,12 @@ from gtec_core.french import parse_fr
 from gtec_core.indicators.registry import REGISTRY
 from gtec_core.prospective.scenarios import ScenarioError
 from gtec_core.secrecy import load_rules
+from gtec_core.sources import registry
 
 from . import sections, sections_needs
 from .document import Brief, Figure, Report, Section, Table
 from .models import Snapshot
 
-SOURCE_LABELS = {
-    "rome": "ROME 4.0 (France Travail)",
-    "fap": "Nomenclature FAP 2009 et 2021 (Dares)",
-    "passerelle": "Passerelle FAP-2021 ↔ ROME",
-    "geo": "Code officiel géographique, zones d'emploi, contours (Insee, IGN)",
-    "bmo": "Besoins en main-d'œuvre (France Travail)",
-    "dares": "Tensions et portraits des métiers (Dares)",
-    "stmt": "Demandeurs d'emploi (STMT, France Travail)",
-    "offres": "Offres d'emploi (France Travail)",
-    "sirene": "Établissements (SIRENE, Insee)",
-    "emploi": "Emploi par métier",
-    "indicateurs": "Indicateurs calculés par GTEC",
-    "lheo": "Offre de formation (LHEO, Carif-Oref)",
-    "rncp": "Certifications (RNCP / RS, France Compétences)",
-}
 GLOSSARY_EXTRA = ["location_quotient", "dares_tension", "lack_of_labour", "non_durability"]
 
 
@@ -151,7 +137,7 @@ def used_runs() -> list[dict]:
             {
                 "id": run.pk,
                 "source": source,
-                "label": SOURCE_LABELS.get(source, source),
+                "label": registry.label(source),
                 "version": run.version,
                 "date": timezone.localtime(run.started_at).strftime("%d/%m/%Y"),
                 "synthetic": run.synthetic,

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from gtec.imports.models import ImportRun
 from gtec.imports.sync import Counts
+from gtec_core.sources import registry
 
 
 def importrun_record(
@@ -18,8 +19,10 @@ def importrun_record(
     synthetic: bool = False,
     notes: str = "",
 ) -> ImportRun:
+    """Record an import; `source` is the registry's name of the source (`gtec_core.sources.registry.IMPORTED`),
+    so that a page, an export or the diagnostic can label it."""
     return ImportRun.objects.create(
-        source=source,
+        source=registry.imported(source).name,
         version=version,
         data_dir=str(data_dir),
         files=files,

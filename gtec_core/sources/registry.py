@@ -10,6 +10,13 @@ Checksums: a `sha256` is declared only when the URL is pinned to the exact bytes
 GitHub file at a fixed commit, the publisher's repository or the repository the copy was taken from): the
 download is then verified byte for byte. Files published at a moving URL (ROME, BMO, La Poste, INSEE zips)
 change with each release and carry no checksum.
+
+The second half declares the **imported sources** (`IMPORTED`): the one name of each source of data in the
+database. That name is the `gtec import NAME` key, the `ImportRun.source` recorded by its importer, the key of
+its label on the pages, exports and the diagnostic, and it says which data folder (relative to
+`GTEC_DATA_DIR`) the importer reads and which downloads above fill that folder. Two job-seeker sources are
+distinct: `defm` is the real public series by commune (all métiers, `data/stmt_defm`, imported by `gtec import
+all`); `stmt` is a territory file of job seekers by commune × ROME × category (`gtec import stmt FILE`).
 """
 
 from __future__ import annotations
@@ -243,7 +250,7 @@ SOURCES: tuple[Source, ...] = (
         ),
     ),
     Source(
-        "stmt",
+        "defm",
         "Demandeurs d'emploi inscrits par commune, 2020–2024 (export tiers des statistiques STMT)",
         "France Travail (export dataforgoodfr/13_odis)",
         LO2,
@@ -326,3 +333,75 @@ def get(name: str) -> Source:
         return BY_NAME[name]
     except KeyError:
         raise KeyError(f"source inconnue : « {name} » (sources connues : {', '.join(names())})") from None
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A source of data in the database. `mode`: « national » (read from `folder` of the data folder by
+    `gtec import NAME` and `gtec import all`), « file » (files given on the command line: `gtec import NAME
+    FILE…`), « computed » (written by GTEC itself). `downloads` names the `SOURCES` that fill its folder."""
+
+    name: str
+    label: str
+    mode: str
+    folder: str = ""
+    downloads: tuple[str, ...] = ()
+
+
+IMPORTED: tuple[Imported, ...] = (
+    Imported("rome", "ROME 4.0 (France Travail)", "national", "rome4", ("rome",)),
+    Imported("fap", "Nomenclature FAP 2009 et 2021 (Dares)", "national", "fap_rome", ("fap",)),
+    Imported("passerelle", "Passerelle FAP-2021 ↔ ROME", "national", ".", ("fap",)),
+    Imported(
+        "geo",
+        "Code officiel géographique, zones d'emploi, contours (Insee, IGN)",
+        "national",
+        ".",
+        ("geo", "laposte"),
+    ),
+    Imported("bmo", "Besoins en main-d'œuvre (France Travail)", "national", "bmo", ("bmo",)),
+    Imported(
+        "dares",
+        "Tensions et portraits des métiers (Dares)",
+        "national",
+        ".",
+        ("dares_tension", "dares_portrait"),
+    ),
+    Imported(
+        "defm",
+        "Demandeurs d'emploi par commune, série publique (France Travail)",
+        "national",
+        "stmt_defm",
+        ("defm",),
+    ),
+    Imported("metiers2030", "Les métiers en 2030 (Dares, France Stratégie)", "national", "."),
+    Imported("stmt", "Demandeurs d'emploi par métier (STMT, France Travail)", "file"),
+    Imported("offres", "Offres d'emploi (France Travail)", "file"),
+    Imported("sirene", "Établissements (SIRENE, Insee)", "file"),
+    Imported("emploi", "Emploi par métier", "file"),
+    Imported("staffing", "Structure secteur × métier", "file"),
+    Imported("lheo", "Offre de formation (LHEO, Carif-Oref)", "file", "", ("lheo",)),
+    Imported("rncp", "Certifications (RNCP / RS, France Compétences)", "file", "", ("rncp",)),
+    Imported("enquete", "Enquêtes auprès des entreprises", "file"),
+    Imported("indicateurs", "Indicateurs calculés par GTEC", "computed"),
+)
+IMPORTED_BY_NAME: dict[str, Imported] = {s.name: s for s in IMPORTED}
+
+
+def imported(name: str) -> Imported:
+    """The imported source of that name; KeyError with a French message otherwise."""
+    try:
+        return IMPORTED_BY_NAME[name]
+    except KeyError:
+        known = ", ".join(IMPORTED_BY_NAME)
+        raise KeyError(f"source importée inconnue : « {name} » (sources connues : {known})") from None
+
+
+def imported_names(mode: str) -> list[str]:
+    """The names of the imported sources of one mode, in declaration order (the order of `gtec import all`)."""
+    return [s.name for s in IMPORTED if s.mode == mode]
+
+
+def label(name: str) -> str:
+    """The French label of an imported source, as pages, exports and the diagnostic show it."""
+    return IMPORTED_BY_NAME[name].label if name in IMPORTED_BY_NAME else name

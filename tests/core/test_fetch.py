@@ -94,7 +94,7 @@ def sha(path: Path) -> str:
 
 
 def test_full_fetch_is_byte_identical_and_checksums_match(shared_server, tmp_path):
-    sources = [registry.get(name) for name in ("dares_tension", "fap", "lheo", "stmt")]
+    sources = [registry.get(name) for name in ("dares_tension", "fap", "lheo", "defm")]
     messages: list[str] = []
     report = fetch_sources(sources, tmp_path, mirror=shared_server.url, progress=messages.append)
     targets = [d.target for s in sources for d in s.downloads]
@@ -161,9 +161,9 @@ def test_checksum_mismatch_fails_and_leaves_no_file(shared_server, tmp_path):
 
 
 def test_mapping_mirror_replaces_one_url(shared_server, tmp_path):
-    download = registry.get("stmt").downloads[0]
+    download = registry.get("defm").downloads[0]
     mirror = {download.url: f"{shared_server.url}/{download.target}"}
-    report = fetch_sources([registry.get("stmt")], tmp_path, mirror=mirror)
+    report = fetch_sources([registry.get("defm")], tmp_path, mirror=mirror)
     assert report.downloaded == [download.target]
     assert sha(tmp_path / download.target) == download.sha256
 
@@ -205,7 +205,7 @@ def test_zip_with_parent_member_is_refused(tmp_path):
 
 
 def test_rerun_downloads_nothing(shared_server, tmp_path):
-    sources = [registry.get("dares_tension"), registry.get("stmt")]
+    sources = [registry.get("dares_tension"), registry.get("defm")]
     fetch_sources(sources, tmp_path, mirror=shared_server.url)
     requests_after_first_run = len(shared_server.seen)
     report = fetch_sources(sources, tmp_path, mirror=shared_server.url)

@@ -36,9 +36,9 @@ def test_list_prints_every_source_in_french():
 
 def test_fetch_downloads_the_selected_sources(server, tmp_path):
     output = run(
-        "fetch", "--source", "dares_tension", "stmt", "--data-dir", str(tmp_path), "--mirror", server.url
+        "fetch", "--source", "dares_tension", "defm", "--data-dir", str(tmp_path), "--mirror", server.url
     )
-    targets = [d.target for name in ("dares_tension", "stmt") for d in registry.get(name).downloads]
+    targets = [d.target for name in ("dares_tension", "defm") for d in registry.get(name).downloads]
     for target in targets:
         assert (tmp_path / target).read_bytes() == (SHARED / target).read_bytes()
     assert "4 fichier(s) téléchargé(s), 0 déjà présent(s)" in output
@@ -55,8 +55,8 @@ def test_fetch_again_downloads_nothing(server, tmp_path):
 
 def test_mirror_comes_from_the_environment(server, tmp_path, monkeypatch):
     monkeypatch.setenv("GTEC_SOURCES_MIRROR", server.url)
-    run("fetch", "--source", "stmt", "--data-dir", str(tmp_path))
-    target = registry.get("stmt").downloads[0].target
+    run("fetch", "--source", "defm", "--data-dir", str(tmp_path))
+    target = registry.get("defm").downloads[0].target
     assert (tmp_path / target).read_bytes() == (SHARED / target).read_bytes()
     assert server.seen == [(target, None)]
 

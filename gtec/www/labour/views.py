@@ -19,6 +19,7 @@ from gtec_core.exports import write_table
 from gtec_core.french import sort_french
 from gtec_core.indicators.registry import REGISTRY
 from gtec_core.secrecy import TOTAL, load_rules
+from gtec_core.sources import registry
 from gtec_core.svgmap import Shape, project
 
 MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
@@ -28,16 +29,6 @@ CONTENT_TYPES = {
 }
 TENSION_INDICATORS = ["dares_tension", "bmo_difficulty_rate"]
 MAP_MEASURES = {"demandeurs": "jobseekers", "offres": "offers"}
-SOURCE_LABELS = {
-    "bmo": "Besoins en main-d'œuvre (France Travail)",
-    "dares": "Tensions et portraits des métiers (Dares)",
-    "defm": "Demandeurs d'emploi par commune, série publique (France Travail)",
-    "stmt": "Demandeurs d'emploi par métier (STMT, France Travail)",
-    "offres": "Offres d'emploi (France Travail)",
-    "sirene": "Établissements (SIRENE, INSEE)",
-    "emploi": "Emploi par métier",
-    "indicateurs": "Indicateurs calculés par GTEC",
-}
 
 
 def _territory(key: str):
@@ -64,7 +55,7 @@ def _common(territory) -> dict:
 
 
 def _sources() -> list[dict]:
-    return [{"label": SOURCE_LABELS.get(r.source, r.source), "run": r} for r in q.sources()]
+    return [{"label": registry.label(r.source), "run": r} for r in q.sources()]
 
 
 def dashboard(request: HttpRequest, key: str) -> HttpResponse:
@@ -72,7 +63,7 @@ def dashboard(request: HttpRequest, key: str) -> HttpResponse:
     d = q.dashboard(territory, request.GET.get("periode", ""))
     context = {
         "territory": territory,
-        "sources": [{"label": SOURCE_LABELS.get(r.source, r.source), "run": r} for r in d.sources],
+        "sources": [{"label": registry.label(r.source), "run": r} for r in d.sources],
         "synthetic": d.synthetic,
         "nav": "marche",
         "years": d.years,

@@ -22,20 +22,13 @@ from gtec.imports.models import ImportRun
 from gtec.imports.sync import Counts
 from gtec_core.errors import SourceError
 from gtec_core.french import format_fr
+from gtec_core.sources import registry
 from gtec_core.tabular import sha256_file
 
-SOURCES = ["rome", "fap", "passerelle", "geo", "bmo", "dares", "defm", "metiers2030"]
-FILE_SOURCES = ["stmt", "offres", "sirene", "emploi", "demo", "lheo", "staffing"]
-FOLDERS = {
-    "rome": "rome4",
-    "fap": "fap_rome",
-    "passerelle": ".",
-    "geo": ".",
-    "bmo": "bmo",
-    "dares": ".",
-    "defm": "stmt_defm",
-    "metiers2030": ".",  # the official projection « Les métiers en 2030 » (gtec.prospective)
-}
+# the source names, their order and their data folders come from the registry (one name per source)
+SOURCES = registry.imported_names("national")
+FILE_SOURCES = [s for s in registry.imported_names("file") if s not in {"rncp", "enquete"}] + ["demo"]
+FOLDERS = {name: registry.imported(name).folder for name in SOURCES}
 # demo manifest kind -> importer, in dependency order
 # the scales whose figures `gtec import all` computes from the national files (BMO by bassin, Dares by
 # département and région); other territories (EPCI, communes, custom) are computed by `gtec compute`
