@@ -121,6 +121,7 @@ def count_cell(value: float | None) -> Cell:
         return Cell(rules.symbol, None, "secret")
     if 0 < value < rules.min_units:
         return Cell(rules.symbol, None, "secret")
+    value = round(value)  # a count of people, offers or establishments is a whole number (#13)
     return Cell(format_fr(value), value)
 
 

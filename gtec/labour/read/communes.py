@@ -16,9 +16,26 @@ from gtec_core.french import format_fr
 from gtec_core.secrecy import SECRET, TOTAL, load_rules
 
 
+def mean_jobseekers(codes: list[str], year: int) -> dict[str, int]:
+    """Category-A job seekers of each commune, mean of the year's monthly stocks, rounded to a whole person:
+    the commune table shows these, its total and the dashboard's headline figure are their sum (#13: the same
+    figure everywhere)."""
+    stocks = (
+        m.DemandeurEmploi.objects.filter(
+            niveau_geo="commune", code_geo__in=codes, categorie="A", mois__year=year
+        )
+        .exclude(code_rome="")
+        .values_list("code_geo")
+        .annotate(n=Sum("stock"), months=Count("mois", distinct=True))
+        .values_list("code_geo", "n", "months")
+    )
+    return {code: round((n or 0) / months) for code, n, months in stocks if months}
+
+
 @cached
 def commune_table(territory: Territory, period: str) -> pl.DataFrame:
-    """Offers and average category-A job seekers by commune for a year, each protected with its total."""
+    """Offers and average category-A job seekers by commune for a year (whole people, `mean_jobseekers`), each
+    protected with its total."""
     communes = {c.code: c for c in territory.communes()}
     year = int(period)
     offers = dict(
@@ -27,16 +44,7 @@ def commune_table(territory: Territory, period: str) -> pl.DataFrame:
         .annotate(n=Count("id"))
         .values_list("code_insee", "n")
     )
-    stocks = (
-        m.DemandeurEmploi.objects.filter(
-            niveau_geo="commune", code_geo__in=list(communes), categorie="A", mois__year=year
-        )
-        .exclude(code_rome="")
-        .values_list("code_geo")
-        .annotate(n=Sum("stock"), months=Count("mois", distinct=True))
-        .values_list("code_geo", "n", "months")
-    )
-    seekers = {code: (n or 0) / months for code, n, months in stocks if months}
+    seekers = mean_jobseekers(list(communes), year)
     base = pl.DataFrame({"commune": list(communes)}, schema={"commune": pl.String})
     o = publish_counts(
         base.with_columns(

@@ -31,11 +31,20 @@ def _shown_counts(obs: m.Observation | None, hidden: set[tuple[str, str]] = froz
     if obs is None or obs.status == "secret" or counts_hidden(obs, hidden):
         return ""
     parts = []
+    rate_base = obs.indicator in RATE_BASE_INDICATORS and not obs.occupation
     for k, v in (obs.counts or {}).items():
         if v is None:
             continue
-        parts.append(f"{k} = {format_fr(v, 0 if float(v).is_integer() else 1)}")
+        if k == "projects" and rate_base:
+            k = "projects (base du taux)"  # not the BMO total: only the projects whose numerator is published
+        # counts are people, offers, projects or jobs: whole numbers, also when shared out by population (#13)
+        parts.append(f"{k} = {format_fr(round(v))}")
     return ", ".join(parts)
+
+
+# BMO rates whose « tous métiers » row is computed on the projects whose numerator is published (methods.md §6):
+# their count is named as the rate's base so that it is not read as the BMO total of the dashboard
+RATE_BASE_INDICATORS = {"bmo_difficulty_rate", "bmo_seasonality_rate", "dares_tension", "non_durability"}
 
 
 def indicator_export(indicator: str, territory: Territory, period: str | None) -> pl.DataFrame:

@@ -7,7 +7,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 import polars as pl
-from django.db.models import Count, Sum
 
 from gtec.labour import models as m
 from gtec.labour.read.bmo import bmo_published, bmo_table, hidden_projects
@@ -27,7 +26,7 @@ from gtec.labour.read.cells import (
     source_synthetic,
     sources,
 )
-from gtec.labour.read.communes import commune_table, epci_table
+from gtec.labour.read.communes import commune_table, epci_table, mean_jobseekers
 from gtec.labour.read.dares import dares_table
 from gtec.labour.read.series import monthly_series, public_jobseekers
 from gtec.referentials.models import Fiche
@@ -53,22 +52,14 @@ def key_figures(territory: Territory, period: str) -> dict[str, Cell]:
     establishments = m.Etablissement.objects.filter(
         code_insee__in=territory.communes().values("code"), actif=True
     ).count()
-    stocks = (
-        m.DemandeurEmploi.objects.filter(
-            niveau_geo="commune",
-            code_geo__in=territory.communes().values("code"),
-            categorie="A",
-            mois__year=int(period),
-        )
-        .exclude(code_rome="")
-        .aggregate(total=Sum("stock"), months=Count("mois", distinct=True))
-    )
-    stock_a = stocks["total"] / stocks["months"] if stocks["months"] else None
+    # the sum of the commune table's whole-person means, so that the headline and the table's total agree
+    by_commune = mean_jobseekers(list(territory.communes().values_list("code", flat=True)), int(period))
+    stock_a = sum(by_commune.values()) if by_commune else None
     bmo = bmo_table(territory, limit=None)
     return {
         "offers": count_cell(offers),
         "entries": count_cell(entries),
-        "stock_a": count_cell(round(stock_a)) if stock_a is not None else Cell("—", None, "missing"),
+        "stock_a": count_cell(stock_a) if stock_a is not None else Cell("—", None, "missing"),
         "projects": bmo["total"] if bmo["total"] is not None else Cell("—", None, "missing"),
         "difficulty": indicator_cell(observation("bmo_difficulty_rate", territory, period, "", "all")),
         "establishments": count_cell(establishments),
