@@ -63,16 +63,33 @@ def _with_reference(frames: Frames) -> tuple[pl.DataFrame, list[str]]:
     ), keys
 
 
+# The reference area of a location quotient: one that does not coincide with the territory (a reference equal
+# to the territory, or made of its own employment shared by population, gives 1.00 everywhere): the
+# département for a commune, an EPCI, a bassin, a zone d'emploi or a custom territory; the région for a
+# département; France for a région.
+LQ_REFERENCE_SCALE = {"reg": "fr", "dep": "reg"}
+
+
+def lq_reference_scale(scale: str) -> str:
+    """The scale of the reference area of a territory's location quotient (`LQ_REFERENCE_SCALE`, else dep)."""
+    return LQ_REFERENCE_SCALE.get(scale, "dep")
+
+
 def location_quotient(frames: Frames, params: Params) -> pl.DataFrame:
     """Location quotient (Insee « indice de spécificité »): LQ(r,s) = s(r,s) / s(N,s); > 1 means the
     territory is specialised in s. Only when E(r,s) >= min_employment (methods.md §5.1)."""
     emp, keys = _shares(frames)
     ref = frames["reference"]
-    on = ["occupation"] + (["period"] if "period" in ref.columns and "period" in keys else [])
+    # one reference for all territories, or one per territory (a `territory` column: the employment of each
+    # territory's own reference area, see `lq_reference_scale`)
+    by = (["territory"] if "territory" in ref.columns else []) + (
+        ["period"] if "period" in ref.columns and "period" in keys else []
+    )
+    on = ["occupation", *by]
     ref = ref.select(
         *on,
         pl.col("employment").alias("reference_employment"),
-        _total("employment", on[1:]).alias("reference_total"),
+        _total("employment", by).alias("reference_total"),
     )
     frame = emp.join(ref, on=on, how="left", maintain_order="left")
     s_n = safe_ratio(pl.col("reference_employment"), pl.col("reference_total"))

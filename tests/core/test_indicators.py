@@ -183,3 +183,41 @@ def test_covid_exposure_worked_example():
     assert row["counts"] == {"territory_employment": 100, "sectors": 5}
     with pytest.raises(ValueError, match="tourism"):
         get("covid_exposure").run({"employment": emp.with_columns(pl.lit("tourism").alias("sector"))})
+
+
+def test_location_quotient_with_one_reference_per_territory():
+    """Each territory against its own reference area (#13): A is compared with its département D1, B with D2;
+    the quotient is not identically 1 and each row carries its reference's employment."""
+    emp = pl.DataFrame(
+        {
+            "territory": ["A", "A", "B", "B"],
+            "occupation": ["x", "y", "x", "y"],
+            "employment": [30, 10, 20, 20],
+        }
+    )
+    ref = pl.DataFrame(
+        {
+            "territory": ["A", "A", "B", "B"],
+            "occupation": ["x", "y", "x", "y"],
+            "employment": [50, 50, 80, 20],
+        }
+    )
+    lq = get("location_quotient").run({"employment": emp, "reference": ref}).sort("territory", "occupation")
+    # A: 0.75 / 0.5 = 1.5 and 0.25 / 0.5 = 0.5 ; B: 0.5 / 0.8 = 0.625 and 0.5 / 0.2 = 2.5
+    assert lq["value"].to_list() == pytest.approx([1.5, 0.5, 0.625, 2.5])
+    assert [c["reference_total"] for c in lq["counts"].to_list()] == [100, 100, 100, 100]
+    assert lq["counts"].to_list()[2]["reference_employment"] == 80
+
+
+def test_location_quotient_reference_scale():
+    from gtec_core.indicators.structure import lq_reference_scale
+
+    assert [lq_reference_scale(s) for s in ("commune", "epci", "bassin", "ze", "custom", "dep", "reg")] == [
+        "dep",
+        "dep",
+        "dep",
+        "dep",
+        "dep",
+        "reg",
+        "fr",
+    ]
