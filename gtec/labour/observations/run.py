@@ -34,8 +34,7 @@ import polars as pl
 from django.db import transaction
 
 from gtec.imports.services import importrun_record
-from gtec.imports.sync import Counts, sync
-from gtec.labour import models as m
+from gtec.imports.sync import Counts
 from gtec.labour.observations.assemble import (  # noqa: F401  (Inputs … build_inputs: names of this module before the split)
     Inputs,
     Loaded,
@@ -54,7 +53,12 @@ from gtec.labour.observations.indicators import (  # noqa: F401  (likewise)
     run_indicators,
 )
 from gtec.labour.observations.inputs import ALL, _years_and_bmo
-from gtec.labour.observations.storage import OBSERVATION_KEY, _observation_rows, dares_rows, synthetic_sources
+from gtec.labour.observations.storage import (
+    dares_rows,
+    observation_frame,
+    store_observations,
+    synthetic_sources,
+)
 from gtec.territories.models import Territory
 
 NOTHING_COVERED = (
@@ -105,15 +109,11 @@ def observations_compute(
         long = long.filter(~pl.col("territory").is_in(bare) | (pl.col("occupation") == ALL))
     ids = {t.key: t.pk for t in territories}
     synthetic = synthetic_sources()
-    rows = _observation_rows(long, ids, synthetic, inputs.bmo_origins) + dares_rows(territories, ids)
+    rows = observation_frame(long, ids, synthetic, inputs.bmo_origins, dares_rows(territories, ids))
     if progress:
-        progress("observations", len(rows))
+        progress("observations", rows.height)
     with transaction.atomic():
-        counts = {
-            "observations": sync(
-                m.Observation, rows, OBSERVATION_KEY, scope={"territory_id__in": list(ids.values())}
-            )
-        }
+        counts = {"observations": store_observations(rows, list(ids.values()))}
         version = f"indicateurs {min(years)}-{max(years)} ({len(territories)} territoires, référence {reference.key})"
         importrun_record(
             source="indicateurs",
@@ -222,12 +222,12 @@ def observations_compute_all(
             if communes and not long.is_empty():
                 long = long.filter(~pl.col("territory").is_in(communes) | (pl.col("occupation") == ALL))
             ids = {t.key: t.pk for t in batch}
-            rows = _observation_rows(long, ids, synthetic, inputs.bmo_origins) + dares_rows(batch, ids)
+            rows = observation_frame(long, ids, synthetic, inputs.bmo_origins, dares_rows(batch, ids))
             if progress:
                 progress(
-                    f"observations, lot {number}/{len(batches)} ({batch[0].scale}, {len(batch)})", len(rows)
+                    f"observations, lot {number}/{len(batches)} ({batch[0].scale}, {len(batch)})", rows.height
                 )
-            part = sync(m.Observation, rows, OBSERVATION_KEY, scope={"territory_id__in": list(ids.values())})
+            part = store_observations(rows, list(ids.values()))
             for field in ("created", "updated", "deleted", "unchanged"):
                 setattr(total, field, getattr(total, field) + getattr(part, field))
         counts = {"observations": total}
