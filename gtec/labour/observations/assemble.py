@@ -99,6 +99,7 @@ def inputs_for(
     *,
     totals_only: Iterable[str] = (),
     local: set[str] | None = None,
+    lenders: pl.DataFrame | None = None,
 ) -> Inputs:
     """The input frames of the territories `keys` (their communes in `tmap`). Coverage is decided per source:
     the BMO reaches every territory (published cells for a bassin, a département, a région; population shares
@@ -117,7 +118,10 @@ def inputs_for(
     by = ["territory", "period"]
     offers_f = with_all(to_fap(offers_t, OFFER_VALUES, by), OFFER_VALUES, by)
     seekers_f = with_all(to_fap(seekers_t, SEEKER_VALUES, by), SEEKER_VALUES, by)
-    employment = load_employment(tmap, [], [], raw=loaded.employment, keys=keys)
+    # employment published for a territory of `lenders` (communes of other territories of the run, such as
+    # the zone d'emploi of a bassin computed in another batch) is allocated to `keys` as in a single run
+    emp_map = tmap if lenders is None else pl.concat([tmap, lenders]).unique()
+    employment = load_employment(emp_map, [], [], raw=loaded.employment, keys=keys)
     # sub-areas for the geographical mismatch: the communes of each territory
     sub_o = offers_c.join(tmap, on="commune")
     sub_o = to_fap(sub_o, ["offers"], ["territory", "commune", "period"])

@@ -197,6 +197,10 @@ def observations_compute_all(
     if progress:
         progress("entrées par commune (offres, demandeurs)", loaded.offers.height + loaded.seekers.height)
     ref_map = tmap.filter(pl.col("territory") == reference.key)
+    # territories whose employment is published: they lend it to the territories of every batch
+    published = loaded.employment.filter(pl.col("scale") != "commune")
+    published = (published["scale"] + ":" + published["code"]).unique().to_list()
+    lenders = tmap.filter(pl.col("territory").is_in([k for k in published if k in local_keys]))
     ref_inputs = inputs_for(ref_map, {reference.key}, loaded)
     synthetic = synthetic_sources()
     total = Counts()
@@ -211,6 +215,7 @@ def observations_compute_all(
                 loaded,
                 totals_only=communes,
                 local=local_keys,
+                lenders=lenders,
             )
             if reference.key not in keys:
                 for name in ("offers", "jobseekers", "bmo", "employment"):
