@@ -96,7 +96,7 @@ test-postgres: install
 bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/labour.py --scale pays-de-vannes --reimport
-	$(if $(BENCH_FRANCE),$(BIN)/python bench/labour.py --scale france --months 1 --db postgres)
+	$(if $(BENCH_FRANCE),$(BIN)/python bench/labour.py --scale france --months $(or $(BENCH_FRANCE_MONTHS),24) --db postgres)
 	$(BIN)/python bench/lheo.py --sizes 10,100
 	DJANGO_SETTINGS_MODULE=config.settings.test GTEC_TEST_DB=bench-needs $(BIN)/python bench/surveys.py
 	$(BIN)/python bench/eval_paths.py

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import tempfile
+from contextlib import ExitStack, nullcontext
 from pathlib import Path
 
 import polars as pl
 from django.db import transaction
 
 from gtec.imports.services import importrun_record
-from gtec.imports.sync import Counts, sync, sync_frame
+from gtec.imports.sync import Counts, deferred_indexes, insert_frame, sync, sync_frame
 from gtec.labour import models as m
 from gtec.territories.queries import commune_codes
 from gtec_core.errors import SourceError
@@ -248,21 +249,27 @@ def stmt_import(
             whole = stmt_source.read_stmt(path)
             months = sorted(whole["month"].unique().to_list())
             frames = (whole.filter(pl.col("month") == month) for month in months)
-        for month, frame in zip(months, frames, strict=True):
-            unknown_communes(path, frame, known, level="geo_level", code="geo_code", column="code_geo")
-            rows = _stmt_rows(frame)
-            if progress:
-                progress(f"demandeurs {month:%Y-%m}", rows.height)
-            _add(
-                total,
-                sync_frame(
-                    m.DemandeurEmploi,
-                    rows,
-                    STMT_KEY,
-                    scope={"mois": month},
-                    covered=("niveau_geo", "code_geo"),
-                ),
-            )
+        # none of the file's months stored yet: a bulk load, with the indexes built once at the end
+        fresh = not m.DemandeurEmploi.objects.filter(mois__in=months).exists()
+        with deferred_indexes(m.DemandeurEmploi) if fresh else nullcontext():
+            for month, frame in zip(months, frames, strict=True):
+                unknown_communes(path, frame, known, level="geo_level", code="geo_code", column="code_geo")
+                rows = _stmt_rows(frame)
+                if progress:
+                    progress(f"demandeurs {month:%Y-%m}", rows.height)
+                if fresh:  # what `sync_frame` does when nothing is stored in its scope
+                    total.created += insert_frame(m.DemandeurEmploi, rows)
+                    continue
+                _add(
+                    total,
+                    sync_frame(
+                        m.DemandeurEmploi,
+                        rows,
+                        STMT_KEY,
+                        scope={"mois": month},
+                        covered=("niveau_geo", "code_geo"),
+                    ),
+                )
         counts = {"demandeurs": total}
         version = f"STMT {months[0]:%Y-%m} à {months[-1]:%Y-%m}" if months else "STMT (vide)"
         importrun_record(
@@ -468,8 +475,10 @@ def sirene_import(
     known = commune_codes()
     covered: list[str] = []
     max_communes = min(5000, (connection.features.max_query_params or 65535) - 100)
-    with transaction.atomic():
+    with transaction.atomic(), ExitStack() as bulk:
         first_import = not m.Etablissement.objects.exists()
+        if first_import:  # a bulk load: the indexes are built once at the end
+            bulk.enter_context(deferred_indexes(m.Etablissement))
         for members, frame in sirene_source.establishment_chunks(
             path, communes, rows_per_chunk=rows_per_chunk, max_communes=max_communes
         ):
@@ -480,11 +489,13 @@ def sirene_import(
             covered += members
             if progress:
                 progress(f"etablissements ({len(covered)} communes)", rows.height)
-            if not first_import:
-                moved = _moved_establishments(rows["siret"].to_list(), set(members))
-                for start in range(0, len(moved), ID_BATCH):
-                    m.Etablissement.objects.filter(pk__in=moved[start : start + ID_BATCH]).delete()
-                total.deleted += len(moved)
+            if first_import:  # nothing stored: what `sync_frame` does then, without its lookups
+                total.created += insert_frame(m.Etablissement, rows)
+                continue
+            moved = _moved_establishments(rows["siret"].to_list(), set(members))
+            for start in range(0, len(moved), ID_BATCH):
+                m.Etablissement.objects.filter(pk__in=moved[start : start + ID_BATCH]).delete()
+            total.deleted += len(moved)
             _add(total, sync_frame(m.Etablissement, rows, ("siret",), scope={"code_insee__in": members}))
         counts = {"etablissements": total}
         version = f"SIRENE {len(covered)} communes"

@@ -290,3 +290,36 @@ def test_national_run_details_occupations_above_the_commune_and_totals_for_commu
     # and a national re-run changes nothing
     _, again = observations_compute_all(years=[2024], scales=["commune", "epci"], reference=epci)
     assert not again["observations"].changed
+
+
+def test_a_national_run_keeps_the_employment_a_single_run_allocates_from_another_scale():
+    """Employment published for a zone d'emploi reaches the bassin inside it (population share) whether the
+    two are computed together or in batches of one scale each: a national run after a targeted one (as
+    `gtec import all` after `make demo`) deletes nothing."""
+    vannes = Territory.objects.get(key="commune:56260")
+    ze = Territory.objects.filter(scale="ze", memberships__commune=vannes).get()
+    bassin = Territory.objects.filter(scale="bassin", memberships__commune=vannes).get()
+    communes = sorted(
+        set(ze.communes().values_list("code", flat=True))
+        | set(bassin.communes().values_list("code", flat=True))
+    )
+    m.DemandeurEmploi.objects.bulk_create(seekers_rows(communes))
+    m.Offre.objects.bulk_create(
+        m.Offre(identifiant=f"Z{i}", date_creation=date(2024, 1 + i % 12, 2), code_insee=c, code_rome="J1501")
+        for i, c in enumerate(communes * 2)
+    )
+    m.Emploi.objects.bulk_create(
+        m.Emploi(
+            annee=2024, niveau_geo="ze", code_geo=ze.code, code_fap=fap, tranche_age="25-49 ans", effectif=n
+        )
+        for fap, n in (("A0Z01", 400), ("C1Z40", 900), ("G0A41", 300))
+    )
+    observations_compute([ze, bassin], years=[2024], reference=ze)
+    allocated = m.Observation.objects.filter(territory=bassin, indicator="location_quotient")
+    assert allocated.exists()
+    _, again = observations_compute_all(years=[2024], scales=["bassin", "ze"], reference=ze)
+    assert again["observations"].deleted == 0
+    assert (
+        m.Observation.objects.filter(territory=bassin, indicator="location_quotient").count()
+        == allocated.count()
+    )

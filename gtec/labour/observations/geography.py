@@ -276,13 +276,16 @@ def load_employment(
     from_communes = communes.join(territory_map, on="commune", how="inner").select(
         "territory", "occupation", "period", "employment"
     )
-    direct = (
+    published = (
         raw.filter(pl.col("scale") != "commune")
         .with_columns((pl.col("scale") + ":" + pl.col("code")).alias("territory"))
-        .filter(pl.col("territory").is_in(list(keys)))
         .select("territory", "occupation", "period", "employment")
     )
-    both = pl.concat([from_communes, direct, allocated(territory_map, direct, keys)])
+    wanted = pl.col("territory").is_in(list(keys))
+    # the territories of `territory_map` outside `keys` only lend their published employment to `keys`
+    both = pl.concat(
+        [from_communes.filter(wanted), published.filter(wanted), allocated(territory_map, published, keys)]
+    )
     both = both.group_by("territory", "occupation", "period").agg(null_sum("employment"))
     known21 = set(bridge()["code_fap2021"].unique().to_list())
     is21 = pl.col("occupation").is_in(list(known21))

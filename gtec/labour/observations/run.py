@@ -30,321 +30,36 @@ exports and the API show them only through `gtec.labour.read`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-
 import polars as pl
 from django.db import transaction
 
 from gtec.imports.services import importrun_record
-from gtec.imports.sync import Counts, sync
-from gtec.labour import models as m
-from gtec.labour.observations.geography import (
-    BMO_FRAME_SCHEMA,
-    BMO_VALUES,
-    _scale_code,
-    bassin_members,
-    bmo_cells_of,
-    bmo_for,
-    bmo_origin,
-    commune_map,
-    covered,
-    load_employment,
-    to_fap,
-    to_territories,
+from gtec.imports.sync import Counts
+from gtec.labour.observations.assemble import (  # noqa: F401  (Inputs … build_inputs: names of this module before the split)
+    Inputs,
+    Loaded,
+    bmo_frame,
+    build_inputs,
+    inputs_for,
+    load_all,
 )
-from gtec.labour.observations.inputs import (
-    ALL,
-    BMO_SCHEMA,
-    OFFER_VALUES,
-    SEEKER_VALUES,
-    _years_and_bmo,
-    bmo_raw,
-    employment_raw,
-    load_jobseekers,
-    load_offers,
-    load_sector_employment,
+from gtec.labour.observations.geography import commune_map, covered
+from gtec.labour.observations.indicators import (  # noqa: F401  (likewise)
+    BMO_RATE_BASE,
+    PER_OCCUPATION,
+    PER_TERRITORY,
+    _long,
+    reference_for,
+    run_indicators,
 )
-from gtec.labour.observations.protection import protect_bmo, protect_with_totals, with_all
-from gtec.labour.observations.storage import OBSERVATION_KEY, _observation_rows, dares_rows, synthetic_sources
+from gtec.labour.observations.inputs import ALL, _years_and_bmo
+from gtec.labour.observations.storage import (
+    dares_rows,
+    observation_frame,
+    store_observations,
+    synthetic_sources,
+)
 from gtec.territories.models import Territory
-from gtec_core.indicators.registry import REGISTRY
-from gtec_core.secrecy import load_rules
-
-PER_OCCUPATION = [
-    "bmo_projects",
-    "offers_demand_ratio",
-    "bmo_difficulty_rate",
-    "bmo_seasonality_rate",
-    "hiring_intensity",
-    "lack_of_labour",
-    "non_durability",
-    "geographic_mismatch",
-    "dares_tension",
-    "location_quotient",
-]
-
-
-BMO_RATE_BASE = {
-    "bmo_difficulty_rate": "projects_for_difficult",
-    "dares_tension": "projects_for_difficult",
-    "bmo_seasonality_rate": "projects_for_seasonal",
-    "non_durability": "projects_for_seasonal",
-}
-
-
-PER_TERRITORY = ["krugman_specialisation", "herfindahl", "shannon", "shannon_normalised"]
-
-
-@dataclass
-class Inputs:
-    frames: dict[str, pl.DataFrame]
-    rome_frames: dict[str, pl.DataFrame]
-    bmo_origins: dict[str, tuple[str, str, str]] = None  # territory -> (origin, detail, note on the total)
-
-
-@dataclass
-class Loaded:
-    """The commune-level inputs read once from the database (aggregated in SQL), for one or many batches."""
-
-    offers: pl.DataFrame  # commune × ROME × year
-    seekers: pl.DataFrame  # commune × ROME × year
-    bmo: pl.DataFrame  # bassin × FAP-2021 of the BMO year
-    bmo_year: int | None
-    members: pl.DataFrame  # communes of the BMO bassins
-    employment: pl.DataFrame  # as stored, any level
-    sectors: pl.DataFrame = None  # commune × exposure sector: estimated employees (SIRENE)
-
-
-def load_all(tmap: pl.DataFrame | None, years: list[int], bmo_year: int | None) -> Loaded:
-    return Loaded(
-        offers=load_offers(tmap, years),
-        seekers=load_jobseekers(tmap, years),
-        bmo=bmo_raw(bmo_year) if bmo_year else pl.DataFrame(schema=BMO_SCHEMA),
-        bmo_year=bmo_year,
-        members=bassin_members(),
-        employment=employment_raw(years),
-        sectors=load_sector_employment(tmap),
-    )
-
-
-def build_inputs(
-    territories: list[Territory], years: list[int], bmo_year: int | None, local: set[str] | None = None
-) -> Inputs:
-    tmap = commune_map(territories)
-    return inputs_for(tmap, {t.key for t in territories}, load_all(tmap, years, bmo_year), local=local)
-
-
-def bmo_frame(tmap: pl.DataFrame, keys: set[str], loaded: Loaded) -> tuple[pl.DataFrame, dict]:
-    """The BMO input of the territories `keys` and, per territory, (origin, detail) of its figures."""
-    if not loaded.bmo_year or loaded.bmo.is_empty():
-        return pl.DataFrame(schema=BMO_FRAME_SCHEMA), {}
-    info = {k: _scale_code(k) for k in keys}
-    cells = bmo_cells_of(info, tmap, loaded.members, loaded.bmo)
-    frame = bmo_for(cells, loaded.bmo_year)
-    secret = dict(frame.filter(pl.col("occupation") == ALL).select("territory", "secret_cells").iter_rows())
-    origins = {}
-    for key, n in secret.items():
-        origin, detail = bmo_origin(*info[key], loaded.bmo)
-        note = f"{round(n or 0)} cellule(s) secrète(s) « * » non comptée(s)"
-        origins[key] = (origin, detail, note)
-    return frame, origins
-
-
-def inputs_for(
-    tmap: pl.DataFrame,
-    keys: set[str],
-    loaded: Loaded,
-    *,
-    totals_only: Iterable[str] = (),
-    local: set[str] | None = None,
-) -> Inputs:
-    """The input frames of the territories `keys` (their communes in `tmap`). Coverage is decided per source:
-    the BMO reaches every territory (published cells for a bassin, a département, a région; population shares
-    otherwise), the local files (offers, job seekers, employment, establishments) only the territories of
-    `local` (all when None). Territories in `totals_only` (communes of a national run, or communes the local
-    files do not cover) keep only their « tous métiers » rows."""
-    rules = load_rules()
-    bmo, bmo_origins = bmo_frame(tmap, keys, loaded)
-    if local is not None:
-        keys = {k for k in keys if k in local}
-        tmap = tmap.filter(pl.col("territory").is_in(list(keys)))
-    offers_c = loaded.offers.join(tmap.select("commune").unique(), on="commune", how="semi")
-    seekers_c = loaded.seekers.join(tmap.select("commune").unique(), on="commune", how="semi")
-    offers_t = to_territories(offers_c, tmap, OFFER_VALUES)
-    seekers_t = to_territories(seekers_c, tmap, SEEKER_VALUES)
-    by = ["territory", "period"]
-    offers_f = with_all(to_fap(offers_t, OFFER_VALUES, by), OFFER_VALUES, by)
-    seekers_f = with_all(to_fap(seekers_t, SEEKER_VALUES, by), SEEKER_VALUES, by)
-    employment = load_employment(tmap, [], [], raw=loaded.employment, keys=keys)
-    # sub-areas for the geographical mismatch: the communes of each territory
-    sub_o = offers_c.join(tmap, on="commune")
-    sub_o = to_fap(sub_o, ["offers"], ["territory", "commune", "period"])
-    sub_d = seekers_c.join(tmap, on="commune")
-    sub_d = to_fap(
-        sub_d.rename({"stock_a": "jobseekers"}), ["jobseekers"], ["territory", "commune", "period"]
-    )
-    sub = sub_o.join(sub_d, on=["territory", "commune", "period", "occupation"], how="full", coalesce=True)
-    sub = with_all(
-        sub.with_columns(pl.col("offers", "jobseekers").fill_null(0.0)),
-        ["offers", "jobseekers"],
-        ["territory", "commune", "period"],
-    )
-    sub = sub.rename({"commune": "subarea"})
-    totals_only = list(totals_only)
-    if totals_only:
-        detail = pl.col("territory").is_in(totals_only) & (pl.col("occupation") != ALL)
-        offers_f, seekers_f, bmo, sub = (f.filter(~detail) for f in (offers_f, seekers_f, bmo, sub))
-        offers_t = offers_t.filter(~pl.col("territory").is_in(totals_only))
-        seekers_t = seekers_t.filter(~pl.col("territory").is_in(totals_only))
-    frames = {
-        "offers": protect_with_totals(offers_f, ["offers"], rules.min_units),
-        "jobseekers": protect_with_totals(seekers_f, ["entries", "stock_a"], rules.min_units),
-        "bmo": protect_bmo(bmo, bmo_origins, rules.min_units),
-        "employment": employment,
-        "subareas": sub,
-    }
-    if loaded.sectors is not None and not loaded.sectors.is_empty():
-        sectors = loaded.sectors.join(tmap, on="commune", how="inner")
-        frames["sectors"] = sectors.group_by("territory", "sector").agg(
-            pl.col("employment").sum(), pl.col("establishments").sum()
-        )
-    rome_frames = {
-        "offers": protect_with_totals(offers_t.rename({"rome": "occupation"}), ["offers"], rules.min_units),
-        "jobseekers": protect_with_totals(
-            seekers_t.rename({"rome": "occupation"}), ["entries", "stock_a"], rules.min_units
-        ),
-    }
-    return Inputs(frames, rome_frames, bmo_origins)
-
-
-def reference_for(frames: dict[str, pl.DataFrame], reference_key: str) -> pl.DataFrame:
-    """Counts of the reference territory by occupation × year, for the tension's standardisation."""
-    parts = []
-    for name in ("offers", "jobseekers", "bmo"):
-        f = frames[name].filter((pl.col("territory") == reference_key) & (pl.col("occupation") != ALL))
-        if name == "bmo":
-            f = f.select("territory", "occupation", "period", *BMO_VALUES, "secret")
-        parts.append(f.drop("territory", "secret"))
-    out = (
-        parts[0]
-        .join(parts[1], on=["occupation", "period"], how="inner")
-        .join(parts[2], on=["occupation"], how="inner", suffix="_bmo")
-    )
-    return out.drop_nulls()
-
-
-def run_indicators(inputs: Inputs, reference_key: str) -> pl.DataFrame:
-    """All indicators as one long frame: indicator, territory, occupation_kind, occupation, period, value,
-    status, category, counts (JSON text)."""
-    frames = inputs.frames
-    results = []
-    bmo = frames["bmo"]
-    for name in PER_OCCUPATION:
-        indicator = REGISTRY[name]
-        params = None
-        local = {k: frames[k] for k in indicator.inputs if k in frames}
-        if "bmo" in local and name in BMO_RATE_BASE:
-            # a rate's denominator in the « tous métiers » row: the projects whose numerator is published
-            local["bmo"] = local["bmo"].with_columns(pl.col(BMO_RATE_BASE[name]).alias("projects"))
-        if name == "dares_tension":
-            ref = reference_for(frames, reference_key)
-            if ref.height < 3:
-                continue
-            from gtec_core.indicators.tension import reference_moments, tension_parameters
-
-            params = tension_parameters()
-            params = {
-                **params,
-                "composite": {
-                    **params["composite"],
-                    "reference_moments": reference_moments(
-                        ref.drop("period_bmo", strict=False), period=(0, 9999)
-                    ),
-                },
-            }
-        if name in ("hiring_intensity", "lack_of_labour") and not frames["employment"].is_empty():
-            # these relate flows to employment for « tous métiers » too (the structure indicators must not
-            # see a total row among the occupations)
-            local["employment"] = with_all(frames["employment"], ["employment"], ["territory", "period"])
-        if name == "location_quotient":
-            emp = frames["employment"]
-            if emp.is_empty():
-                continue
-            local["reference"] = emp.filter(pl.col("territory") == reference_key).drop("territory")
-            local["employment"] = emp
-        if any(k not in local for k in indicator.inputs):
-            continue
-        if any(local[k].is_empty() for k in indicator.inputs):
-            continue
-        # BMO is yearly: indicators mixing it with monthly data only exist for the BMO year
-        if "bmo" in indicator.inputs and name != "bmo_difficulty_rate":
-            local = {
-                k: (
-                    v.filter(pl.col("period").is_in(bmo["period"].unique().to_list()))
-                    if "period" in v.columns
-                    else v
-                )
-                for k, v in local.items()
-            }
-        out = indicator.run(local, params)
-        results.append(_long(name, out, "fap2021"))
-    for name in ("offers_demand_ratio",):
-        out = REGISTRY[name].run(inputs.rome_frames)
-        results.append(_long(name, out, "rome"))
-    emp = frames["employment"]
-    if not emp.is_empty():
-        emp_occ = emp.filter(pl.col("occupation") != ALL)
-        for name in PER_TERRITORY:
-            indicator = REGISTRY[name]
-            local = {
-                "employment": emp_occ,
-                "reference": emp_occ.filter(pl.col("territory") == reference_key).drop("territory"),
-            }
-            out = indicator.run({k: local[k] for k in indicator.inputs})
-            results.append(_long(name, out.with_columns(pl.lit(ALL).alias("occupation")), "all"))
-    sectors = frames.get("sectors")
-    if sectors is not None and not sectors.is_empty():
-        # establishments are a stock: the exposure is dated by the latest year computed
-        latest = max(
-            frames["offers"]["period"].unique().to_list()
-            or frames["jobseekers"]["period"].unique().to_list()
-            or ["0"]
-        )
-        out = REGISTRY["covid_exposure"].run({"employment": sectors.drop("establishments")})
-        # a territory's exposure built on fewer than 3 establishments would describe them: secret (§6)
-        few = sectors.group_by("territory").agg(pl.col("establishments").sum() < load_rules().min_units)
-        out = (
-            out.join(few.rename({"establishments": "_few"}), on="territory", how="left")
-            .with_columns(
-                pl.when(pl.col("_few")).then(pl.lit("secret")).otherwise(pl.col("status")).alias("status")
-            )
-            .drop("_few")
-        )
-        out = out.with_columns(pl.lit(ALL).alias("occupation"), pl.lit(latest).alias("period"))
-        results.append(_long("covid_exposure", out, "all"))
-    return (
-        pl.concat([r for r in results if r is not None], how="diagonal_relaxed")
-        if results
-        else pl.DataFrame()
-    )
-
-
-def _long(name: str, out: pl.DataFrame, kind: str) -> pl.DataFrame:
-    kinds = pl.when(pl.col("occupation") == ALL).then(pl.lit("all")).otherwise(pl.lit(kind))
-    category = pl.col("category") if "category" in out.columns else pl.lit(None, dtype=pl.Int8)
-    return out.select(
-        pl.lit(name).alias("indicator"),
-        "territory",
-        kinds.alias("occupation_kind"),
-        pl.col("occupation").fill_null(ALL),
-        pl.col("period").cast(pl.String),
-        "value",
-        "status",
-        category.cast(pl.Int8).alias("category"),
-        pl.col("counts").struct.json_encode().alias("counts"),
-    )
-
 
 NOTHING_COVERED = (
     "aucun territoire couvert par les données chargées (ni fichier BMO, ni demandeurs d'emploi ou offres par "
@@ -394,15 +109,11 @@ def observations_compute(
         long = long.filter(~pl.col("territory").is_in(bare) | (pl.col("occupation") == ALL))
     ids = {t.key: t.pk for t in territories}
     synthetic = synthetic_sources()
-    rows = _observation_rows(long, ids, synthetic, inputs.bmo_origins) + dares_rows(territories, ids)
+    rows = observation_frame(long, ids, synthetic, inputs.bmo_origins, dares_rows(territories, ids))
     if progress:
-        progress("observations", len(rows))
+        progress("observations", rows.height)
     with transaction.atomic():
-        counts = {
-            "observations": sync(
-                m.Observation, rows, OBSERVATION_KEY, scope={"territory_id__in": list(ids.values())}
-            )
-        }
+        counts = {"observations": store_observations(rows, list(ids.values()))}
         version = f"indicateurs {min(years)}-{max(years)} ({len(territories)} territoires, référence {reference.key})"
         importrun_record(
             source="indicateurs",
@@ -486,6 +197,10 @@ def observations_compute_all(
     if progress:
         progress("entrées par commune (offres, demandeurs)", loaded.offers.height + loaded.seekers.height)
     ref_map = tmap.filter(pl.col("territory") == reference.key)
+    # territories whose employment is published: they lend it to the territories of every batch
+    published = loaded.employment.filter(pl.col("scale") != "commune")
+    published = (published["scale"] + ":" + published["code"]).unique().to_list()
+    lenders = tmap.filter(pl.col("territory").is_in([k for k in published if k in local_keys]))
     ref_inputs = inputs_for(ref_map, {reference.key}, loaded)
     synthetic = synthetic_sources()
     total = Counts()
@@ -500,6 +215,7 @@ def observations_compute_all(
                 loaded,
                 totals_only=communes,
                 local=local_keys,
+                lenders=lenders,
             )
             if reference.key not in keys:
                 for name in ("offers", "jobseekers", "bmo", "employment"):
@@ -511,12 +227,12 @@ def observations_compute_all(
             if communes and not long.is_empty():
                 long = long.filter(~pl.col("territory").is_in(communes) | (pl.col("occupation") == ALL))
             ids = {t.key: t.pk for t in batch}
-            rows = _observation_rows(long, ids, synthetic, inputs.bmo_origins) + dares_rows(batch, ids)
+            rows = observation_frame(long, ids, synthetic, inputs.bmo_origins, dares_rows(batch, ids))
             if progress:
                 progress(
-                    f"observations, lot {number}/{len(batches)} ({batch[0].scale}, {len(batch)})", len(rows)
+                    f"observations, lot {number}/{len(batches)} ({batch[0].scale}, {len(batch)})", rows.height
                 )
-            part = sync(m.Observation, rows, OBSERVATION_KEY, scope={"territory_id__in": list(ids.values())})
+            part = store_observations(rows, list(ids.values()))
             for field in ("created", "updated", "deleted", "unchanged"):
                 setattr(total, field, getattr(total, field) + getattr(part, field))
         counts = {"observations": total}

@@ -9,6 +9,7 @@ import math
 import polars as pl
 
 from gtec.imports.models import ImportRun
+from gtec.imports.sync import Counts, insert_frame, sync
 from gtec.labour import models as m
 from gtec.labour.observations.inputs import ALL
 from gtec.territories.models import Territory
@@ -161,3 +162,116 @@ def dares_rows(territories: list[Territory], ids: dict[str, int]) -> list[dict]:
 
 
 OBSERVATION_KEY = ("indicator", "territory_id", "occupation_kind", "occupation", "period")
+
+
+OBSERVATION_SCHEMA = {
+    "indicator": pl.String,
+    "territory_id": pl.Int64,
+    "occupation_kind": pl.String,
+    "occupation": pl.String,
+    "period": pl.String,
+    "value": pl.Float64,
+    "status": pl.String,
+    "category": pl.Int64,
+    "counts": pl.String,  # JSON text
+    "synthetic": pl.Boolean,
+    "origin": pl.String,
+    "origin_detail": pl.String,
+}
+
+
+def _clean_expr(column: str) -> pl.Expr:
+    """`_clean` for a float column: NaN and infinities become null, values rounded to 9 decimals."""
+    value = pl.col(column)
+    return pl.when(value.is_nan() | value.is_infinite()).then(None).otherwise(value.round(9)).alias(column)
+
+
+def observation_frame(
+    long: pl.DataFrame,
+    ids: dict[str, int],
+    synthetic: set[str] | bool,
+    bmo_origins: dict[str, tuple[str, str, str]] | None = None,
+    extra: list[dict] = (),
+) -> pl.DataFrame:
+    """The observation rows of `long` (the output of `run_indicators`) and of `extra` (rows as dicts, such as
+    `dares_rows`) as one frame of `OBSERVATION_SCHEMA`, built column-wise: the rows `_observation_rows`
+    gives, with the counts as JSON text."""
+    parts = []
+    if not long.is_empty():
+        if isinstance(synthetic, bool):
+            flags = dict.fromkeys(REGISTRY, synthetic)
+        else:
+            flags = {name: indicator_synthetic(name, synthetic) for name in REGISTRY}
+        long = long.filter(pl.col("territory").is_in(list(ids)))
+        origins = pl.DataFrame(
+            [(k, *v) for k, v in (bmo_origins or {}).items()],
+            schema={"territory": pl.String, "_origin": pl.String, "_detail": pl.String, "_note": pl.String},
+            orient="row",
+        )
+        territory_ids = pl.DataFrame(
+            list(ids.items()), schema={"territory": pl.String, "territory_id": pl.Int64}, orient="row"
+        )
+        for (name,), part in long.group_by("indicator", maintain_order=True):
+            keys = json.loads(part["counts"][0] or "{}")
+            if keys:
+                counts = (
+                    pl.col("counts")
+                    .str.json_decode(pl.Struct(dict.fromkeys(keys, pl.Float64)))
+                    .struct.with_fields(
+                        *(
+                            pl.when(pl.field(k).is_nan() | pl.field(k).is_infinite())
+                            .then(None)
+                            .otherwise(pl.field(k).round(9))
+                            .alias(k)
+                            for k in keys
+                        )
+                    )
+                    .struct.json_encode()
+                )
+                counts = pl.when(pl.col("counts").is_null()).then(pl.lit("{}")).otherwise(counts)
+            else:
+                counts = pl.lit("{}")
+            part = part.join(territory_ids, on="territory", how="left").with_columns(
+                counts.alias("counts"), _clean_expr("value"), pl.lit(flags[name]).alias("synthetic")
+            )
+            if name in BMO_ONLY:
+                part = part.join(origins, on="territory", how="left")
+                total = pl.col("occupation") == ALL
+                part = part.with_columns(
+                    pl.when(pl.col("_origin").is_null())
+                    .then(pl.lit("computed"))
+                    .when(total & (pl.col("_origin") == "published"))
+                    .then(pl.lit("sum"))
+                    .otherwise(pl.col("_origin"))
+                    .alias("origin"),
+                    pl.when(pl.col("_origin").is_null())
+                    .then(pl.lit(""))
+                    .when(total)
+                    .then(pl.concat_str(pl.col("_detail"), pl.lit(" ; "), pl.col("_note")))
+                    .otherwise(pl.col("_detail"))
+                    .alias("origin_detail"),
+                )
+            else:
+                part = part.with_columns(
+                    pl.lit("computed").alias("origin"), pl.lit("").alias("origin_detail")
+                )
+            parts.append(part.select([pl.col(c).cast(t) for c, t in OBSERVATION_SCHEMA.items()]))
+    if extra:
+        parts.append(
+            pl.DataFrame(
+                [{**row, "counts": json.dumps(row["counts"])} for row in extra],
+                schema=OBSERVATION_SCHEMA,
+                orient="row",
+            )
+        )
+    return pl.concat(parts) if parts else pl.DataFrame(schema=OBSERVATION_SCHEMA)
+
+
+def store_observations(frame: pl.DataFrame, territory_ids: list[int]) -> Counts:
+    """Make the stored observations of `territory_ids` equal to `frame` (`observation_frame`): a bulk insert
+    (COPY on PostgreSQL) when none is stored for them, else the row-by-row diff of `sync`."""
+    scope = {"territory_id__in": territory_ids}
+    if not m.Observation.objects.filter(**scope).exists():
+        return Counts(created=insert_frame(m.Observation, frame))
+    rows = [{**row, "counts": json.loads(row["counts"])} for row in frame.iter_rows(named=True)]
+    return sync(m.Observation, rows, OBSERVATION_KEY, scope=scope)
