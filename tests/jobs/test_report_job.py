@@ -68,7 +68,9 @@ def test_failed_report_job_says_why_in_french_and_leaves_no_file(jobs_dir, monke
     monkeypatch.setattr("gtec.diagnostics.queries.render_pdf", no_pango)
     job = services.enqueue("rapport", territory="dep:56", format="pdf")
     assert job.status == FAILED
-    assert job.error.startswith("Le document PDF n'a pas pu être produit (OSError) : rien n'a été enregistré.")
+    assert job.error.startswith(
+        "Le document PDF n'a pas pu être produit (OSError) : rien n'a été enregistré."
+    )
     assert job.progress > 50  # it failed at the layout, after the sections
     assert not documents_dir().exists() or not any(documents_dir().rglob("*"))
     assert services.job_document(job) is None
