@@ -11,7 +11,7 @@ export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
 DEMO_DIR ?= var/demo
 
-.PHONY: install browser pdf-libs demo demo-data serve serve-prod worker import test test-sqlite test-postgres quality bench backup clean
+.PHONY: install browser pdf-libs demo demo-data serve serve-prod worker import test test-sqlite test-postgres quality bench bench-load backup clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -105,8 +105,16 @@ bench: install
 	$(BIN)/python bench/eval_text.py
 	$(BIN)/python bench/prospective.py
 	$(if $(BENCH_POSTGRES),$(BIN)/python bench/prospective.py --db postgres)
-	$(BIN)/python bench/api_load.py
-	$(BIN)/python bench/load.py --clients 50 --seconds 60
+	$(MAKE) bench-load
+
+# The two load tests alone (127.0.0.1 only, bounded): the site's pages on the development server and the
+# production server side by side, then the API's indicator reads on the production server; and the CPU time
+# of one request per page (bench/request_cpu.py). LOAD_SECONDS per server, 50 clients.
+LOAD_SECONDS ?= 30
+bench-load: install
+	$(BIN)/python bench/request_cpu.py --repeat 10
+	$(BIN)/python bench/load.py --clients 50 --seconds $(LOAD_SECONDS)
+	BENCH_API_SECONDS=$(LOAD_SECONDS) BENCH_API_WARMUP=300 BENCH_API_REQUESTS=3000 $(BIN)/python bench/api_load.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

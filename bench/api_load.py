@@ -1,4 +1,4 @@
-"""`make bench`: the API under load — gunicorn on 127.0.0.1, 50 concurrent clients reading indicators
+"""`make bench`: the API under load — the production server (gunicorn, config/gunicorn.conf.py, Redis) on 127.0.0.1, 50 concurrent clients reading indicators
 through /api/v1 with an organisation's read token, bounded in count (REQUESTS, after WARMUP requests that fill
 each worker's cache) and time (DEADLINE per phase).
 Prints requests/s, p50/p95/max latency and errors. Uses the demo database (var/gtec.sqlite3, filled by
@@ -19,17 +19,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 BIN = ROOT / ".venv" / "bin"
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_API_PORT", "8106"))
 CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "50"))
 REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "3000"))
 WARMUP = int(os.environ.get("BENCH_API_WARMUP", "1000"))
 DEADLINE = float(os.environ.get("BENCH_API_SECONDS", "120"))
-WORKERS = os.environ.get("BENCH_API_WORKERS", "4")
-THREADS = os.environ.get("BENCH_API_THREADS", "8")
-WORKER_CLASS = os.environ.get("BENCH_API_WORKER_CLASS", "sync")
 INDICATORS = ["dares_tension", "offers_demand_ratio", "bmo_difficulty_rate", "bmo_seasonality_rate"]
 TERRITORIES = ["custom:pays-de-vannes", "ze:5318", "epci:200067932", "bassin:5310", "commune:56260", "dep:56"]
+HEADERS = {"X-Forwarded-Proto": "https"}  # the proxy's header: the production settings redirect plain HTTP
 ENV = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "DEBUG": "false"}
 
 
@@ -61,7 +60,7 @@ print(services.token_create(organisation=org, name="bench", scopes=["read"]).raw
 
 
 def fetch(url: str, token: str) -> tuple[float, int]:
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    request = urllib.request.Request(url, headers={**HEADERS, "Authorization": f"Bearer {token}"})
     start = time.perf_counter()
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
@@ -97,8 +96,7 @@ def summary(label: str, results: list[tuple[float, int]], elapsed: float) -> dic
     return {
         "banc": label,
         "clients": CLIENTS,
-        "gunicorn": f"{WORKERS} workers {WORKER_CLASS}"
-        + (f" × {THREADS} threads" if WORKER_CLASS == "gthread" else ""),
+        "gunicorn": "config/gunicorn.conf.py (réglages de production, cache Redis)",
         "requetes": len(results),
         "duree_s": round(elapsed, 1),
         "requetes_par_s": round(len(results) / elapsed, 1),
@@ -114,15 +112,18 @@ def main() -> None:
     (ROOT / "var").mkdir(exist_ok=True)
     token = setup_token()
     base = f"http://{HOST}:{PORT}"
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"{HOST}:{PORT}", "--workers", WORKERS,
-         "--worker-class", WORKER_CLASS, "--threads", THREADS, "--log-level", "warning"],
-        cwd=ROOT, env=ENV,
-    )  # fmt: skip
+    # the production server as `make serve-prod` runs it: config/gunicorn.conf.py, production settings, the
+    # shared Redis cache (bench/load.py starts it the same way)
+    from load import drop_bench_keys, start, stop
+
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
+    server = start("gunicorn", PORT, redis_url)
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(base + "/api/v1/indicateurs", timeout=2).read()
+                urllib.request.urlopen(
+                    urllib.request.Request(base + "/sante/", headers=HEADERS), timeout=2
+                ).read()
                 break
             except OSError:
                 time.sleep(0.3)
@@ -135,8 +136,8 @@ def main() -> None:
         cold = run(urls, token, WARMUP)  # each worker's read-side cache fills (per-process cache)
         results, elapsed = run(urls, token, REQUESTS)
     finally:
-        server.terminate()
-        server.wait(10)
+        stop(server)
+        drop_bench_keys(redis_url)
     print(json.dumps(summary("API /api/v1/indicateurs, à froid (caches vides)", *cold), ensure_ascii=False))
     print(json.dumps(summary("API /api/v1/indicateurs sous gunicorn", results, elapsed), ensure_ascii=False))
 

@@ -205,6 +205,8 @@ def main() -> None:
             stop(proc)
         out["servers"][kind] = report
         print_report(kind, report, args)
+    if len(out["servers"]) > 1:
+        print_side_by_side(out["servers"])
     drop_bench_keys(args.redis)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(out, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -223,6 +225,20 @@ def print_report(kind: str, r: dict, args) -> None:
         print(
             f"   {name:24} {p['requests']:>9} {p['p50_ms'] or '-':>8} {p['p95_ms'] or '-':>8} {p['errors']:>8}"
         )
+
+
+def print_side_by_side(servers: dict) -> None:
+    """requests/s, then p50 / p95 (ms) and errors of each page, one column per server."""
+    names = list(servers)
+    print("\n== côte à côte (p50 / p95 en ms, erreurs)")
+    print(f"   {'':24}" + "".join(f"{n:>22}" for n in names))
+    print(f"   {'requêtes/s':24}" + "".join(f"{servers[n]['rps']:>22}" for n in names))
+    for page in servers[names[0]]["pages"]:
+        cells = []
+        for n in names:
+            p = servers[n]["pages"][page]
+            cells.append(f"{p['p50_ms'] or '-'} / {p['p95_ms'] or '-'}, {p['errors']}")
+        print(f"   {page:24}" + "".join(f"{c:>22}" for c in cells))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 LABELS = {
     0: "sans diplôme",
@@ -58,6 +59,7 @@ def _fold(text: str) -> str:
     return re.sub(r"[’']", " ", bare.casefold())
 
 
+@lru_cache(maxsize=4096)  # one access text per fiche, read on every career results page
 def entry_level(access_text: str) -> EntryLevel:
     text = _fold(access_text or "")
     if not text.strip():

@@ -35,9 +35,12 @@ def filename(territory: Territory, period: str | None, ext: str) -> str:
     return f"diagnostic-{slug}{'-' + period if period else ''}.{ext}"
 
 
-def report_document(territory: Territory, period: str | None, fmt: str) -> Document:
-    """The diagnostic as a file: PDF (WeasyPrint) or standalone HTML."""
-    report = build_report(territory, period)
+def report_document(territory: Territory, period: str | None, fmt: str, progress=None) -> Document:
+    """The diagnostic as a file: PDF (WeasyPrint) or standalone HTML. `progress(step, total, label)` is
+    called before each section and before the layout."""
+    report = build_report(territory, period, progress=progress)
+    if progress:
+        progress(7, 8, "mise en page" + (" du PDF" if fmt == "pdf" else ""))
     html = render_html(report)
     if fmt == "pdf":
         content, ctype = render_pdf(report, html), "application/pdf"

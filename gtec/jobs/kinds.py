@@ -1,12 +1,11 @@
 """The job kinds: the long tasks the web asks for, run by the worker. Each calls the same service the CLI
-calls (the CLI stays synchronous) inside the one transaction `services.run` opens.
-
-Seam for report generation: when `gtec.diagnostic` provides `build_report`, a kind `rapport` registered here
-(`@register("rapport", "Génération du rapport")`) calls it with the territory key and stores the file under
-GTEC_JOBS_DIR; no kind is declared before that function exists."""
+calls (the CLI stays synchronous) inside the one transaction `services.run` opens. A kind that produces a
+file (the diagnostic report) writes it whole under GTEC_JOBS_DIR/documents, or not at all."""
 
 from __future__ import annotations
 
+import os
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -140,3 +139,60 @@ def lheo_of_organisation(params: dict, progress: Progress) -> dict:
             foreign,
         )
     return lheo({**params, "flux": f"organisation-{organisation.pk}"}, progress)
+
+
+REPORT_FORMATS = {"pdf": "PDF", "html": "HTML"}
+
+
+def documents_dir() -> Path:
+    return Path(settings.GTEC_JOBS_DIR) / "documents"
+
+
+@register("rapport", "Génération du diagnostic")
+def report(params: dict, progress: Progress) -> dict:
+    """The territory's diagnostic as a file (like `gtec report`), each section's progress shown. The file is
+    written under a temporary name and renamed once whole: a failed job leaves no file behind."""
+    from gtec.diagnostics import queries as dq
+
+    fmt = params.get("format") or "pdf"
+    if fmt not in REPORT_FORMATS:
+        raise JobError(f"Format de document inconnu : « {fmt} » (PDF ou HTML).")
+    territory = dq.territory_get(params.get("territory") or "")
+    if territory is None:
+        raise JobError(f"Territoire inconnu : {params.get('territory') or 'aucun'}.")
+
+    def step(i: int, total: int, label: str) -> None:
+        progress(5 + int(90 * i / total), label)
+
+    progress(2, "lecture des données")
+    try:
+        document = dq.report_document(territory, params.get("period") or None, fmt, progress=step)
+    except OSError as exc:  # WeasyPrint without Pango, a full disk
+        raise JobError(
+            f"Le document {REPORT_FORMATS[fmt]} n'a pas pu être produit ({exc.__class__.__name__}) : "
+            "rien n'a été enregistré. Prévenez l'administrateur du site."
+        ) from None
+    folder = documents_dir() / uuid.uuid4().hex
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / document.filename
+    partial = folder / (document.filename + ".partiel")
+    try:
+        partial.write_bytes(document.content)
+        os.replace(partial, target)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        folder.rmdir()
+        raise JobError(
+            "Le document n'a pas pu être enregistré sur le serveur : rien n'a été enregistré. "
+            "Prévenez l'administrateur du site."
+        ) from None
+    size = len(document.content) // 1024 or 1
+    return {
+        "resume": f"{document.title} ({REPORT_FORMATS[fmt]}, {size} Ko)"
+        + (" — données synthétiques" if document.synthetic else "")
+        + " : prêt à télécharger.",
+        "fichier": str(target),
+        "territoire": territory.key,
+        "nom": document.filename,
+        "type": document.content_type,
+    }

@@ -152,3 +152,13 @@ def run(job_id: int) -> str:
     Job.objects.filter(pk=job.pk).update(finished_at=timezone.now(), **fields)
     cache.delete(progress_key(job.pk))
     return fields["status"]
+
+
+def job_document(job: Job) -> Path | None:
+    """The file a finished job wrote under GTEC_JOBS_DIR/documents (the diagnostic), if it is still there."""
+    name = (job.result or {}).get("fichier")
+    if job.status != DONE or not name:
+        return None
+    path = Path(name).resolve()
+    root = (Path(settings.GTEC_JOBS_DIR) / "documents").resolve()
+    return path if path.is_relative_to(root) and path.is_file() else None

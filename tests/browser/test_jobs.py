@@ -1,9 +1,12 @@
 """A background job's progress in headless Chromium: the job page shows the bar and the step while the job
-runs, reloads itself, and shows the summary once the job has ended; a failed job shows its French error."""
+runs, reloads itself, and shows the summary once the job has ended; a failed job shows its French error; the
+diagnostic's PDF is prepared as a job and downloaded from its page."""
 
 import json
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import SHOTS
 from tests.browser.test_needs import django_script
@@ -71,3 +74,39 @@ def test_job_progress_then_result_and_a_failed_job_error(page, phone, live_url, 
     phone.context.add_cookies(page.context.cookies())
     phone.goto(f"{live_url}/traitements/")
     phone.screenshot(path=str(SHOTS / "traitements-390.png"), full_page=True)
+
+
+RUNNING_REPORT = """
+from django.contrib.auth import get_user_model
+from gtec.jobs.models import Job
+u = get_user_model().objects.get(username="jobs@example.org")
+job = Job.objects.create(kind="rapport", label="Diagnostic PDF — Morbihan", status="en_cours", progress=45,
+                         step="marché du travail", created_by=u,
+                         params={{"territory": "dep:56", "format": "pdf"}})
+print(job.pk)
+"""
+
+
+def test_diagnostic_pdf_is_prepared_as_a_job_with_its_progress(page, live_url, jobs):
+    page.goto(live_url + "/comptes/connexion/")
+    page.get_by_label("Courriel (identifiant)").fill("jobs@example.org")
+    page.get_by_label("Mot de passe").fill("mot-de-passe-test")
+    page.get_by_role("button", name="Se connecter").click()
+    # a report job under way: its page shows the section being written
+    pk = django_script(RUNNING_REPORT.format()).strip().splitlines()[-1]
+    page.goto(f"{live_url}/traitements/{pk}/")
+    expect(page.locator(".job-percent")).to_have_text("45 %")
+    expect(page.locator(".job-step")).to_have_text("marché du travail")
+    page.screenshot(path=str(SHOTS / "diagnostic-en-preparation.png"), full_page=True)
+    # the diagnostic page's button: the job runs (at once on the test server) and its page offers the file
+    page.goto(f"{live_url}/territoires/dep:56/diagnostic/")
+    page.get_by_role("button", name="Préparer le PDF").click()
+    expect(page).to_have_url(re.compile(r"/traitements/\d+/$"))
+    expect(page.locator(".job-percent")).to_have_text("100 %")
+    expect(page.locator(".job-result")).to_contain_text("prêt à télécharger")
+    with page.expect_download() as info:
+        page.get_by_role("link", name=re.compile(r"^Télécharger diagnostic-dep-56")).click()
+    path = info.value.path()
+    with open(path, "rb") as f:
+        assert f.read(5) == b"%PDF-"
+    assert re.fullmatch(r"diagnostic-dep-56(-\d{4})?\.pdf", info.value.suggested_filename)

@@ -1,9 +1,11 @@
 """A real RQ worker (`gtec worker --burst`, a separate process) runs jobs pushed on Redis, against the session's
-test database: a LHEO import is stored; a broken file ends « échec » with its French error and nothing."""
+test database: a LHEO import is stored; a broken file ends « échec » with its French error and nothing; the
+diagnostic's PDF is written whole under GTEC_JOBS_DIR."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -33,13 +35,17 @@ def test_worker_runs_queued_jobs_from_redis(django_db_setup, django_db_blocker, 
         bad = Job.objects.create(
             kind="lheo", label="Import", params={"path": str(broken), "flux": flux + "b"}
         )
+        report = Job.objects.create(
+            kind="rapport", label="Diagnostic", params={"territory": "dep:56", "format": "pdf"}
+        )
         try:
             with override_settings(
                 REDIS_URL=REDIS_TEST_URL, GTEC_JOBS_QUEUE=queue_name, GTEC_JOBS_EAGER=False
             ):
                 services.push(good.pk)
                 services.push(bad.pk)
-                assert services.queue().count == 2
+                services.push(report.pk)
+                assert services.queue().count == 3
             good.refresh_from_db()
             assert good.status == QUEUED  # nothing ran in this process
             env = {
@@ -48,6 +54,7 @@ def test_worker_runs_queued_jobs_from_redis(django_db_setup, django_db_blocker, 
                 "DJANGO_SETTINGS_MODULE": "config.settings.test",
                 "REDIS_URL": REDIS_TEST_URL,
                 "GTEC_JOBS_QUEUE": queue_name,
+                "GTEC_JOBS_DIR": str(tmp_path / "jobs"),
             }
             done = subprocess.run(
                 [sys.executable, "-m", "django", "worker", "--burst"],
@@ -60,9 +67,17 @@ def test_worker_runs_queued_jobs_from_redis(django_db_setup, django_db_blocker, 
             assert tm.Formation.objects.filter(flux=flux, numero="9436_18706").exists()
             assert bad.status == FAILED and "casse.xml" in bad.error
             assert not tm.Formation.objects.filter(flux=flux + "b").exists()
+            report.refresh_from_db()
+            assert (report.status, report.progress) == (DONE, 100), report.error
+            document = Path(report.result["fichier"])
+            assert document.parent.parent == tmp_path / "jobs" / "documents"
+            assert document.read_bytes()[:5] == b"%PDF-" and re.fullmatch(
+                r"diagnostic-dep-56(-\d{4})?\.pdf", document.name
+            )
+            assert not list(document.parent.glob("*.partiel"))
         finally:
             run_id = (good.result or {}).get("import_run")
             tm.Formation.objects.filter(flux__in=[flux, flux + "b"]).delete()
             ImportRun.objects.filter(pk=run_id).delete()
-            Job.objects.filter(pk__in=[good.pk, bad.pk]).delete()
+            Job.objects.filter(pk__in=[good.pk, bad.pk, report.pk]).delete()
             drop_prefix(client, queue_name)

@@ -90,6 +90,32 @@ def cached(fn):
     return wrapper
 
 
+_MEMO: dict[str, tuple[str, object]] = {}  # name + parts → (shared-cache key, value), in this process
+
+
+def versioned(name: str, parts: tuple, build, version: tuple | None = None):
+    """A precomputed table of the read side, kept until the labour data change: in this process's memory
+    (no unpickling on a busy path) while its copy in the shared cache exists, else from the shared cache
+    (Redis in production: built once for every process), else built by `build()`. The key holds
+    `data_version()`, so an import or a recomputation makes a new table; emptying the cache drops the
+    process copies too. The process keeps one version per table (bounded by the tables' names and parts).
+    A caller reading several tables passes the `version` it read once."""
+    version = data_version() if version is None else version
+    key = "labour-table:" + hashlib.sha256(repr((name, parts, version)).encode()).hexdigest()
+    local_key = repr((name, parts))
+    memo = _MEMO.get(local_key)
+    if memo is not None and memo[0] == key and cache.has_key(key):
+        return memo[1]
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, CACHE_SECONDS)
+    if len(_MEMO) > 256:
+        _MEMO.clear()
+    _MEMO[local_key] = (key, value)
+    return value
+
+
 @dataclass(frozen=True)
 class Cell:
     """One published figure: its display text (« s » when secret) and, when publishable, its value."""

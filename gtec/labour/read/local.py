@@ -12,9 +12,9 @@ from gtec.labour.read.cells import (
     count_cell,
     counts_hidden,
     indicator_cell,
-    observation,
     periods,
     sources,
+    versioned,
 )
 from gtec.labour.read.occupation import establishments_for_fiches, fiche_faps  # noqa: F401  (contract)
 from gtec.territories.models import Territory
@@ -24,77 +24,121 @@ from gtec_core.secrecy import load_rules
 def local_demand(territory_key: str, codes_rome: list[str]) -> dict[str, dict]:
     """For the career explorer: per ROME fiche, the territory's offers and job-seeker entries of the latest
     year, the BMO projects, difficulty and composite tension of its main FAP-2021 family, with the vintage.
-    Published figures are numbers; a secret one is the string « s » (never its value)."""
+    Published figures are numbers; a secret one is the string « s » (never its value). The territory's
+    figures are read once per data version (`demand_table`), so a request only picks its fiches."""
+    table = versioned("local_demand", (territory_key,), lambda: demand_table(territory_key))
+    if table is None:
+        return {}
+    return {code: _demand_entry(table, code) for code in codes_rome}
+
+
+@dataclass(frozen=True)
+class DemandTable:
+    """What `local_demand` needs of a territory for its latest year, read in a handful of queries: the
+    offers/demand observation of every ROME fiche, the composite tension and BMO difficulty of every FAP-2021
+    family, each fiche's main family, and the BMO cells shown « s »."""
+
+    display_name: str
+    period: str
+    symbol: str
+    vintage: str
+    source: str
+    ratio: dict[str, m.Observation]
+    fap_obs: dict[tuple[str, str], m.Observation]
+    main_fap: dict[str, str]
+    hidden: frozenset
+
+
+def demand_table(territory_key: str) -> DemandTable | None:
+    from gtec.referentials.queries import bridge
+
     territory = Territory.objects.filter(key=territory_key).first()
     if territory is None:
-        return {}
+        return None
     years = periods(territory)
     if not years:
-        return {}
+        return None
     period = years[0]
-    symbol = load_rules().symbol
-    ratio = {
-        o.occupation: o
-        for o in m.Observation.objects.filter(
-            territory=territory,
-            indicator="offers_demand_ratio",
-            occupation_kind="rome",
-            period=period,
-            occupation__in=codes_rome,
-        )
-    }
     runs = [r for r in sources() if r.source in {"offres", "stmt", "bmo"}]
-    vintage = ", ".join(r.version for r in runs)
-    source = "France Travail (offres, STMT, BMO)" + (
-        " — données synthétiques" if any(r.synthetic for r in runs) else ""
+    main_fap = {
+        row["code_rome"]: row["code_fap2021"]
+        for row in bridge()
+        .sort(["code_rome", "rome_share"], descending=[False, True], maintain_order=True)
+        .unique("code_rome", keep="first", maintain_order=True)
+        .iter_rows(named=True)
+    }
+    return DemandTable(
+        display_name=territory.display_name,
+        period=period,
+        symbol=load_rules().symbol,
+        vintage=", ".join(r.version for r in runs),
+        source="France Travail (offres, STMT, BMO)"
+        + (" — données synthétiques" if any(r.synthetic for r in runs) else ""),
+        ratio={
+            o.occupation: o
+            for o in m.Observation.objects.filter(
+                territory=territory, indicator="offers_demand_ratio", occupation_kind="rome", period=period
+            )
+        },
+        fap_obs={
+            (o.indicator, o.occupation): o
+            for o in m.Observation.objects.filter(
+                territory=territory,
+                indicator__in=["dares_tension", "bmo_difficulty_rate"],
+                occupation_kind="fap2021",
+                period=period,
+            )
+        },
+        main_fap=main_fap,
+        # BMO cells « s » in the territory's table stay « s » here (#14)
+        hidden=frozenset(hidden_projects(territory)),
     )
+
+
+def _demand_entry(t: DemandTable, code: str) -> dict:
+    symbol = t.symbol
 
     def plain(c: Cell):
         if c.secret:
             return symbol
         return round(c.value) if isinstance(c.value, float) else c.value
 
-    hidden = hidden_projects(territory)  # BMO cells « s » in the territory's table stay « s » here (#14)
-    out: dict[str, dict] = {}
-    for code in codes_rome:
-        faps = fiche_faps(code)
-        fap = faps[0] if faps else None
-        tension = observation("dares_tension", territory, period, fap, "fap2021") if fap else None
-        bmo = observation("bmo_difficulty_rate", territory, period, fap, "fap2021") if fap else None
-        r = ratio.get(code)
-        counts = (r.counts or {}) if r and r.status != "secret" else {}
-        offers = count_cell(counts.get("offers")) if r else Cell("0", 0)
-        entries = count_cell(counts.get("entries")) if r else Cell("0", 0)
-        projects = None
-        if bmo is not None:
-            projects = (
-                count_cell(round((bmo.counts or {}).get("projects") or 0))
-                if bmo.status != "secret" and not counts_hidden(bmo, hidden)
-                else count_cell(None)
-            )
-        difficulty = indicator_cell(bmo, hidden) if bmo else None
-        published_tension = tension is not None and tension.status == "ok"
-        out[code] = {
-            "territory": territory.display_name,
-            "period": period,
-            "offers": plain(offers),
-            "entries": plain(entries),
-            "fap": fap,
-            "projects": plain(projects) if projects else None,
-            "difficulty": (
-                difficulty.display  # already « 73,6 % » (a share is shown as a percentage)
-                if difficulty and not difficulty.secret and difficulty.value is not None
-                else (symbol if difficulty and difficulty.secret else None)
-            ),
-            "tension_category": tension.category
-            if published_tension
-            else (symbol if tension is not None and tension.status == "secret" else None),
-            "tension_label": TENSION_LABELS.get(tension.category, "") if published_tension else "",
-            "tension": indicator_cell(tension),
-            "vintage": f"{territory.display_name}, {period} ({vintage})",
-            "source": source,
-        }
-    return out
+    fap = t.main_fap.get(code)
+    tension = t.fap_obs.get(("dares_tension", fap)) if fap else None
+    bmo = t.fap_obs.get(("bmo_difficulty_rate", fap)) if fap else None
+    r = t.ratio.get(code)
+    counts = (r.counts or {}) if r and r.status != "secret" else {}
+    offers = count_cell(counts.get("offers")) if r else Cell("0", 0)
+    entries = count_cell(counts.get("entries")) if r else Cell("0", 0)
+    projects = None
+    if bmo is not None:
+        projects = (
+            count_cell(round((bmo.counts or {}).get("projects") or 0))
+            if bmo.status != "secret" and not counts_hidden(bmo, t.hidden)
+            else count_cell(None)
+        )
+    difficulty = indicator_cell(bmo, t.hidden) if bmo else None
+    published_tension = tension is not None and tension.status == "ok"
+    return {
+        "territory": t.display_name,
+        "period": t.period,
+        "offers": plain(offers),
+        "entries": plain(entries),
+        "fap": fap,
+        "projects": plain(projects) if projects else None,
+        "difficulty": (
+            difficulty.display  # already « 73,6 % » (a share is shown as a percentage)
+            if difficulty and not difficulty.secret and difficulty.value is not None
+            else (symbol if difficulty and difficulty.secret else None)
+        ),
+        "tension_category": tension.category
+        if published_tension
+        else (symbol if tension is not None and tension.status == "secret" else None),
+        "tension_label": TENSION_LABELS.get(tension.category, "") if published_tension else "",
+        "tension": indicator_cell(tension),
+        "vintage": f"{t.display_name}, {t.period} ({t.vintage})",
+        "source": t.source,
+    }
 
 
 def tension_for(territory_key: str, codes_rome: list[str]) -> dict[str, dict]:

@@ -15,9 +15,11 @@ from gtec.labour.read.cells import (
     Cell,
     cell,
     count_cell,
+    data_version,
     fap_labels,
     indicator_cell,
     observation,
+    versioned,
 )
 from gtec.labour.read.exports import _shown_counts, counts_hidden, hidden_projects
 from gtec.referentials.models import Fap, Fiche
@@ -150,81 +152,103 @@ def establishments_for_fiches(
     NAF divisions), as counts of active SIRENE establishments per commune, nearest first when a commune is
     given (commune centroids), else largest first. The search covers the département(s) of the commune, or
     the default territory. SIRENE is a public register: the counts are not subject to statistical secrecy;
-    no establishment is named."""
-    from django.conf import settings
-
-    from gtec.referentials.models import FicheClassement
-    from gtec.territories.queries import commune_point, commune_points
+    no establishment is named. The counts of an area are read once per data version
+    (`establishment_table`), so a request only sorts the places of its fiches' divisions."""
+    from gtec.territories.queries import commune_points
     from gtec_core.indicators.adequacy import haversine_km
 
-    divisions: dict[str, dict[str, str]] = defaultdict(dict)
-    for code, naf, label in FicheClassement.objects.filter(
-        fiche__code_rome__in=codes_rome, classement__kind="naf"
-    ).values_list("fiche__code_rome", "classement__code", "classement__libelle"):
-        divisions[code][naf] = label
-    wanted = sorted({d for per in divisions.values() for d in per})
+    version = data_version()
+    divisions = versioned("fiche_naf_divisions", (), fiche_naf_divisions, version)
+    wanted = {d for code in codes_rome for d in divisions.get(code, {})}
     if not wanted:
         return {code: [] for code in codes_rome}
+    area = versioned("establishment_area", (commune,), lambda: establishment_area(commune), version)
+    table = versioned("establishments", area, lambda: establishment_table(area), version)
+    origin = (table["points"].get(commune) or commune_points([commune]).get(commune)) if commune else None
+    distances = (
+        {p: round(haversine_km(*origin, *xy), 1) for p, xy in table["points"].items()} if origin else {}
+    )
+
+    def ranked(division: str) -> list[tuple]:
+        """(sort key, place, count) of the division's places, best first, within `max_km`."""
+        rows = []
+        for place, n in table["by_division"].get(division, ()):
+            km = distances.get(place)
+            if max_km is not None and km is not None and km > max_km:
+                continue
+            key = (-n,) if origin is None else (km if km is not None else float("inf"), -n)
+            rows.append((key, place, n))
+        rows.sort(key=lambda r: r[0])
+        return rows[:limit]
+
+    best = {division: ranked(division) for division in wanted}
+    out: dict[str, list[dict]] = {}
+    for code in codes_rome:
+        labels = divisions.get(code, {})
+        rows = sorted(
+            ((key, place, division, n) for division in labels for key, place, n in best[division]),
+            key=lambda r: r[0],
+        )
+        out[code] = [
+            {
+                "denomination": f"{n} établissement{'s' if n > 1 else ''} — {labels[division]}",
+                "commune": table["names"].get(place, place),
+                "naf": division,
+                "distance_km": distances.get(place) if origin else None,
+                "count": n,
+            }
+            for _, place, division, n in rows[:limit]
+        ]
+    return out
+
+
+def fiche_naf_divisions() -> dict[str, dict[str, str]]:
+    """The NAF divisions (code → label) of the sectors that employ each ROME fiche."""
+    from gtec.referentials.models import FicheClassement
+
+    divisions: dict[str, dict[str, str]] = defaultdict(dict)
+    for code, naf, label in FicheClassement.objects.filter(classement__kind="naf").values_list(
+        "fiche__code_rome", "classement__code", "classement__libelle"
+    ):
+        divisions[code][naf] = label
+    return dict(divisions)
+
+
+def establishment_area(commune: str | None) -> tuple[str, ...]:
+    """Where `establishments_for_fiches` looks: the département(s) of the commune, else the default
+    territory."""
+    from django.conf import settings
+
     if commune:
-        area = Territory.objects.filter(
-            scale="commune",
-            member_of__territory__in=Territory.objects.filter(
-                scale="dep", memberships__commune__code=commune
-            ),
-        )
-    else:
-        area = Territory.objects.filter(
-            scale="commune", member_of__territory__key=settings.GTEC_DEFAULT_TERRITORY
-        )
-    query = Q()
-    for division in wanted:
-        query |= Q(naf__startswith=division)
+        deps = Territory.objects.filter(scale="dep", memberships__commune__code=commune)
+        return ("dep", *sorted(deps.values_list("key", flat=True)))
+    return ("territory", settings.GTEC_DEFAULT_TERRITORY)
+
+
+def establishment_table(area: tuple[str, ...]) -> dict:
+    """Active SIRENE establishments of the area's communes by NAF division: division → [(commune, count)],
+    with the communes' names and centroids (one grouped query)."""
+    from gtec.territories.queries import commune_points
+
+    communes = Territory.objects.filter(scale="commune", member_of__territory__key__in=area[1:])
     by_place: dict[tuple[str, str], int] = defaultdict(int)
     for code_insee, division, n in (
-        m.Etablissement.objects.filter(query, actif=True, code_insee__in=area.values("code"))
+        m.Etablissement.objects.filter(actif=True, code_insee__in=communes.values("code"))
         .annotate(division=Substr("naf", 1, 2))
         .values_list("code_insee", "division")
         .annotate(n=Count("id"))
         .values_list("code_insee", "division", "n")
     ):
         by_place[(code_insee, division)] += n
-    places = {code for code, _ in by_place}
-    names = dict(Territory.objects.filter(scale="commune", code__in=places).values_list("code", "name"))
-    origin = commune_point(commune) if commune else None
-    points = commune_points(places) if origin else {}
-    distances = {
-        place: round(haversine_km(*origin, *points[place]), 1) if origin and place in points else None
-        for place in places
+    by_division: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for (place, division), n in sorted(by_place.items()):
+        by_division[division].append((place, n))
+    places = {place for place, _ in by_place}
+    return {
+        "by_division": dict(by_division),
+        "names": dict(Territory.objects.filter(scale="commune", code__in=places).values_list("code", "name")),
+        "points": commune_points(places),
     }
-    out: dict[str, list[dict]] = {}
-    for code in codes_rome:
-        items = []
-        for (place, division), n in by_place.items():
-            if division not in divisions.get(code, {}):
-                continue
-            km = distances[place]
-            if max_km is not None and km is not None and km > max_km:
-                continue
-            items.append(
-                {
-                    "denomination": f"{n} établissement{'s' if n > 1 else ''} — {divisions[code][division]}",
-                    "commune": names.get(place, place),
-                    "naf": division,
-                    "distance_km": km,
-                    "count": n,
-                }
-            )
-        if origin is None:
-            items.sort(key=lambda i: -i["count"])
-        else:
-            items.sort(
-                key=lambda i: (
-                    i["distance_km"] if i["distance_km"] is not None else float("inf"),
-                    -i["count"],
-                )
-            )
-        out[code] = items[:limit]
-    return out
 
 
 def national_portrait(faps2009: list[str]) -> list[dict]:

@@ -177,10 +177,14 @@ BANDS = {
 }
 
 
-def _cards(result, band: str) -> list[dict]:
+def _entry_levels(result) -> dict:
+    return cq.entry_levels([v.path.code_rome for v in result.paths] + [a.fiche_id for a in result.origins])
+
+
+def _cards(result, band: str, levels: dict) -> list[dict]:
     """One card per path worth showing: never a 0 % match; what is only close to the person's skills is
-    listed apart and never counted as already known; `band` filters (empty: every band)."""
-    levels = cq.entry_levels([v.path.code_rome for v in result.paths] + [a.fiche_id for a in result.origins])
+    listed apart and never counted as already known; `band` filters (empty: every band). `levels` is
+    `_entry_levels(result)`, read once for the page's four card lists."""
     held_levels = [levels[a.fiche_id].level for a in result.origins if levels.get(a.fiche_id)]
     person_level = max((lv for lv in held_levels if lv is not None), default=None)
     cards = []
@@ -215,13 +219,14 @@ def _render_results(request, inputs: dict, counsellor: bool = False, saved=None)
     query = [("c", c) for c in inputs["skills"]] + [("a", a) for a in inputs["appellations"]]
     query += [("commune", inputs["commune"])] if inputs["commune"] else []
     query += [("km", inputs["max_km"])] if inputs["max_km"] else []
-    cards = _cards(result, band)
+    levels = _entry_levels(result)
+    cards = _cards(result, band, levels)
     ctx.update(
         step=3,
         r=result,
         cards=cards,
         band=band,
-        band_options=[(b, label, len(_cards(result, b))) for b, label in BANDS.items()],
+        band_options=[(b, label, len(_cards(result, b, levels))) for b, label in BANDS.items()],
         just_saved=saved is not None and request.GET.get("enregistre") == "1",
         edit_url=f"{reverse('careers_counsellor' if counsellor else 'careers_start')}?{urlencode(query)}",
         base_query=urlencode(query),

@@ -12,6 +12,7 @@ urlpatterns = [
         views.diagnostic_file,
         name="diagnostic_file",
     ),
+    path("territoires/<str:key>/diagnostic/preparer/", views.report_prepare, name="diagnostic_prepare"),
     path("territoires/<str:key>/diagnostic/geler/", views.snapshot_new, name="snapshot_new"),
     path("diagnostics/instantanes/<int:pk>/", views.snapshot, name="snapshot"),
     re_path(

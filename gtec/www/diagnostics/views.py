@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from gtec.diagnostics import perms, queries, services
+from gtec.jobs import services as jobs
+from gtec.www.jobs.views import remember_job
 
 NAV = "territoire"
 
@@ -62,6 +64,28 @@ def diagnostic_file(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     disposition = "attachment" if fmt == "pdf" else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{document.filename}"'
     return response
+
+
+@require_POST
+def report_prepare(request: HttpRequest, key: str) -> HttpResponse:
+    """The PDF or printable HTML of the diagnostic, prepared as a background job: the job's page shows each
+    section's progress, then the link to the file (or the French error)."""
+    territory = _territory(key)
+    fmt = request.POST.get("format", "pdf")
+    if fmt not in ("pdf", "html"):
+        return HttpResponseBadRequest("Format inconnu : PDF ou HTML.")
+    years = queries.periods(territory)
+    period = request.POST.get("periode", "")
+    job = jobs.enqueue(
+        "rapport",
+        user=request.user,
+        label=f"Diagnostic {fmt.upper()} — {territory.display_name}",
+        territory=territory.key,
+        period=period if period in years else None,
+        format=fmt,
+    )
+    remember_job(request, job)
+    return redirect("job", pk=job.pk)
 
 
 @require_POST

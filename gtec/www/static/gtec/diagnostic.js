@@ -1,4 +1,4 @@
-// Diagnostic pages: fetch the document with a progress indication; long downloads and posts say they run.
+// Diagnostic pages: fetch the document with a progress indication; posts (a PDF to prepare) say they run.
 (function () {
   "use strict";
   function elapsed(box) {
@@ -18,32 +18,6 @@
         clearInterval(timer);
         body.innerHTML = '<p class="diag-progress">Le diagnostic n\u2019a pas pu être préparé. Réessayez dans un instant.</p>';
       });
-  }
-  var pdf = document.getElementById("pdf-button");
-  var status = document.getElementById("pdf-status");
-  if (pdf && status && window.fetch && window.URL) {
-    pdf.addEventListener("click", function (event) {
-      event.preventDefault();
-      status.hidden = false;
-      status.textContent = pdf.dataset.progress;
-      var start = Date.now();
-      var timer = setInterval(function () {
-        status.textContent = pdf.dataset.progress + " " + Math.round((Date.now() - start) / 1000) + " s";
-      }, 500);
-      fetch(pdf.href, { credentials: "same-origin" })
-        .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.blob(); })
-        .then(function (blob) {
-          clearInterval(timer);
-          var a = document.createElement("a");
-          a.href = URL.createObjectURL(blob);
-          a.download = "diagnostic.pdf";
-          document.body.appendChild(a);
-          a.click();
-          a.remove();
-          status.textContent = "PDF prêt.";
-        })
-        .catch(function () { clearInterval(timer); status.textContent = "Le PDF n\u2019a pas pu être préparé."; });
-    });
   }
   document.querySelectorAll("button[data-progress]").forEach(function (button) {
     button.form && button.form.addEventListener("submit", function () {
