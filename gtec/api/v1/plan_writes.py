@@ -111,6 +111,11 @@ def invalid(request, action: str, ref: str, errors: list[str]) -> ApiError:
     )  # fmt: skip
 
 
+def to_ms(moment: dt.datetime) -> dt.datetime:
+    """JSON carries datetimes to the millisecond: the stored one is compared at that precision."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def acting_person(request, action_name: str, ref: str):
     person = person_of(request)
     if person is None:
@@ -219,16 +224,20 @@ def changer_etat(request, action_id: int, data: EtatIn):
     form = StatusForm({"status": data.etat})
     if not form.is_valid():
         raise invalid(request, "action.etat", ref, form_errors(form))
+    stale = None
     with transaction.atomic():
         current = type(act).objects.select_for_update().get(pk=act.pk)
-        if current.updated_at != data.modifiee_le:
-            raise refuse(
-                request, "action.etat", ref, 409, "conflit_de_version",
-                "L'action a été modifiée depuis votre lecture : relisez-la puis renvoyez.",
-                modifiee_le=current.updated_at.isoformat(),
-            )  # fmt: skip
-        asv.action_update(action=current, fields={"status": form.cleaned_data["status"]})
-        audited(request, "action.etat", ref, 200)
+        if to_ms(current.updated_at) != to_ms(data.modifiee_le):
+            stale = current.updated_at
+        else:
+            asv.action_update(action=current, fields={"status": form.cleaned_data["status"]})
+            audited(request, "action.etat", ref, 200)
+    if stale is not None:  # journalled outside the transaction, which a raise would roll back
+        raise refuse(
+            request, "action.etat", ref, 409, "conflit_de_version",
+            "L'action a été modifiée depuis votre lecture : relisez-la puis renvoyez.",
+            modifiee_le=stale.isoformat(timespec="milliseconds"),
+        )  # fmt: skip
     return action_out(aq.action_get(act.pk), True)
 
 
