@@ -177,9 +177,28 @@ def _rows(frame: pl.DataFrame) -> list[dict]:
                 "method": METHOD_LABELS.get(r["method"], r["method"]),
                 "notes": r["notes"],
                 "secret": s,
+                # the same figures as numbers, rounded as displayed, for the API; None for a secret row
+                "values": None if s else _numbers(r),
             }
         )
     return out
+
+
+def _numbers(r: dict) -> dict:
+    def rounded(value, decimals: int = 0):
+        return None if value is None else round(float(value), decimals)
+
+    return {
+        "employment": rounded(r["employment"]),
+        "postes_year": rounded(r["postes_year"]),
+        "low": rounded(r["low"]),
+        "high": rounded(r["high"]),
+        "replacement_year": rounded(r["replacement_year"]),
+        "expansion_year": rounded(r["expansion_year"]),
+        "starters_year": rounded(r["starters_year"]),
+        "local_starters": rounded(r["local_starters"]),
+        "imbalance_pct": None if r["imbalance_ratio"] is None else rounded(100 * r["imbalance_ratio"], 1),
+    }
 
 
 def projection_view(

@@ -30,11 +30,22 @@ def test_openapi_document_validates(client):
         "/api/v1/parcours/texte",
         "/api/v1/enquetes/{campagne_id}/resultats",
         "/api/v1/enquetes/{campagne_id}/reponse",
+        "/api/v1/projections/scenarios",
+        "/api/v1/projections/{cle}",
+        "/api/v1/tests-de-resistance/{jeton}",
+        "/api/v1/plan-d-action/{cle}/actions",
+        "/api/v1/plan-d-action/{cle}/retex",
+        "/api/v1/plan-d-action/actions/{action_id}",
+        "/api/v1/plan-d-action/actions/{action_id}/retex",
     ]:
         assert expected in paths
     assert doc["components"]["securitySchemes"]["Bearer"] == {"type": "http", "scheme": "bearer"}
     page = doc["components"]["schemas"]["PageTerritoireOut"]["properties"]
     assert set(page) == {"items", "total", "page", "size", "pages"}
+    assert set(doc["components"]["schemas"]["ProjectionOut"]["properties"]) >= set(page)
+    plan = doc["paths"]["/api/v1/plan-d-action/{cle}/actions"]
+    assert set(plan) == {"get", "post"} and plan["post"]["security"] == [{"Bearer": []}]
+    assert "patch" in doc["paths"]["/api/v1/plan-d-action/actions/{action_id}"]
 
 
 def test_documentation_page_in_french(client):

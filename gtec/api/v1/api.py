@@ -1,7 +1,6 @@
 """The /api/v1 instance. Adding a resource is two lines: write a module with a `router` (see
 territoires.py: schemas, `Page(...)`/`paginate`, `public` or `Bearer(scope)`, `audited` for writes) and add
-it to ROUTERS — for instance projections and stress tests (`prospective`) as
-`("/projections", projections.router)` or the action plan (`diagnostic`) as `("/plan-action", plan.router)`."""
+it to ROUTERS."""
 
 from __future__ import annotations
 
@@ -15,6 +14,8 @@ from gtec.api.v1 import (
     indicateurs,
     organisation,
     parcours,
+    plan_writes,
+    projections,
     referentiels,
     territoires,
 )
@@ -27,18 +28,22 @@ ROUTERS = [
     ("/formations", formations.router),
     ("/parcours", parcours.router),
     ("/enquetes", enquetes.router),
+    ("/projections", projections.router),
+    ("/tests-de-resistance", projections.stress_router),
+    ("/plan-d-action", plan_writes.router),  # the read routes of plan.py and the writes
     ("/organisation", organisation.router),
 ]
 
 DESCRIPTION = """
 API ouverte de GTEC : les chiffres publics du territoire (indicateurs, offre de formation, référentiels,
-parcours, résultats d'enquêtes) et l'écriture des données propres à une organisation.
+parcours, résultats d'enquêtes, projections « Les métiers en 2030 », tests de résistance, plan d'action) et
+l'écriture des données propres à une organisation.
 
 **Accès.** La lecture des chiffres publics est ouverte sans jeton, avec un nombre limité de requêtes par
 minute. Un jeton d'organisation (`Authorization: Bearer gtec_…`), créé par un administrateur de
 l'organisation sur sa page « Accès à l'API », lève cette limite ; ses portées disent ce qu'il permet :
-`read` (lecture), `contribute` (écriture des réponses d'enquête et de l'offre de formation de
-l'organisation), `admin` (journal des écritures), `widget` (widgets intégrés dans un site partenaire).
+`read` (lecture), `contribute` (écriture des réponses d'enquête, de l'offre de formation, des actions et
+des retours d'expérience de l'organisation), `admin` (journal des écritures), `widget` (widgets intégrés dans un site partenaire).
 Toute écriture est journalisée.
 
 **Conventions.** Ressources en français ; filtres en paramètres de requête ; pagination `page` / `size`
