@@ -202,6 +202,22 @@ def test_secret_rows_are_not_ranked_by_their_hidden_value():
     order = aggregate.needs_summary(table)
     secret = order.filter(pl.col("secret") & (pl.col("code_rome") != TOTAL))["code_rome"].to_list()
     assert secret == sorted(secret)
+    # hidden values in the reverse of code order (the review rows happen to rank alike either way, so the
+    # lines above passed on the code before the fix too): published first by value, then hidden by code only
+    frame = pl.DataFrame(
+        {
+            "code_rome": ["A1101", "B1101", "C1101", "D1101", TOTAL],
+            "value": [1, 90, 50, 60, 201],
+            "secret": [True, True, False, False, False],
+        }
+    )
+    assert aggregate.needs_summary(frame)["code_rome"].to_list() == [
+        "D1101",
+        "C1101",
+        "A1101",
+        "B1101",
+        TOTAL,
+    ]
 
 
 def test_a_rate_is_secret_when_its_hires_total_is_hidden_in_the_needs_table():
