@@ -4,7 +4,7 @@ transaction each, with provenance. Each returns `(version, counts)` like the ref
 Scopes (what a file replaces): BMO replaces the years it contains; Dares tables replace themselves; STMT
 replaces the months it contains (other months are kept); offers are keyed by their France Travail id and never
 deleted by a later file (a file is a window of offers, not the whole stock); SIRENE replaces the
-establishments of the communes it covers; employment replaces the years it contains."""
+establishments of the communes it covers; employment replaces the years × territories it contains."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from django.db import transaction
 from gtec.imports.services import importrun_record
 from gtec.imports.sync import Counts, deferred_indexes, insert_frame, sync, sync_frame
 from gtec.labour import models as m
-from gtec.territories.queries import commune_codes
+from gtec.territories.queries import commune_codes, territory_codes
 from gtec_core.errors import SourceError
 from gtec_core.sources import bmo as bmo_source
 from gtec_core.sources import dares as dares_source
@@ -200,9 +200,11 @@ def _add(total: Counts, part: Counts) -> None:
 
 
 def unknown_communes(path: Path, frame: pl.DataFrame, known: set[str], *, level: str | None, code: str,
-                     column: str) -> None:  # fmt: skip
-    """Refuse a file that names a commune the COG never knew (current or former): its rows would replace
-    nothing real and hide a typo. Skipped when no geography is loaded yet."""
+                     column: str, message: str = "commune « {} » inconnue du code officiel géographique",
+                     ) -> None:  # fmt: skip
+    """Refuse a file that names a commune the COG never knew (current or former) — or, with `message`, a
+    territory of another level unknown at that level: its rows would replace nothing real and hide a typo.
+    Skipped when no geography (of that level) is loaded yet."""
     if not known:
         return
     rows = frame.filter(pl.col(level) == "commune") if level else frame
@@ -211,7 +213,7 @@ def unknown_communes(path: Path, frame: pl.DataFrame, known: set[str], *, level:
         line = int(bad[LINE][0]) if LINE in bad.columns else None
         raise SourceError(
             path,
-            f"commune « {bad[code][0]} » inconnue du code officiel géographique",
+            message.format(bad[code][0]),
             line=line,
             column=column,
         )
@@ -548,33 +550,66 @@ def _sirene_small(
     return version, counts
 
 
+EMPLOYMENT_KEY = ("annee", "niveau_geo", "code_geo", "code_fap", "tranche_age")
+# the file's niveau_geo → the territory scale its codes must exist at (france has no code)
+EMPLOYMENT_SCALES = {
+    "commune": "commune",
+    "epci": "epci",
+    "ze": "ze",
+    "bassin": "bassin",
+    "departement": "dep",
+    "region": "reg",
+}
+
+
+EMPLOYMENT_UNKNOWN = {
+    "commune": "commune « {} » inconnue du code officiel géographique",
+    "epci": "intercommunalité « {} » inconnue du référentiel géographique",
+    "ze": "zone d'emploi « {} » inconnue du référentiel géographique",
+    "bassin": "bassin BMO « {} » inconnu du référentiel géographique",
+    "departement": "département « {} » inconnu du référentiel géographique",
+    "region": "région « {} » inconnue du référentiel géographique",
+}
+
+
 def employment_import(path: Path, *, synthetic: bool = False, progress=None) -> tuple[str, dict[str, Counts]]:
-    """Employment by occupation and age band (layout of `gtec_core.sources.employment`)."""
+    """Employment by occupation and age band (layout of `gtec_core.sources.employment`). Replaces what the
+    file covers — each year × territory it names — and nothing else; a territory code unknown at its level
+    (a commune the COG never knew, say) refuses the file."""
     from gtec_core.sources import employment as employment_source
 
     path = Path(path)
     frame = employment_source.read_employment(path)
-    rows = [
-        {
-            "annee": r["year"],
-            "niveau_geo": r["geo_level"],
-            "code_geo": r["geo_code"] or "",
-            "code_fap": r["fap"],
-            "tranche_age": r["age_band"],
-            "effectif": _int(r["employment"]),
-        }
-        for r in frame.iter_rows(named=True)
-    ]
-    years = sorted({r["annee"] for r in rows})
+    known = territory_codes()
+    for level, scale in EMPLOYMENT_SCALES.items():
+        unknown_communes(
+            path,
+            frame.filter(pl.col("geo_level") == level),
+            known.get(scale, set()),
+            level=None,
+            code="geo_code",
+            column="code_geo",
+            message=EMPLOYMENT_UNKNOWN[level],
+        )
+    rows = frame.select(
+        pl.col("year").cast(pl.Int64).alias("annee"),
+        pl.col("geo_level").alias("niveau_geo"),
+        pl.col("geo_code").fill_null("").alias("code_geo"),
+        pl.col("fap").alias("code_fap"),
+        pl.col("age_band").alias("tranche_age"),
+        pl.col("employment").alias("effectif"),
+    )
+    years = sorted(rows["annee"].unique().to_list())
     if progress:
-        progress("emploi", len(rows))
+        progress("emploi", rows.height)
     with transaction.atomic():
         counts = {
-            "emploi": sync(
+            "emploi": sync_frame(
                 m.Emploi,
                 rows,
-                ("annee", "niveau_geo", "code_geo", "code_fap", "tranche_age"),
+                EMPLOYMENT_KEY,
                 scope={"annee__in": years},
+                covered=("annee", "niveau_geo", "code_geo"),
             )
         }
         version = "emploi " + ", ".join(map(str, years))

@@ -115,9 +115,45 @@ def _counts(frame: pl.DataFrame, key: str, labels: dict, denominator: int) -> li
     ]
 
 
+def data_version(campaign: Campaign) -> str:
+    """A digest of what the campaign's aggregates are computed from: each submitted answer's version and its
+    organisation's unit, commune, NAF and size band, and the secrecy rules. One light query (no answer
+    bodies); a new or withdrawn answer, a new version or a moved organisation changes it."""
+    import hashlib
+
+    rows = (
+        Response.objects.filter(campaign=campaign, submitted__isnull=False)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "submitted_id",
+            "organisation__unit_key",
+            "organisation__commune_id",
+            "organisation__naf",
+            "organisation__size_band",
+        )
+    )
+    digest = hashlib.sha256(repr((list(rows), secrecy.load_rules(), campaign.territory_id)).encode())
+    return digest.hexdigest()[:32]
+
+
 def campaign_results(campaign: Campaign, records: list[aggregate.Respondent] | None = None) -> Results:
-    """Every published aggregate of the campaign, protected by `gtec_core.secrecy`."""
-    records = respondents(campaign) if records is None else records
+    """Every published aggregate of the campaign, protected by `gtec_core.secrecy`. Without `records`, the
+    protected tables (secondary suppression and its audit cost about a second) are kept in the cache under
+    the campaign's data version, so a second view is served from there and a new answer invalidates them."""
+    if records is None:
+        from django.core.cache import cache
+
+        key = f"surveys:results:{campaign.pk}:{data_version(campaign)}"
+        found = cache.get(key)
+        if found is None:
+            found = _campaign_results(campaign, respondents(campaign))
+            cache.set(key, found, 24 * 3600)
+        return found
+    return _campaign_results(campaign, records)
+
+
+def _campaign_results(campaign: Campaign, records: list[aggregate.Respondent]) -> Results:
     frames = aggregate.flatten(records)
     _, names = epci_names(campaign)
     epcis = sorted({e for e in frames.occupations["epci"].to_list() if e})

@@ -100,3 +100,12 @@ def commune_codes() -> set[str]:
     """Every commune code of the COG, current and former (merged communes stay, inactive): what an
     imported file may name."""
     return set(Territory.objects.filter(scale="commune").values_list("code", flat=True))
+
+
+def territory_codes() -> dict[str, set[str]]:
+    """Every territory code by scale (communes current and former): what an imported file may name at each
+    level. A scale with nothing loaded is absent."""
+    out: dict[str, set[str]] = {}
+    for scale, code in Territory.objects.exclude(scale="custom").values_list("scale", "code").iterator():
+        out.setdefault(scale, set()).add(code)
+    return out

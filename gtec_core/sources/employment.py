@@ -9,7 +9,8 @@ here), written by the demo generator (`gtec_core.demo.employment`) and meant for
 `annee` four digits; `niveau_geo` one of commune, epci, ze, bassin, departement, region, france; `code_geo` its
 code (empty for france); `code_fap` a FAP-2009 family (`A0Z40`, the nomenclature of the DARES age pyramids) or
 a FAP-2021 one (`A0X40`); `tranche_age` one of the DARES « Portrait statistique des métiers » bands
-(15-24 ans, 25-29 ans, … 55-59 ans, 60 ans ou plus); `effectif` a count of people in employment (integer ≥ 0).
+(15-24 ans, 25-29 ans, … 55-59 ans, 60 ans ou plus); `effectif` a count of people in employment (integer ≥ 0,
+at most nine digits).
 Key: annee × niveau_geo × code_geo × code_fap × tranche_age.
 """
 
@@ -38,12 +39,13 @@ GEO_LEVELS = ("commune", "epci", "ze", "bassin", "departement", "region", "franc
 EMPLOYMENT_SPEC = FileSpec(
     "emploi_metiers_age",
     (
-        Column("annee", "pattern", True, r"\d{4}"),
+        Column("annee", "pattern", True, r"(19|20)\d{2}"),
         Column("niveau_geo", "pattern", True, "|".join(GEO_LEVELS)),
         Column("code_geo", "pattern", False, r"[0-9AB]{1,9}"),
         Column("code_fap", "pattern", True, r"[A-Z]\d[A-Z]\d{2}"),
         Column("tranche_age", "pattern", True, "|".join(AGE_BANDS)),
-        Column("effectif", "pattern", True, r"\d+"),
+        # bounded: a 25-digit count overflowed the 64-bit cast with a traceback (review 2026-12-04 §6)
+        Column("effectif", "pattern", True, r"\d{1,9}"),
     ),
     delimiter=";",
     key=("annee", "niveau_geo", "code_geo", "code_fap", "tranche_age"),
@@ -62,6 +64,14 @@ def read_employment(path: Path) -> pl.DataFrame:
             path,
             f"code géographique manquant pour le niveau « {missing['niveau_geo'][0]} »",
             line=int(missing[LINE][0]),
+            column="code_geo",
+        )
+    national = raw.filter((pl.col("niveau_geo") == "france") & (pl.col("code_geo").str.strip_chars() != ""))
+    if not national.is_empty():
+        raise SourceError(
+            path,
+            f"code géographique « {national['code_geo'][0]} » inattendu pour le niveau « france » (à laisser vide)",
+            line=int(national[LINE][0]),
             column="code_geo",
         )
     return raw.select(

@@ -202,6 +202,39 @@ def test_secret_rows_are_not_ranked_by_their_hidden_value():
     order = aggregate.needs_summary(table)
     secret = order.filter(pl.col("secret") & (pl.col("code_rome") != TOTAL))["code_rome"].to_list()
     assert secret == sorted(secret)
+    # hidden values in the reverse of code order (the review rows happen to rank alike either way, so the
+    # lines above passed on the code before the fix too): published first by value, then hidden by code only
+    frame = pl.DataFrame(
+        {
+            "code_rome": ["A1101", "B1101", "C1101", "D1101", TOTAL],
+            "value": [1, 90, 50, 60, 201],
+            "secret": [True, True, False, False, False],
+        }
+    )
+    assert aggregate.needs_summary(frame)["code_rome"].to_list() == [
+        "D1101",
+        "C1101",
+        "A1101",
+        "B1101",
+        TOTAL,
+    ]
+
+
+def test_a_rate_is_secret_when_its_hires_total_is_a_secondary_suppression():
+    """One row total hidden by the primary rules (M1503, 2 companies) beside a published grand total forces a
+    complementary one; that occupation's rate passes the primary rules on its own parts, and is hidden all
+    the same (before the fix it was published: the review rows above hide only primary totals)."""
+    rows = [resp("m1", occ("M1503", 2), epci="GMVA"), resp("m2", occ("M1503", 2), epci="GMVA")]
+    rows += [resp(f"b{i}", occ("D1106", 5), epci="GMVA") for i in range(3)]
+    rows += [resp(f"{rome}{i}", occ(rome, n), epci="GMVA") for rome, n in (("J1501", 30), ("K2204", 40))
+             for i in range(4)]  # fmt: skip
+    occupations = aggregate.flatten(rows).occupations
+    hires = aggregate.needs_table(occupations, "12m", by_epci=False)
+    hidden = set(hires.filter(pl.col("secret") & (pl.col("code_rome") != TOTAL))["code_rome"].to_list())
+    assert "M1503" in hidden and len(hidden) >= 2
+    rates = {r["code_rome"]: r for r in aggregate.difficulty_by_occupation(occupations).iter_rows(named=True)}
+    for code in hidden:
+        assert rates[code]["secret"], code
 
 
 def test_a_rate_is_secret_when_its_hires_total_is_hidden_in_the_needs_table():

@@ -12,10 +12,12 @@ import statistics
 from datetime import date
 
 import pytest
+from django.test import Client
 from openpyxl import load_workbook
 
 from gtec.labour import models as m
 from gtec.labour.observations.run import observations_compute
+from gtec.referentials.models import Fiche
 from gtec.surveys.management.commands.secret_audit import audit_page
 from gtec.territories import queries as tq
 from gtec.territories.models import Territory
@@ -196,3 +198,115 @@ def test_hidden_bmo_counts_stay_hidden_in_the_career_explorer(client, small_area
     figures = local_demand(EPCI, ["A1416"])["A1416"]  # A1416 belongs to A0X40
     assert figures["fap"] == "A0X40"
     assert figures["projects"] == "s" and figures["difficulty"] == "s", figures
+
+
+# --- the give-to-get page and the diagnostic PDF: the same survey figures, on two more paths ---------------
+
+
+def difficulty_rates(html: str) -> dict[str, str]:
+    """The results page's « Part des recrutements jugés difficiles » table: ROME code → displayed rate."""
+    from lxml import html as lhtml
+
+    names = {f.code_rome: f.libelle for f in Fiche.objects.filter(code_rome__in={a[0] for a in ANSWERS})}
+    by_label = {v: k for k, v in names.items()}
+    table = lhtml.fromstring(html).xpath(
+        "//h2[contains(., 'recrutements jugés difficiles')]/following::table[1]"
+    )[0]
+    out = {}
+    for tr in table.iter("tr"):
+        label, rate = (" ".join(td.text_content().split()) for td in tr.xpath("./td"))
+        out[by_label.get(label, label)] = rate
+    return out
+
+
+@pytest.mark.parametrize("answer", [0, 8, 9])  # a D1106 company, the dominant G1605 one, a small G1605 one
+def test_give_to_get_page_publishes_nothing_the_results_page_hides(client, campaign, answer):
+    """The comparison page a company gets for its answer shows, per occupation it recruits for, the
+    territory's share of difficult hires, and the counts of its sector's skills. Each is the figure of the
+    public results page under the same secrecy: a rate beside a hidden hires total would be a rate of a
+    hidden count, and a skill count is published only from 3 companies."""
+    from gtec.organisations.models import ADMIN, Organisation
+    from gtec.surveys.models import Response
+
+    page = client.get(f"/besoins/campagnes/{campaign.pk}/").content.decode()
+    _, texts = sa.grid_table(sa.html_tables(page)["needs-12m"], total_rows=["Ensemble des métiers"])
+    hires = {label.split()[-1]: texts[(label, "Total")] for label, col in texts if col == "Total"}
+    rates = difficulty_rates(page)
+    rome, *_ = ANSWERS[answer]
+    orgs = Response.objects.filter(campaign=campaign, submitted__isnull=False).values_list(
+        "organisation", flat=True
+    )
+    org = next(o for o in Organisation.objects.filter(pk__in=orgs).order_by("pk")[answer : answer + 1])
+    reader = Client()
+    reader.force_login(h.user(f"retour{answer}@example.org", org, ADMIN))
+    g2g = reader.get(f"/besoins/campagnes/{campaign.pk}/retour/{org.pk}/")
+    assert g2g.status_code == 200
+    rows = sa.html_tables(g2g.content.decode())["g2g-difficulty"][1:]
+    assert [r[0].split()[-1] for r in rows] == [rome]
+    for row in rows:
+        code, shown = row[0].split()[-1], row[3]
+        assert shown == rates[code], (code, shown, rates[code])
+        if hires[code] == "s":
+            assert shown == "s", f"{code} : taux {shown} à côté de recrutements « s »"
+    for count in re.findall(r"citée par (\S+) entreprise", g2g.content.decode()):
+        assert int(count) >= secrecy_rules().min_units, count
+
+
+def secrecy_rules():
+    from gtec_core.secrecy import load_rules
+
+    return load_rules()
+
+
+def document_table(html: str, caption: str) -> list[list[str]]:
+    """The diagnostic's table whose caption starts with `caption`, as rows of cell texts (header first)."""
+    from lxml import html as lhtml
+
+    table = lhtml.fromstring(html).xpath(f"//table[starts-with(normalize-space(caption), '{caption}')]")[0]
+    return [[" ".join(c.text_content().split()) for c in tr.xpath("./th|./td")] for tr in table.iter("tr")]
+
+
+def test_diagnostic_pdf_survey_tables_recover_nothing(client, campaign):
+    """The diagnostic's « Besoins des entreprises » tables (the HTML the PDF is rendered from, and the PDF's
+    own text) carry the results page's territory column: the same cells hidden, and the table alone — its
+    rows and its « Ensemble des métiers » total — gives the auditor nothing either."""
+    from gtec.diagnostics.report import build_report, render_html, render_pdf
+    from tests.diagnostics.test_report import pdf_rows
+
+    page = client.get(f"/besoins/campagnes/{campaign.pk}/").content.decode()
+    grid, texts = sa.grid_table(sa.html_tables(page)["needs-12m"], total_rows=["Ensemble des métiers"])
+    on_page = {
+        ("Total" if label == "Total" else label.split()[-1]): texts[(label, "Total")] for label, _ in texts
+    }
+    rates = difficulty_rates(page)
+
+    report = build_report(h.territory())
+    html = render_html(report)
+    hires = document_table(html, "Recrutements envisagés")
+    shown = {(r[0] or "Total"): r[2] for r in hires[1:]}
+    assert len(shown) == len(on_page) <= 11  # every occupation fits the document's top ten: a complete column
+    assert shown == on_page
+    assert "s" in shown.values()
+    difficulty = {r[0]: r[2] for r in document_table(html, "Part des recrutements")[1:]}
+    assert difficulty and difficulty == {c: rates[c] for c in difficulty}
+    # the table as the document prints it, alone: occupations and their total
+    cells = {(code, None): sa.parse_number(v) for code, v in shown.items()}
+    table = sa.pivot_table(cells, rows=list(shown), cols=None, default_lower=1)
+    findings = sa.audit(table)
+    assert findings and sa.leaks(findings) == []
+    # and together with the results page (the same column, so nothing more)
+    both = sa.PublishedTable(dict(grid.cells), list(grid.relations), default_lower=1)
+    for label, _ in texts:
+        code = "Total" if label == "Total" else label.split()[-1]
+        if code in shown and shown[code] != "s":
+            both.cells[(label, "Total")] = sa.parse_number(shown[code])
+    assert sa.leaks(sa.audit(both)) == []
+    # the PDF prints what its HTML says: every survey row, with « s » where the HTML has it
+    assert "Recrutements envisagés à 12 mois" in html
+    rows = pdf_rows(render_pdf(report, html))
+    for code, value in shown.items():
+        if code == "Total":
+            continue
+        found = [r for r in rows if r and r[0].split()[0] == code]
+        assert found, f"{code} absent du PDF"
+        assert value in " ".join(found[0]).split()[1:], (code, value, found[0])
