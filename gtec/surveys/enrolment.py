@@ -61,7 +61,11 @@ def enrol(campaign: Campaign, entries: list[Entry], *, user, accept_url: str, fi
         found = [by_code[written.zfill(5)]] if written.isdigit() and written.zfill(5) in by_code else []
         found = found or by_name.get(fold(written), [])
         if len(found) != 1:
-            why = "homonymes : donnez le code INSEE" if found else "hors du territoire de la campagne ou inconnue"
+            why = (
+                "homonymes : donnez le code INSEE"
+                if found
+                else "hors du territoire de la campagne ou inconnue"
+            )
             errors.append(LineError(file, e.line, COLUMNS["commune"], f"commune « {written} » {why}"))
             continue
         commune, org = found[0], existing.get(siret)

@@ -41,7 +41,11 @@ class LineError:
 
     def __str__(self) -> str:
         where = f"fichier « {self.file} », ligne {self.line}"
-        return f"{where}, colonne « {self.column} » : {self.message}" if self.column else f"{where} : {self.message}"
+        return (
+            f"{where}, colonne « {self.column} » : {self.message}"
+            if self.column
+            else f"{where} : {self.message}"
+        )
 
 
 @dataclass
@@ -99,7 +103,9 @@ def read_roster(data: bytes, file: str) -> tuple[list[Entry], list[LineError]]:
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader, [])
     names = [_code(h) for h in header]
-    errors = [LineError(file, 1, COLUMNS[c], "colonne absente de l'en-tête") for c in REQUIRED if c not in names]
+    errors = [
+        LineError(file, 1, COLUMNS[c], "colonne absente de l'en-tête") for c in REQUIRED if c not in names
+    ]
     if errors:
         return [], errors
     entries: list[Entry] = []

@@ -83,7 +83,9 @@ class CellError:
 
     def __str__(self) -> str:
         where = f"fichier « {self.file} », " if self.file else ""
-        return f"{where}feuille « {self.sheet} », ligne {self.row}, colonne « {self.column} » : {self.message}"
+        return (
+            f"{where}feuille « {self.sheet} », ligne {self.row}, colonne « {self.column} » : {self.message}"
+        )
 
 
 @dataclass
@@ -211,11 +213,7 @@ def write_workbook(
 
 def _example_rows(appellations) -> dict[str, list]:
     """One example per sheet, in column order (after the marker): a bakery hiring a baker."""
-    code, label = 11573, "Boulanger / Boulangère"
-    for c, lab, _ in appellations:
-        if lab.startswith("Boulanger"):
-            code, label = c, lab
-            break
+    label = next((lab for _, lab, _ in appellations if lab.startswith("Boulanger")), "Boulanger / Boulangère")
     org = {"siret": EXAMPLE_SIRET, "raison_sociale": "Boulangerie du Port (exemple)", "code_insee": "56260",
            "naf": "10.71C", "tranche_effectif": "10-49", "effectif": 12, "besoins_formation": "Hygiène",
            "accueil_immersion": YES, "accueil_apprentis": 1, "accueil_stagiaires": 0,
@@ -303,7 +301,9 @@ class _Reader:
                 self._labels.setdefault(fold(lab), c)
         found = self._labels.get(fold(label))
         if found is None:
-            self.err(sheet, n, "appellation", f"appellation « {label} » inconnue du ROME{self._closest(label)}")
+            self.err(
+                sheet, n, "appellation", f"appellation « {label} » inconnue du ROME{self._closest(label)}"
+            )
             return 0
         return found
 

@@ -104,7 +104,9 @@ def test_company_fills_the_template_and_imports_it_as_its_answer(company_world):
     assert version.number == 1 and version.source == services.OWN_WORKBOOK and response.submitted is None
     m = data["metiers"][0]
     assert (m["code_ogr"], m["code_rome"], m["libelle"]) == (app.code_ogr, "J1501", app.libelle)
-    assert m["recrutements_12m"] == 2 and m["raisons"] == ["penurie"] and m["competences_libres"] == "Galettes"
+    assert (
+        m["recrutements_12m"] == 2 and m["raisons"] == ["penurie"] and m["competences_libres"] == "Galettes"
+    )
     assert data["moteurs"] == ["numerique"] and data["formats"] == ["afest"] and data["effectif"] == 14
     # a stale page (base version 0) is refused by the version rule, as the form is
     r = _upload(client, camp, org, body, action="envoyer", base=0)
@@ -112,7 +114,9 @@ def test_company_fills_the_template_and_imports_it_as_its_answer(company_world):
     r = _upload(client, camp, org, body, action="envoyer", base=1)
     assert r["Location"] == reverse("give_to_get", args=[camp.pk, org.pk])
     response.refresh_from_db()
-    assert response.submitted.number == 2 and response.submitted.data["metiers"][0]["code_ogr"] == app.code_ogr
+    assert (
+        response.submitted.number == 2 and response.submitted.data["metiers"][0]["code_ogr"] == app.code_ogr
+    )
 
 
 def test_naf_in_both_forms_and_occupation_by_code(company_world):
@@ -135,7 +139,10 @@ def test_example_row_left_in_is_refused_with_its_line(company_world):
     r = _upload(client, camp, org, body, name="mon-classeur.xlsx")
     page = r.content.decode()
     assert r.status_code == 400 and not Response.objects.filter(organisation=org).exists()
-    assert "fichier « mon-classeur.xlsx », feuille « Etablissements », ligne 2, colonne « Ligne d&#x27;exemple »" in page
+    assert (
+        "fichier « mon-classeur.xlsx », feuille « Etablissements », ligne 2, colonne « Ligne d&#x27;exemple »"
+        in page
+    )
     assert "ligne d&#x27;exemple du modèle : supprimez-la" in page
 
 
@@ -145,7 +152,10 @@ def test_unknown_label_names_file_line_and_field(company_world):
     r = _upload(client, camp, org, body, name="nuages.xlsx")
     page = r.content.decode()
     assert r.status_code == 400 and not Response.objects.filter(organisation=org).exists()
-    assert "fichier « nuages.xlsx », feuille « Metiers », ligne 2, colonne « Appellation ROME (libellé) »" in page
+    assert (
+        "fichier « nuages.xlsx », feuille « Metiers », ligne 2, colonne « Appellation ROME (libellé) »"
+        in page
+    )
     assert "appellation « Dompteur de nuages » inconnue du ROME" in page
 
 
@@ -199,7 +209,9 @@ def test_coordinator_creates_and_invites_one_organisation(coord_world):
     r = client.post(url, {"raison_sociale": "X", "siret": "73282932000075", "commune": "56260",
                           "courriel": "a@b.example"})  # fmt: skip
     assert r.status_code == 400 and "clé de Luhn" in r.content.decode()
-    r = client.post(url, {"raison_sociale": "X", "siret": _siret(2), "commune": "29232", "courriel": "a@b.fr"})
+    r = client.post(
+        url, {"raison_sociale": "X", "siret": _siret(2), "commune": "29232", "courriel": "a@b.fr"}
+    )
     assert r.status_code == 400 and Organisation.objects.count() == before
 
 
@@ -257,7 +269,9 @@ def test_csv_list_bounds_and_other_territory(coord_world):
     from gtec.territories.models import Territory
 
     other = Client()
-    other.force_login(h.user("coord29@liste.test", role=COORDINATOR, terr=Territory.objects.get(key="dep:29")))
+    other.force_login(
+        h.user("coord29@liste.test", role=COORDINATOR, terr=Territory.objects.get(key="dep:29"))
+    )
     assert _post_list(other, camp, _csv(rows[:1])).status_code == 403
     assert other.get(reverse("organisation_add", args=[camp.pk])).status_code == 403
 
@@ -306,22 +320,30 @@ def test_every_cell_the_page_hides_is_hidden_in_both_exports():
     r = Client().get(reverse("campaign_export", args=[camp.pk, "csv"]))
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
-    wb = openpyxl.load_workbook(io.BytesIO(Client().get(reverse("campaign_export", args=[camp.pk, "xlsx"])).content))
+    wb = openpyxl.load_workbook(
+        io.BytesIO(Client().get(reverse("campaign_export", args=[camp.pk, "xlsx"])).content)
+    )
     sheet = list(wb.active.iter_rows(values_only=True))
-    head = sheet.index(("tableau", "code", "libelle", "zone", "valeur", "unite", "part_pourcentage", "secret"))
+    head = sheet.index(
+        ("tableau", "code", "libelle", "zone", "valeur", "unite", "part_pourcentage", "secret")
+    )
     xrows = [dict(zip(sheet[head], row, strict=True)) for row in sheet[head + 1 :]]
     for label, table in (("csv", rows), ("xlsx", xrows)):
         by_cell = {(x["tableau"], x["code"], x["zone"]): x for x in table}
         for cell in secrets:
             assert by_cell[cell]["secret"] == "s" and by_cell[cell]["valeur"] in ("", None), (label, cell)
-        exported = {k for k, x in by_cell.items() if x["secret"] == "s" and k[0].startswith(("Recrut", "Départ"))}
+        exported = {
+            k for k, x in by_cell.items() if x["secret"] == "s" and k[0].startswith(("Recrut", "Départ"))
+        }
         assert exported == secrets, label
         for x in table:  # a secret cell never carries its value (an empty XLSX cell reads None)
             status = x["secret"] or ""
             assert status in ("s", "") and (status == "" or x["valeur"] in ("", None))
-    published = [x for x in xrows if x["secret"] == "" and x["unite"] == "postes"]
+    published = [x for x in xrows if not x["secret"] and x["unite"] == "postes"]
     assert published and all(isinstance(x["valeur"], int) for x in published)  # numbers as numbers
-    total = next(x for x in xrows if x["code"] == "J1501" and x["zone"] == "Territoire" and x["unite"] == "postes")
+    total = next(
+        x for x in xrows if x["code"] == "J1501" and x["zone"] == "Territoire" and x["unite"] == "postes"
+    )
     assert total["valeur"] == sum(2 + i for i in range(4)) + 7 or total["secret"] == "s"
 
 
@@ -329,7 +351,7 @@ def test_export_of_a_draft_campaign_is_not_public_and_formula_text_is_inert():
     camp = h.campaign(open_=False)
     assert Client().get(reverse("campaign_export", args=[camp.pk, "csv"])).status_code == 404
     camp = h.campaign()
-    camp.name = "=HYPERLINK(\"http://evil.example\")"
+    camp.name = '=HYPERLINK("http://evil.example")'
     camp.save()
     body = Client().get(reverse("campaign_export", args=[camp.pk, "xlsx"])).content
     first = openpyxl.load_workbook(io.BytesIO(body)).active["A1"].value

@@ -78,7 +78,8 @@ def test_one_bad_cell_is_reported_by_sheet_row_column_and_nothing_is_imported(
     count, errors = services.workbook_import(campaign=camp, path=path)
     assert count == 0
     assert any(
-        e.sheet == sheet and e.row == 4 and e.column == header(column) and message in e.message for e in errors
+        e.sheet == sheet and e.row == 4 and e.column == header(column) and message in e.message
+        for e in errors
     ), errors
     assert Organisation.objects.count() == orgs
     assert not Response.objects.filter(campaign=camp).exists()

@@ -97,7 +97,9 @@ def organisation_add(request, pk: int):
     form = OrganisationAddForm(request.POST or None, communes=communes)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        entry = Entry(0, d["raison_sociale"].strip(), d["siret"], d["courriel"].lower(), d["commune"], d["naf"])
+        entry = Entry(
+            0, d["raison_sociale"].strip(), d["siret"], d["courriel"].lower(), d["commune"], d["naf"]
+        )
         errors = check_entry(entry)
         if not errors:
             try:
