@@ -414,7 +414,7 @@ def workbook_template() -> bytes:
 
     from gtec.imports.models import ImportRun
     from gtec.referentials.models import Appellation
-    from gtec_core.surveys import workbook
+    from gtec_core.surveys import template, workbook
 
     run = ImportRun.objects.filter(source="rome").order_by("-pk").values_list("pk", flat=True).first()
     key = f"gtec-survey-template:{workbook.TEMPLATE_VERSION}:{run}"
@@ -426,7 +426,7 @@ def workbook_template() -> bytes:
             .values_list("code_ogr", "libelle", "fiche_id")
         )
         with tempfile.TemporaryDirectory() as tmp:
-            path = workbook.write_workbook(Path(tmp) / "modele.xlsx", [], apps)
+            path = template.write_workbook(Path(tmp) / "modele.xlsx", [], apps)
             body = path.read_bytes()
         cache.set(key, body, 24 * 3600)
     return body

@@ -125,7 +125,7 @@ def test_company_opens_its_questionnaire(screen, live_url, world):
     siret = re.search(r"\d{14}", page.locator("dl.identity").inner_text()).group(0)
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger le modèle de questionnaire (XLSX)").click()
-    book = openpyxl.load_workbook(download.value.path())
+    book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
     _fill_like_a_company(book, siret)
     out = io.BytesIO()
     book.save(out)

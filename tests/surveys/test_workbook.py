@@ -10,7 +10,8 @@ from gtec.surveys import services
 from gtec.surveys.models import Response, ResponseVersion
 from gtec_core.demo import survey as demo
 from gtec_core.surveys.columns import header
-from gtec_core.surveys.workbook import OCC_COLS, SHEET_OCC, SHEET_ORG, write_workbook
+from gtec_core.surveys.template import write_workbook
+from gtec_core.surveys.workbook import OCC_COLS, SHEET_OCC, SHEET_ORG
 from tests.surveys import helpers as h
 
 pytestmark = pytest.mark.django_db
