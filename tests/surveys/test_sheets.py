@@ -357,3 +357,29 @@ def test_export_of_a_draft_campaign_is_not_public_and_formula_text_is_inert():
     first = openpyxl.load_workbook(io.BytesIO(body)).active["A1"].value
     assert first.startswith("'=")
     assert Client().get(reverse("campaign_export", args=[camp.pk, "pdf"])).status_code == 404
+
+
+def test_a_damaged_file_is_a_french_400(company_world):
+    camp, org, client = company_world
+    r = _upload(client, camp, org, b"ceci n'est pas un classeur", name="casse.xlsx")
+    assert r.status_code == 400 and "casse.xlsx" in r.content.decode() and "illisible" in r.content.decode()
+
+
+def test_workbooks_of_the_older_template_with_coded_headers_still_import(tmp_path, data_dir):
+    from gtec_core.demo import survey as demo
+    from gtec_core.surveys.columns import code_of
+
+    rows = demo.generate(data_dir, n=2, seed=3)
+    path = demo.write(tmp_path / "ancien.xlsx", rows)
+    wb = openpyxl.load_workbook(path)
+    for title in (SHEET_ORG, SHEET_OCC, SHEET_SKILL):
+        ws = wb[title]
+        ws.delete_cols(1)  # no example column, and the codes as headers, as before
+        for cell in ws[1]:
+            cell.value = code_of(cell.value)
+        if title == SHEET_SKILL:
+            ws.delete_cols([c.value for c in ws[1]].index("appellation") + 1)
+    wb.save(path)
+    assert [c.value for c in wb[SHEET_ORG][1]][:2] == ["siret", "raison_sociale"]
+    count, errors = services.workbook_import(campaign=h.campaign(), path=path)
+    assert errors == [] and count == 2

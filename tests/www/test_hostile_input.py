@@ -184,7 +184,7 @@ def test_workbook_rows_and_error_list_are_capped(tmp_path):
     wb = openpyxl.load_workbook(path)
     ws = wb[SHEET_ORG]
     for i in range(MAX_ROWS + 50):
-        ws.append(["123", f"x{i}", "00000"])
+        ws.append([None, "123", f"x{i}", "00000"])  # after the « Ligne d'exemple » column
     wb.save(path)
     c, camp = _coordinator_client()
     r = _upload(c, camp, path.read_bytes())
