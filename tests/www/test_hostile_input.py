@@ -182,6 +182,8 @@ def test_workbook_rows_and_error_list_are_capped(tmp_path):
 
     path = write_workbook(tmp_path / "t.xlsx")
     wb = openpyxl.load_workbook(path)
+    for title in ("Etablissements", "Metiers", "Competences"):
+        wb[title].delete_rows(2)  # the template's example rows, as a person deletes them
     ws = wb[SHEET_ORG]
     for i in range(MAX_ROWS + 50):
         ws.append([None, "123", f"x{i}", "00000"])  # after the « Ligne d'exemple » column
