@@ -16,3 +16,7 @@ else:
 # and of the RQ worker (tests/jobs, tests/deploy) reach Redis on their own database number and key prefix.
 CACHES = cache_config("")  # noqa: F405
 GTEC_JOBS_EAGER = True
+
+# Mail stays in memory, in the test session (pytest-django does the same) and in the browser tests' server
+# process, which would otherwise try an SMTP server on localhost and refuse every invitation.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -57,7 +57,9 @@ def survey_workbook(params: dict, progress: Progress) -> dict:
     user = get_user_model().objects.filter(pk=params.get("user_id")).first()
     progress(10, "lecture du classeur")
     try:
-        count, errors = workbook_import(campaign=campaign, path=Path(params["path"]), user=user)
+        count, errors = workbook_import(
+            campaign=campaign, path=Path(params["path"]), user=user, name=params.get("name", "")
+        )
     except CampaignClosed as exc:
         raise JobError(str(exc)) from None
     if errors:

@@ -47,34 +47,45 @@ def invitation_create(*, email: str, role: str, invited_by, organisation=None, t
     """Record an invitation and email its link (`accept_url` is given the token with `{token}`).
 
     The row and the mail go together: when the mail cannot be sent, no invitation is kept (`MailError`)."""
-    if role == COORDINATOR and territory is None:
-        raise ValidationError("Un coordinateur est rattaché à un territoire.")
     created: list[Invitation] = []
     with mail_after_commit(
         undo=lambda: Invitation.objects.filter(pk__in=[i.pk for i in created]).delete()
     ) as outbox:
-        inv = Invitation.objects.create(
-            email=email.strip().lower(),
-            role=role,
-            organisation=organisation,
-            territory=territory,
-            invited_by=invited_by,
-            token=secrets.token_urlsafe(32),
-        )
+        inv, message = invitation_record(
+            email=email, role=role, invited_by=invited_by, organisation=organisation, territory=territory,
+            accept_url=accept_url,
+        )  # fmt: skip
         created.append(inv)
-        where = organisation.name if organisation else territory.display_name
-        outbox.append(
-            EmailMessage(
-                subject=f"GTEC : invitation à rejoindre {where}",
-                body=(
-                    f"Bonjour,\n\n{invited_by.get_full_name() or invited_by.get_username()} vous invite à "
-                    f"rejoindre {where} sur GTEC.\nPour accepter, ouvrez ce lien : "
-                    f"{accept_url.format(token=inv.token)}\n"
-                ),
-                to=[inv.email],
-            )
-        )
+        outbox.append(message)
     return inv
+
+
+def invitation_record(*, email: str, role: str, invited_by, organisation=None, territory=None,
+                      accept_url: str = "", why: str = "") -> tuple[Invitation, EmailMessage]:  # fmt: skip
+    """Write an invitation and return it with its mail, not sent: the caller sends it on commit, through
+    `mail_after_commit` (several invitations then go together, or none). `why` adds a sentence to it."""
+    if role == COORDINATOR and territory is None:
+        raise ValidationError("Un coordinateur est rattaché à un territoire.")
+    inv = Invitation.objects.create(
+        email=email.strip().lower(),
+        role=role,
+        organisation=organisation,
+        territory=territory,
+        invited_by=invited_by,
+        token=secrets.token_urlsafe(32),
+    )
+    where = organisation.name if organisation else territory.display_name
+    extra = f"{why}\n" if why else ""
+    message = EmailMessage(
+        subject=f"GTEC : invitation à rejoindre {where}",
+        body=(
+            f"Bonjour,\n\n{invited_by.get_full_name() or invited_by.get_username()} vous invite à "
+            f"rejoindre {where} sur GTEC.\n{extra}Pour accepter, ouvrez ce lien : "
+            f"{accept_url.format(token=inv.token)}\n"
+        ),
+        to=[inv.email],
+    )
+    return inv, message
 
 
 class WrongInvitee(PermissionDenied):

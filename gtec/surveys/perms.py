@@ -56,6 +56,23 @@ def can_invite(user, campaign, organisation) -> bool:
     )
 
 
+def can_enrol(user, campaign, commune) -> bool:
+    """A coordinator creates an organisation for the campaign only in a commune of the campaign's
+    territory: what it creates, it may then invite and remind."""
+    return (
+        can_manage_campaign(user, campaign)
+        and commune is not None
+        and campaign.territory.communes().filter(pk=commune.pk).exists()
+    )
+
+
+def can_invite_admin(user, campaign, organisation) -> bool:
+    """A coordinator sends an organisation's first administrator invitation — to the e-mail given — only
+    for an organisation of the territory that has no people of its own yet: one that has them decides
+    itself who speaks for it (`organisations.perms.can_manage_members`)."""
+    return can_invite(user, campaign, organisation) and not speaks_for_itself(organisation)
+
+
 def can_import_for(user, campaign, organisation) -> bool:
     """A workbook row matched by SIRET updates an existing organisation and answers for it only when the
     importing coordinator may import into the campaign, the organisation is in the campaign's territory,

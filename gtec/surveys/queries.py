@@ -19,6 +19,7 @@ from gtec_core.secrecy import SECRET, TOTAL
 from gtec_core.surveys import aggregate, schema
 
 UNAVAILABLE = "donnée indisponible"
+HORIZON_TITLES = [("12m", "Recrutements prévus à 12 mois"), ("5ans", "Départs à remplacer d'ici 5 ans")]
 
 
 def campaigns_of(user):
@@ -97,9 +98,17 @@ def _pivot(table: pl.DataFrame, epcis: list[str], labels: dict[str, str]) -> lis
             "cells": [cells[(rome, e)]["display"] if (rome, e) in cells else "" for e in epcis],
             "total": cells[(rome, TOTAL)]["display"],
             "secret": cells[(rome, TOTAL)][SECRET],
+            # the published numbers behind the display (None where secret or absent), for the exports
+            "values": [_published(cells.get((rome, e))) for e in epcis] + [_published(cells[(rome, TOTAL)])],
+            "secrets": [bool(cells[(rome, e)][SECRET]) if (rome, e) in cells else False for e in epcis]
+            + [bool(cells[(rome, TOTAL)][SECRET])],
         }
         for rome in order
     ]
+
+
+def _published(cell: dict | None):
+    return None if cell is None or cell[SECRET] else cell["value"]
 
 
 def _counts(frame: pl.DataFrame, key: str, labels: dict, denominator: int) -> list[dict]:
@@ -110,6 +119,9 @@ def _counts(frame: pl.DataFrame, key: str, labels: dict, denominator: int) -> li
             "libelle": labels.get(r[key], r[key]),
             "display": rules.symbol if r[SECRET] else str(r["units"]),
             "share": "" if r[SECRET] or not denominator else format_fr(100 * r["units"] / denominator),
+            "units": None if r[SECRET] else r["units"],
+            "share_value": None if r[SECRET] or not denominator else 100 * r["units"] / denominator,
+            "secret": bool(r[SECRET]),
         }
         for r in frame.iter_rows(named=True)
     ]
@@ -177,6 +189,7 @@ def _campaign_results(campaign: Campaign, records: list[aggregate.Respondent]) -
             "libelle": labels.get(r["code_rome"], r["code_rome"]),
             "rate": rules.symbol if r[SECRET] else format_fr(100 * r["value"]) + " %",
             "secret": r[SECRET],
+            "value": None if r[SECRET] else 100 * r["value"],
         }
         for r in diff.iter_rows(named=True)
     ]
@@ -436,10 +449,10 @@ def workbook_template() -> bytes:
 
     from gtec.imports.models import ImportRun
     from gtec.referentials.models import Appellation
-    from gtec_core.surveys import workbook
+    from gtec_core.surveys import template, workbook
 
     run = ImportRun.objects.filter(source="rome").order_by("-pk").values_list("pk", flat=True).first()
-    key = f"gtec-survey-template:{run}"
+    key = f"gtec-survey-template:{workbook.TEMPLATE_VERSION}:{run}"
     body = cache.get(key)
     if body is None:
         apps = list(
@@ -448,7 +461,7 @@ def workbook_template() -> bytes:
             .values_list("code_ogr", "libelle", "fiche_id")
         )
         with tempfile.TemporaryDirectory() as tmp:
-            path = workbook.write_workbook(Path(tmp) / "modele.xlsx", [], apps)
+            path = template.write_workbook(Path(tmp) / "modele.xlsx", [], apps)
             body = path.read_bytes()
         cache.set(key, body, 24 * 3600)
     return body

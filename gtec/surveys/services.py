@@ -31,6 +31,7 @@ from gtec.surveys.models import (
     ResponseVersion,
 )
 from gtec_core.surveys import schema
+from gtec_core.surveys.columns import header
 from gtec_core.surveys.workbook import SHEET_ORG, CellError, Referential, read_workbook
 from gtec_core.tabular import sha256_file
 
@@ -215,7 +216,7 @@ def workbook_referential(campaign: Campaign) -> Referential:
 
 
 def workbook_import(*, campaign: Campaign, path: Path, user=None, source: str = "xlsx",
-                    synthetic: bool = False) -> tuple[int, list[CellError]]:  # fmt: skip
+                    synthetic: bool = False, name: str = "") -> tuple[int, list[CellError]]:  # fmt: skip
     """Import a filled workbook into the campaign: all its establishments or none.
 
     Organisations are found by SIRET (created when new, their name, NAF, size and commune updated),
@@ -223,7 +224,7 @@ def workbook_import(*, campaign: Campaign, path: Path, user=None, source: str = 
     imported and the problems (with sheet, row and column) — when there is one, nothing is imported."""
     if not campaign.is_open:
         raise CampaignClosed("La campagne est close : import impossible.")
-    found, errors = read_workbook(Path(path), workbook_referential(campaign))
+    found, errors = read_workbook(Path(path), workbook_referential(campaign), name=name)
     if errors:
         return 0, errors
     communes = {c.code: c for c in campaign.territory.communes()}
@@ -271,7 +272,7 @@ def workbook_import(*, campaign: Campaign, path: Path, user=None, source: str = 
     except _Refused as refused:
         return 0, refused.errors
     except Conflict as exc:
-        return 0, [CellError(SHEET_ORG, 1, "siret", f"{exc} Rien n'a été importé.")]
+        return 0, [CellError(SHEET_ORG, 1, header("siret"), f"{exc} Rien n'a été importé.", name)]
     return len(found), []
 
 
@@ -302,7 +303,7 @@ def _import_rights(campaign, found, existing, user, source) -> dict[str, int] | 
                 CellError(
                     SHEET_ORG,
                     e.row,
-                    "siret",
+                    header("siret"),
                     f"SIRET {e.siret} : l'organisation « {org.name} » "
                     "répond elle-même ou est hors du territoire de la campagne : elle n'est pas modifiée "
                     "par un classeur",
@@ -317,7 +318,7 @@ def _import_rights(campaign, found, existing, user, source) -> dict[str, int] | 
                 CellError(
                     SHEET_ORG,
                     e.row,
-                    "siret",
+                    header("siret"),
                     f"SIRET {e.siret} : la réponse de l'organisation "
                     f"(version {response.latest.number}) n'est pas remplacée par un classeur",
                 )  # fmt: skip
@@ -325,3 +326,34 @@ def _import_rights(campaign, found, existing, user, source) -> dict[str, int] | 
             continue
         bases[e.siret] = response.latest.number
     return refusals or bases
+
+
+OWN_WORKBOOK = "classeur"  # source of a version a company imported from its own filled template
+
+
+def response_import(*, campaign: Campaign, organisation: Organisation, path: Path, user, base_version: int,
+                    submit: bool = False, name: str = "") -> tuple[SaveResult | None, list]:  # fmt: skip
+    """A company's own filled template, saved as its answer exactly as the form would save it: the same
+    checks (`response_save`: schema, ROME codes, version rule, closed campaign) and a new version. The
+    workbook describes this one establishment (its SIRET when it has one); the organisation's identity is
+    not changed by it. Returns the save, or the problems (file, sheet, row, column) with nothing saved."""
+    found, errors = read_workbook(Path(path), workbook_referential(campaign), name=name)
+    file = name or Path(path).name
+    if not errors and len(found) != 1:
+        errors = [
+            CellError(SHEET_ORG, found[1].row if found else 2, header("siret"),
+                      "décrivez un seul établissement, le vôtre (une ligne dans « Etablissements »)", file)
+        ]  # fmt: skip
+    elif not errors and organisation.siret and found[0].siret != organisation.siret:
+        errors = [
+            CellError(SHEET_ORG, found[0].row, header("siret"),
+                      f"SIRET {found[0].siret} : ce n'est pas celui de {organisation.name} "
+                      f"({organisation.siret})", file)
+        ]  # fmt: skip
+    if errors:
+        return None, errors
+    result = response_save(
+        campaign=campaign, organisation=organisation, data=found[0].answer, user=user,
+        base_version=base_version, submit=submit, source=OWN_WORKBOOK,
+    )  # fmt: skip
+    return result, result.errors if submit and result.version is None else []

@@ -21,7 +21,8 @@ import yaml
 
 from gtec_core import siret as sirets
 from gtec_core.surveys import schema
-from gtec_core.surveys.workbook import Establishment, write_workbook
+from gtec_core.surveys.template import write_workbook
+from gtec_core.surveys.workbook import Establishment
 
 ROME_DIR = "rome4"
 BMO_FILE = "bmo/BMO_2024_Bretagne_extract.csv"

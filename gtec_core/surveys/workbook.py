@@ -1,6 +1,8 @@
-"""The questionnaire as an XLSX workbook, for actors who collect answers on paper or in a spreadsheet.
+"""The questionnaire as an XLSX workbook, for actors who collect answers on paper or in a spreadsheet: its
+layout and its reading (`template` writes it).
 
-Layout (row 1 holds the column names below, data from row 2; one workbook may hold many establishments):
+Layout (row 1 holds the French column headers of `columns.HEADERS`, data from row 2; one workbook may hold
+many establishments):
 
 - `Etablissements`: one row per establishment (SIRET, name, commune, NAF, size band, drivers, training
   formats, hosting, consent);
@@ -9,6 +11,10 @@ Layout (row 1 holds the column names below, data from row 2; one workbook may ho
 - `Competences`: one row per skill needed within 2–5 years for an occupation already declared: a ROME
   compétence code, or free text;
 - `Listes` (allowed values behind the drop-down lists) and `Appellations` (ROME codes to look up).
+
+The empty template has an example row in each sheet (row 2, marked « EXEMPLE » in its first column and
+written in grey italics): left in, it is refused with a message saying so. An occupation is given by its
+appellation label (the ROME's, as listed in « Appellations ») or by its code.
 
 Reading checks every cell and reports every problem with its sheet, row and column; the caller imports
 nothing when one problem is found. Reading is bounded (an upload comes from outside): the archive's
@@ -25,13 +31,14 @@ from typing import Any
 
 from gtec_core import siret as sirets
 from gtec_core.surveys import schema
-from gtec_core.tabular import spreadsheet_safe
+from gtec_core.surveys.columns import EXAMPLE, code_of, fold, header
 
 YES, NO = "oui", "non"
 
 MAX_UNCOMPRESSED_BYTES = 40 * 1024 * 1024
 MAX_ROWS = 20_000  # per sheet: a territory's survey collects a few thousand establishments
 MAX_ERRORS = 100
+TEMPLATE_VERSION = 2  # part of the template's cache key: raise it when the layout changes
 SHEET_ORG, SHEET_OCC, SHEET_SKILL, SHEET_LISTS, SHEET_APP = (
     "Etablissements",
     "Metiers",
@@ -54,13 +61,15 @@ ORG_COLS += [
 ORG_COLS += ["consentement"]
 OCC_COLS = ["siret", "code_ogr_appellation", "appellation", *AGE_COLS, "departs_5ans", "recrutements_12m"]
 OCC_COLS += ["contrat", "difficulte", *REASON_COLS]
-SKILL_COLS = ["siret", "code_ogr_appellation", "code_ogr_competence", "competence_libre"]
+SKILL_COLS = ["siret", "code_ogr_appellation", "appellation", "code_ogr_competence", "competence_libre"]
+OPTIONAL_COLS = {SHEET_SKILL: {"appellation"}}  # columns a workbook of an older template may lack
 LISTS = {
     "oui_non": [YES, NO],
     "tranche_effectif": schema.codes(schema.SIZE_BANDS),
     "contrat": schema.codes(schema.CONTRACTS),
     "consentement": schema.codes(schema.CONSENTS),
 }
+EXAMPLE_SIRET = sirets.make_siret("99999999", "0001")  # a valid key, a SIREN no company has
 YES_NO_COLS = [*DRIVER_COLS, *FORMAT_COLS, "accueil_immersion", "difficulte", *REASON_COLS]
 
 
@@ -70,9 +79,13 @@ class CellError:
     row: int
     column: str
     message: str
+    file: str = ""
 
     def __str__(self) -> str:
-        return f"feuille « {self.sheet} », ligne {self.row}, colonne « {self.column} » : {self.message}"
+        where = f"fichier « {self.file} », " if self.file else ""
+        return (
+            f"{where}feuille « {self.sheet} », ligne {self.row}, colonne « {self.column} » : {self.message}"
+        )
 
 
 @dataclass
@@ -98,112 +111,27 @@ class Referential:
     communes: set[str]
 
 
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)
-
-
-def write_workbook(
-    path: Path, establishments: list[Establishment] = (), appellations: list[tuple[int, str, str]] = ()
-) -> Path:
-    """Write the template (empty) or a filled workbook, with drop-down lists on the coded columns."""
-    from openpyxl import Workbook
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    wb = Workbook()
-    readme = wb.active
-    readme.title = "Lisez-moi"
-    for line in README:
-        readme.append([line])
-    lists = wb.create_sheet(SHEET_LISTS)
-    ranges = {}
-    for i, (name, values) in enumerate(LISTS.items()):
-        lists.cell(row=1, column=i + 1, value=name)
-        for j, v in enumerate(values):
-            lists.cell(row=j + 2, column=i + 1, value=v)
-        ranges[name] = f"{SHEET_LISTS}!${_letter(i)}$2:${_letter(i)}${len(values) + 1}"
-    sheets = {}
-    for title, cols in ((SHEET_ORG, ORG_COLS), (SHEET_OCC, OCC_COLS), (SHEET_SKILL, SKILL_COLS)):
-        ws = wb.create_sheet(title)
-        ws.append(cols)
-        ws.freeze_panes = "A2"
-        for i, col in enumerate(cols):
-            kind = "oui_non" if col in YES_NO_COLS else col if col in LISTS else None
-            if kind:
-                dv = DataValidation(type="list", formula1=ranges[kind], allow_blank=True)
-                dv.error = "Choisissez une valeur de la liste"
-                dv.add(f"{_letter(i)}2:{_letter(i)}5000")
-                ws.add_data_validation(dv)
-        sheets[title] = ws
-    yn = {True: YES, False: NO}
-    for e in establishments:
-        a = e.answer
-        acc = a.get("accueil", {})
-        sheets[SHEET_ORG].append(
-            [e.siret, spreadsheet_safe(e.raison_sociale), e.code_insee, e.naf, e.size_band, a.get("effectif")]
-            + [yn[c in a.get("moteurs", [])] for c in schema.codes(schema.DRIVERS)]
-            + [spreadsheet_safe(a.get("besoins_formation", ""))]
-            + [yn[c in a.get("formats", [])] for c in schema.codes(schema.FORMATS)]
-            + [yn[bool(acc.get("immersion"))], acc.get("apprentis", 0), acc.get("stagiaires", 0)]
-            + [a.get("consentement", "")]
-        )
-        for m in a.get("metiers", []):
-            eff = m.get("effectifs", {})
-            sheets[SHEET_OCC].append(
-                [e.siret, m["code_ogr"], spreadsheet_safe(m.get("libelle", ""))]
-                + [eff.get(b, 0) for b in schema.codes(schema.AGE_BANDS)]
-                + [m.get("departs_5ans", 0), m.get("recrutements_12m", 0), m.get("contrat", "")]
-                + [yn[bool(m.get("difficulte"))]]
-                + [yn[c in m.get("raisons", [])] for c in schema.codes(schema.REASONS)]
-            )
-            for comp in m.get("competences", []):
-                sheets[SHEET_SKILL].append([e.siret, m["code_ogr"], comp, ""])
-            if m.get("competences_libres"):
-                sheets[SHEET_SKILL].append(
-                    [e.siret, m["code_ogr"], None, spreadsheet_safe(m["competences_libres"])]
-                )
-    if appellations:
-        ws = wb.create_sheet(SHEET_APP)
-        ws.append(["code_ogr", "libelle", "code_rome"])
-        for row in appellations:
-            ws.append(list(row))
-    lists.sheet_state = "hidden"
-    path = Path(path)
-    wb.save(path)
-    return path
-
-
-README = [
-    "Questionnaire GTEC — besoins en emplois et compétences des établissements",
-    "Une ligne par établissement dans « Etablissements » ; une ligne par établissement et métier dans « Metiers » ;",
-    "une ligne par compétence attendue à 2–5 ans dans « Competences » (code OGR de compétence ROME ou texte libre).",
-    "Les métiers se codent par le code OGR de l'appellation ROME (feuille « Appellations »).",
-    "Colonnes oui/non, contrat, tranche d'effectif, consentement : choisir dans la liste déroulante.",
-    "Consentement : « agregats » (résultats agrégés seulement) ou « partenaires » (transmission nominative "
-    "aux partenaires emploi-formation).",
-    "Un fichier qui contient une seule erreur n'est pas importé : corrigez les lignes signalées et recommencez.",
-]
-
-
 class _Reader:
-    def __init__(self, ref: Referential):
+    def __init__(self, ref: Referential, file: str = ""):
         self.ref = ref
+        self.file = file
         self.errors: list[CellError] = []
         self.error_count = 0
+        self._labels: dict[str, int] | None = None
 
     def err(self, sheet: str, row: int, column: str, message: str) -> None:
+        """Record a problem; the column is named by its French header, as the person sees it."""
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS:
-            self.errors.append(CellError(sheet, row, column, message))
+            self.errors.append(CellError(sheet, row, header(column), message, self.file))
 
     def rows(self, wb, sheet: str, cols: list[str]) -> list[tuple[int, dict[str, Any]]]:
         if sheet not in wb.sheetnames:
             self.err(sheet, 1, cols[0], "feuille absente : partez du modèle téléchargé")
             return []
         it = wb[sheet].iter_rows(values_only=True)
-        header = [str(h).strip() if h is not None else "" for h in next(it, ())]
-        missing = [c for c in cols if c not in header]
+        names = [code_of(h) for h in next(it, ())]
+        missing = [c for c in cols if c not in names and c not in OPTIONAL_COLS.get(sheet, ())]
         for c in missing:
             self.err(sheet, 1, c, "colonne absente de l'en-tête")
         if missing:
@@ -213,11 +141,49 @@ class _Reader:
             if n > MAX_ROWS + 1:
                 self.err(sheet, n, cols[0], f"plus de {MAX_ROWS} lignes : découpez le classeur")
                 break
-            rec = {h: v for h, v in zip(header, values, strict=False) if h}
+            rec = {h: v for h, v in zip(names, values, strict=False) if h}
             if all(v is None or str(v).strip() == "" for v in rec.values()):
+                continue
+            if self.text(rec, EXAMPLE) or sirets.normalize(self.text(rec, "siret")) == EXAMPLE_SIRET:
+                self.err(sheet, n, EXAMPLE, "ligne d'exemple du modèle : supprimez-la avant d'importer")
                 continue
             out.append((n, rec))
         return out
+
+    def appellation(self, sheet: str, n: int, rec: dict) -> int:
+        """The appellation code of a row: its code, or else its label matched to the ROME's."""
+        code = self.count(sheet, n, rec, "code_ogr_appellation")
+        label = self.text(rec, "appellation")
+        if code:
+            if code not in self.ref.appellations:
+                self.err(sheet, n, "code_ogr_appellation", f"appellation ROME « {code} » inconnue")
+            return code
+        if not label:
+            self.err(sheet, n, "appellation", "indiquez l'appellation ROME (libellé) ou son code")
+            return 0
+        if self._labels is None:
+            self._labels = {}
+            for c, (_, lab) in sorted(self.ref.appellations.items()):
+                self._labels.setdefault(fold(lab), c)
+        found = self._labels.get(fold(label))
+        if found is None:
+            self.err(
+                sheet, n, "appellation", f"appellation « {label} » inconnue du ROME{self._closest(label)}"
+            )
+            return 0
+        return found
+
+    def _closest(self, label: str) -> str:
+        """A suggestion for an unknown label (only for the errors listed: it costs a scan of the ROME)."""
+        if len(self.errors) >= MAX_ERRORS:
+            return ""
+        from rapidfuzz import fuzz, process, utils
+
+        labels = {c: lab for c, (_, lab) in self.ref.appellations.items()}
+        hit = process.extractOne(label, labels, scorer=fuzz.WRatio, processor=utils.default_process)
+        if hit is None or hit[1] < 70:
+            return " : choisissez un libellé de la feuille « Appellations »"
+        return f" : choisissez un libellé de la feuille « Appellations » (le plus proche : « {hit[0]} »)"
 
     def text(self, rec: dict, col: str) -> str:
         v = rec.get(col)
@@ -264,12 +230,15 @@ class _Reader:
         return raw
 
 
-def read_workbook(path: Path, ref: Referential) -> tuple[list[Establishment], list[CellError]]:
-    """Every establishment of the workbook with its cleaned answer, and every problem found."""
+def read_workbook(
+    path: Path, ref: Referential, *, name: str = ""
+) -> tuple[list[Establishment], list[CellError]]:
+    """Every establishment of the workbook with its cleaned answer, and every problem found (each naming
+    the file `name`, as the person uploaded it, or the path's name)."""
     from gtec_core.errors import SourceError
     from gtec_core.tabular import open_xlsx
 
-    r = _Reader(ref)
+    r = _Reader(ref, name or Path(path).name)
     _check_archive(Path(path))
     wb = open_xlsx(Path(path))
     try:
@@ -320,10 +289,8 @@ def read_workbook(path: Path, ref: Referential) -> tuple[list[Establishment], li
         s = r.siret(SHEET_OCC, n, rec)
         if s and s not in found:
             r.err(SHEET_OCC, n, "siret", "établissement absent de la feuille « Etablissements »")
-        code = r.count(SHEET_OCC, n, rec, "code_ogr_appellation", required=True)
-        if code and code not in ref.appellations:
-            r.err(SHEET_OCC, n, "code_ogr_appellation", f"appellation ROME « {code} » inconnue")
-        if (s, code) in occ_rows:
+        code = r.appellation(SHEET_OCC, n, rec)
+        if code and (s, code) in occ_rows:
             r.err(SHEET_OCC, n, "code_ogr_appellation", f"métier déjà déclaré ligne {occ_rows[(s, code)][0]}")
             continue
         rome, libelle = ref.appellations.get(code, ("", ""))
@@ -353,7 +320,9 @@ def read_workbook(path: Path, ref: Referential) -> tuple[list[Establishment], li
             found[s].answer["metiers"].append(m)
     for n, rec in skills:
         s = r.siret(SHEET_SKILL, n, rec)
-        code = r.count(SHEET_SKILL, n, rec, "code_ogr_appellation", required=True)
+        code = r.appellation(SHEET_SKILL, n, rec)
+        if not code:
+            continue
         if (s, code) not in occ_rows:
             r.err(
                 SHEET_SKILL,

@@ -36,7 +36,10 @@ class Audit:
         for v in page.evaluate(RUN):
             if v["impact"] in ("serious", "critical"):
                 self.problems.append(f"{label} : {v['id']} ({v['impact']}) {v['targets']}")
-        scroll, width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        # the context's viewport, not window.innerWidth: a phone browser zooms out to fit what overflows, and
+        # then reports the widened width (a 473 px questionnaire passed at 390 px that way)
+        scroll = page.evaluate("() => document.documentElement.scrollWidth")
+        width = page.viewport_size["width"]
         if scroll > width + 1:
             wide = page.evaluate(
                 """() => [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right >

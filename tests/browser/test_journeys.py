@@ -4,9 +4,13 @@ training body and a counsellor."""
 
 from __future__ import annotations
 
+import io
 import json
+import re
 
+import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.audit import Audit
 from tests.browser.conftest import SHOTS
@@ -117,9 +121,43 @@ def test_company_opens_its_questionnaire(screen, live_url, world):
     audit.check("besoins : accueil entreprise")
     page.goto(live_url + f"/besoins/campagnes/{camp}/questionnaire/{org}/")
     audit.check("besoins : questionnaire")
+    # the template is offered to the company: download it, fill it as a company would, import it
+    siret = re.search(r"\d{14}", page.locator("dl.identity").inner_text()).group(0)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le modèle de questionnaire (XLSX)").click()
+    book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    _fill_like_a_company(book, siret)
+    out = io.BytesIO()
+    book.save(out)
+    page.locator("#id_fichier").set_input_files(
+        files=[
+            {
+                "name": "mon-questionnaire.xlsx",
+                "mimeType": "application/octet-stream",
+                "buffer": out.getvalue(),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Importer comme brouillon").click()
+    expect(page.get_by_text("Classeur « mon-questionnaire.xlsx » importé")).to_be_visible()
+    expect(page.locator("#etat")).to_contain_text("brouillon")
+    audit.check("besoins : questionnaire importé")
+    page.screenshot(path=str(SHOTS / f"questionnaire-classeur-{page.width_label}.png"), full_page=True)
     page.goto(live_url + f"/besoins/organisations/{org}/")
     audit.check("besoins : organisation")
     audit.assert_clean()
+
+
+def _fill_like_a_company(book, siret: str) -> None:
+    """Keep the example's occupation label, delete the example rows, write the company's own rows."""
+    for title in ("Etablissements", "Metiers", "Competences"):
+        ws = book[title]
+        names = [c.value for c in ws[1]]
+        example = dict(zip(names, [c.value for c in ws[2]], strict=False))
+        ws.delete_rows(2)
+        example["Ligne d'exemple"] = None
+        example["SIRET"] = siret
+        ws.append([example[n] for n in names])
 
 
 def test_coordinator_follows_the_campaign_and_the_territory(screen, live_url, world):
@@ -129,8 +167,31 @@ def test_coordinator_follows_the_campaign_and_the_territory(screen, live_url, wo
     audit.check("besoins : accueil coordinateur")
     page.goto(live_url + f"/besoins/campagnes/{camp}/suivi/")
     audit.check("besoins : suivi de campagne")
+    page.get_by_role("link", name="Ajouter et inviter une organisation").click()
+    audit.check("besoins : ajouter des organisations")
+    page.get_by_label("Raison sociale").fill("Parcours garage")
+    page.get_by_label("SIRET", exact=True).fill("73282932000074")
+    page.get_by_label("Code NAF").fill("4520A")
+    page.get_by_label("Commune", exact=True).select_option(label="Vannes")
+    page.get_by_label("Courriel de la personne à inviter (administrateur)").fill("garage@parcours.test")
+    page.get_by_role("button", name="Créer et inviter").click()
+    expect(page.get_by_text("invitée(s) à la campagne")).to_be_visible()
+    expect(page.get_by_role("cell", name="Parcours garage")).to_be_visible()
+    page.screenshot(path=str(SHOTS / f"campagne-organisation-ajoutee-{page.width_label}.png"), full_page=True)
+    page.goto(live_url + f"/besoins/campagnes/{camp}/organisations/ajouter/")
+    roster = "raison sociale;SIRET;courriel;commune;code NAF\nParcours liste;44306184100047;liste@parcours.test;56260;\n"
+    page.locator("#id_liste").set_input_files(
+        files=[{"name": "liste.csv", "mimeType": "text/csv", "buffer": roster.encode()}]
+    )
+    page.get_by_role("button", name="Importer la liste").click()
+    expect(page.get_by_text("Liste « liste.csv »")).to_be_visible()
     page.goto(live_url + f"/besoins/campagnes/{camp}/")
     audit.check("besoins : résultats agrégés")
+    for fmt in ("CSV", "XLSX"):
+        link = page.get_by_role("link", name=fmt, exact=True)
+        response = page.request.get(live_url + link.get_attribute("href"))
+        assert response.status == 200 and response.body()[:3] in (b"\xef\xbb\xbf", b"PK\x03")
+    page.screenshot(path=str(SHOTS / f"campagne-resultats-{page.width_label}.png"), full_page=True)
     page.goto(live_url + "/territoires/custom:pays-de-vannes/marche-du-travail/")
     audit.check("marché du travail")
     page.goto(live_url + "/comparer/")

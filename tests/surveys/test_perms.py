@@ -12,12 +12,18 @@ pytestmark = pytest.mark.django_db
 
 ACTIONS = ["manage_campaign", "answer", "read_raw_own", "read_raw_other", "give_to_get", "import", "members",
            "erase", "audit", "invite_in_territory", "invite_outside", "import_for_unmanaged",
-           "import_for_self_managed", "import_for_outside"]  # fmt: skip
+           "import_for_self_managed", "import_for_outside",
+           # #13: a coordinator creates organisations only in the territory, and sends a first-administrator
+           # invitation only to an organisation without people of its own
+           "enrol_in_territory", "enrol_outside", "invite_admin_unmanaged", "invite_admin_self_managed"]  # fmt: skip
+N = len(ACTIONS)
+COORD_ENROL = [True, False, True, False]
 # expected outcome per role (own organisation = the one that answered; charter accepted by the coordinator)
 MATRIX = {
     # review 2026-12-04 §1.3/§6.3: a coordinator invites and imports only within the campaign's territory,
     # and never renames or answers for an organisation that has its own members
-    COORDINATOR: [True, False, True, True, False, True, False, False, False, True, False, True, False, False],
+    COORDINATOR: [True, False, True, True, False, True, False, False, False, True, False, True, False, False]
+    + COORD_ENROL,
     "coordinateur-sans-charte": [
         True,
         False,
@@ -33,14 +39,15 @@ MATRIX = {
         True,
         False,
         False,
+        *COORD_ENROL,
     ],  # fmt: skip
-    "coordinateur-autre-territoire": [False] * 14,
-    ADMIN: [False, True, True, False, True, False, True, True, True] + [False] * 5,
-    CONTRIBUTOR: [False, True, True, False, True, False, False, False, True] + [False] * 5,
-    READER: [False, False, True, False, True, False, False, False, True] + [False] * 5,
+    "coordinateur-autre-territoire": [False] * N,
+    ADMIN: [False, True, True, False, True, False, True, True, True] + [False] * (N - 9),
+    CONTRIBUTOR: [False, True, True, False, True, False, False, False, True] + [False] * (N - 9),
+    READER: [False, False, True, False, True, False, False, False, True] + [False] * (N - 9),
     # the other company reads its own answer (read_raw_other) but never ours
-    "autre-entreprise": [False, False, False, True, False, False, False, False, False] + [False] * 5,
-    "anonyme": [False] * 14,
+    "autre-entreprise": [False, False, False, True, False, False, False, False, False] + [False] * (N - 9),
+    "anonyme": [False] * N,
 }
 
 
@@ -90,6 +97,10 @@ def outcomes(user, camp, own, other):
         perms.can_import_for(user, camp, unmanaged),
         perms.can_import_for(user, camp, own),
         perms.can_import_for(user, camp, outside),
+        perms.can_enrol(user, camp, h.commune("56260")),
+        perms.can_enrol(user, camp, h.commune("29232")),
+        perms.can_invite_admin(user, camp, unmanaged),
+        perms.can_invite_admin(user, camp, own),
     ]
 
 

@@ -9,7 +9,9 @@ from gtec.organisations.models import Organisation
 from gtec.surveys import services
 from gtec.surveys.models import Response, ResponseVersion
 from gtec_core.demo import survey as demo
-from gtec_core.surveys.workbook import OCC_COLS, ORG_COLS, SHEET_OCC, SHEET_ORG, write_workbook
+from gtec_core.surveys.columns import header
+from gtec_core.surveys.template import write_workbook
+from gtec_core.surveys.workbook import OCC_COLS, SHEET_OCC, SHEET_ORG
 from tests.surveys import helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -49,8 +51,8 @@ def test_demo_workbook_imports_all_answers(tmp_path, demo_rows):
 def _break(path: Path, sheet: str, row: int, column: str, value) -> None:
     wb = openpyxl.load_workbook(path)
     ws = wb[sheet]
-    header = [c.value for c in ws[1]]
-    ws.cell(row=row, column=header.index(column) + 1, value=value)
+    names = [c.value for c in ws[1]]
+    ws.cell(row=row, column=names.index(header(column)) + 1, value=value)
     wb.save(path)
 
 
@@ -77,7 +79,8 @@ def test_one_bad_cell_is_reported_by_sheet_row_column_and_nothing_is_imported(
     count, errors = services.workbook_import(campaign=camp, path=path)
     assert count == 0
     assert any(
-        e.sheet == sheet and e.row == 4 and e.column == column and message in e.message for e in errors
+        e.sheet == sheet and e.row == 4 and e.column == header(column) and message in e.message
+        for e in errors
     ), errors
     assert Organisation.objects.count() == orgs
     assert not Response.objects.filter(campaign=camp).exists()
@@ -87,11 +90,11 @@ def test_missing_column_and_orphan_rows(tmp_path, demo_rows):
     camp = h.campaign()
     path = write_workbook(tmp_path / "t.xlsx", demo_rows[:2])
     wb = openpyxl.load_workbook(path)
-    wb[SHEET_OCC].cell(row=2, column=1, value=demo_rows[3].siret)  # an establishment not described
-    wb[SHEET_ORG].cell(row=1, column=ORG_COLS.index("raison_sociale") + 1, value="nom")
+    wb[SHEET_OCC].cell(row=2, column=2, value=demo_rows[3].siret)  # an establishment not described
+    wb[SHEET_ORG].cell(row=1, column=3, value="nom")  # instead of « Raison sociale »
     wb.save(path)
     _, errors = services.workbook_import(campaign=camp, path=path)
-    assert ("Etablissements", 1, "raison_sociale") in {(e.sheet, e.row, e.column) for e in errors}
+    assert ("Etablissements", 1, "Raison sociale") in {(e.sheet, e.row, e.column) for e in errors}
     assert OCC_COLS[0] == "siret"
 
 
@@ -131,7 +134,7 @@ def test_import_never_renames_or_answers_for_an_organisation_with_members(tmp_pa
         campaign=camp, path=demo.write(tmp_path / "d.xlsx", demo_rows), user=coord
     )
     assert count == 0
-    assert [(e.sheet, e.row, e.column) for e in errors] == [(SHEET_ORG, 2, "siret")]
+    assert [(e.sheet, e.row, e.column) for e in errors] == [(SHEET_ORG, 2, "SIRET")]
     assert demo_rows[0].siret in errors[0].message and "répond elle-même" in errors[0].message
     org.refresh_from_db()
     assert org.name == "Nom d'origine" and ResponseVersion.objects.count() == versions
@@ -146,7 +149,7 @@ def test_import_never_supersedes_an_answer_entered_online(tmp_path, demo_rows):
     count, errors = services.workbook_import(
         campaign=camp, path=demo.write(tmp_path / "d.xlsx", demo_rows), user=coord
     )
-    assert count == 0 and [(e.row, e.column) for e in errors] == [(3, "siret")]
+    assert count == 0 and [(e.row, e.column) for e in errors] == [(3, "SIRET")]
     assert "n'est pas remplacée" in errors[0].message
 
 
@@ -159,7 +162,7 @@ def test_import_refuses_an_organisation_outside_the_territory(tmp_path, demo_row
     count, errors = services.workbook_import(
         campaign=camp, path=demo.write(tmp_path / "d.xlsx", demo_rows), user=coord
     )
-    assert count == 0 and [(e.row, e.column) for e in errors] == [(4, "siret")]
+    assert count == 0 and [(e.row, e.column) for e in errors] == [(4, "SIRET")]
     org.refresh_from_db()
     assert org.commune.code == "29232"
 

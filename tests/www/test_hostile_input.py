@@ -109,7 +109,7 @@ def test_nul_character_in_answers():
 
 def _xlsx_with(sheet_xml_prefix: str, tmp_path):
     """The empty template with `sheet_xml_prefix` (a DOCTYPE…) put in front of the Etablissements sheet."""
-    from gtec_core.surveys.workbook import write_workbook
+    from gtec_core.surveys.template import write_workbook
 
     path = write_workbook(tmp_path / "base.xlsx")
     out = io.BytesIO()
@@ -177,13 +177,16 @@ def test_workbook_rows_and_error_list_are_capped(tmp_path):
     listed errors are capped (the first 100, then their count)."""
     import openpyxl
 
-    from gtec_core.surveys.workbook import MAX_ERRORS, MAX_ROWS, SHEET_ORG, write_workbook
+    from gtec_core.surveys.template import write_workbook
+    from gtec_core.surveys.workbook import MAX_ERRORS, MAX_ROWS, SHEET_ORG
 
     path = write_workbook(tmp_path / "t.xlsx")
     wb = openpyxl.load_workbook(path)
+    for title in ("Etablissements", "Metiers", "Competences"):
+        wb[title].delete_rows(2)  # the template's example rows, as a person deletes them
     ws = wb[SHEET_ORG]
     for i in range(MAX_ROWS + 50):
-        ws.append(["123", f"x{i}", "00000"])
+        ws.append([None, "123", f"x{i}", "00000"])  # after the « Ligne d'exemple » column
     wb.save(path)
     c, camp = _coordinator_client()
     r = _upload(c, camp, path.read_bytes())

@@ -63,3 +63,41 @@ class AcceptInvitationForm(forms.Form):
 
             validate_password(data["password1"], get_user_model()(username=self.email, email=self.email))
         return data
+
+
+class AnswerWorkbookForm(WorkbookForm):
+    """A company's own filled template: one establishment, so a small file."""
+
+    MAX_BYTES = 1024 * 1024
+
+    def clean_fichier(self):
+        f = super().clean_fichier()
+        if f.size > self.MAX_BYTES:
+            raise forms.ValidationError("Fichier trop volumineux (1 Mo au plus pour un établissement).")
+        return f
+
+
+class OrganisationAddForm(forms.Form):
+    raison_sociale = forms.CharField(label="Raison sociale", max_length=200)
+    siret = forms.CharField(label="SIRET", max_length=20, help_text="14 chiffres")
+    naf = forms.CharField(label="Code NAF", max_length=8, required=False, help_text="5610C ou 56.10C")
+    commune = forms.ChoiceField(label="Commune")
+    courriel = forms.EmailField(label="Courriel de la personne à inviter (administrateur)")
+
+    def __init__(self, *args, communes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].choices = [("", "— choisir —")] + [(c.code, c.name) for c in communes]
+
+
+class RosterForm(forms.Form):
+    fichier = forms.FileField(label="Liste CSV des organisations")
+
+    def clean_fichier(self):
+        from gtec_core.surveys.roster import MAX_BYTES
+
+        f = self.cleaned_data["fichier"]
+        if not f.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError("Déposez un fichier .csv (séparateur point-virgule ou virgule).")
+        if f.size > MAX_BYTES:
+            raise forms.ValidationError(f"Fichier trop volumineux ({MAX_BYTES // 1024} Kio au plus).")
+        return f

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gtec.www.needs import views
+from gtec.www.needs import sheets, views
 
 urlpatterns = [
     path("comptes/connexion/", views.LoginView.as_view(), name="login"),
@@ -30,6 +30,20 @@ urlpatterns = [
     path("besoins/campagnes/<int:pk>/action/", views.campaign_action, name="campaign_action"),
     path("besoins/campagnes/<int:pk>/import/", views.campaign_import, name="campaign_import"),
     path("besoins/campagnes/<int:pk>/modele.xlsx", views.workbook_template, name="workbook_template"),
+    path("besoins/campagnes/<int:pk>/resultats.<str:fmt>", sheets.campaign_export, name="campaign_export"),
+    path(
+        "besoins/campagnes/<int:pk>/organisations/ajouter/", sheets.organisation_add, name="organisation_add"
+    ),
+    path(
+        "besoins/campagnes/<int:pk>/organisations/liste/",
+        sheets.organisation_roster,
+        name="organisation_roster",
+    ),
+    path(
+        "besoins/campagnes/<int:pk>/questionnaire/<int:org>/classeur/",
+        sheets.questionnaire_workbook,
+        name="questionnaire_workbook",
+    ),
     path("besoins/campagnes/<int:pk>/questionnaire/<int:org>/", views.questionnaire, name="questionnaire"),
     path(
         "besoins/campagnes/<int:pk>/questionnaire/<int:org>/brouillon/",
