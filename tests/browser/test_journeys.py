@@ -5,8 +5,10 @@ training body and a counsellor."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.audit import Audit
 from tests.browser.conftest import SHOTS
@@ -155,6 +157,23 @@ def test_training_body_reads_the_catalogue_and_adds_an_offer(screen, live_url, w
     audit.check("formation")
     page.goto(live_url + "/formations/nouvelle/")
     audit.check("nouvelle formation")
+    # the commune by name and the occupations by appellation, picked from the suggestions
+    page.fill("#id_commune", "vann")
+    page.get_by_role("option", name="Vannes (56)").click()
+    expect(page.locator("#id_commune")).to_have_value("Vannes (56)")
+    page.locator("#id_romes").press_sequentially("aide-soig", delay=20)
+    option = page.locator("#id_romes-suggestions li").first
+    expect(option).to_be_visible()
+    option.click()
+    expect(page.locator("#id_romes")).to_have_value(re.compile(r"\([A-N]\d{4}\); $"))
+    page.screenshot(path=str(SHOTS / f"offre-suggestions-{page.width_label}.png"), full_page=False)
+    audit.check("nouvelle formation : suggestions")
+    # sent without a title: refused in French, and what was typed is kept whole (nothing is stored)
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_load_state()
+    expect(page.locator("#id_commune")).to_have_value("Vannes (56)")
+    expect(page.locator("#id_romes")).to_have_value(re.compile(r"\([A-N]\d{4}\);"))
+    audit.check("nouvelle formation : erreurs")
     audit.assert_clean()
 
 
@@ -163,6 +182,7 @@ def test_counsellor_explores_paths_for_a_person(screen, live_url, world):
     page.goto(live_url + "/")
     page.get_by_role("link", name="J'accompagne").click()
     page.wait_for_url("**/parcours/conseil/")
+    expect(page.get_by_role("heading", name="Les outils des partenaires")).to_be_visible()
     audit.check("conseil : décrire")
     page.fill("#metier", "aide-soignant")
     page.get_by_role("button", name="Voir mes compétences").click()
@@ -171,4 +191,16 @@ def test_counsellor_explores_paths_for_a_person(screen, live_url, world):
     page.get_by_role("button", name="Voir les métiers à ma portée").click()
     page.wait_for_url("**/parcours/conseil/resultats/**")
     audit.check("conseil : résultats")
+    boxes = page.locator("input[name=m]")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.get_by_role("button", name="Préparer la fiche à remettre").click()
+    page.wait_for_url("**/parcours/conseil/fiche/**")
+    expect(page.locator("section.sheet")).to_have_count(2)
+    expect(page.get_by_role("link", name="Immersion Facile").first).to_be_visible()
+    page.screenshot(path=str(SHOTS / f"conseil-fiche-{page.width_label}.png"), full_page=True)
+    audit.check("conseil : fiche à remettre")
+    page.emulate_media(media="print")
+    expect(page.locator("section.sheet").first).to_be_visible()
+    expect(page.locator("header.site")).to_be_hidden()
     audit.assert_clean()
