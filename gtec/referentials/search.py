@@ -115,6 +115,22 @@ class OccupationEntry:
     problem: str = ""
 
 
+_labels_cache: dict[str, object] = {"index": None, "labels": {}}
+
+
+def _labels() -> dict[str, set[str]]:
+    """Folded appellation and fiche labels → their ROME codes, rebuilt with the appellation index."""
+    index = appellation_index()
+    with _lock:
+        if _labels_cache["index"] is not index:
+            labels: dict[str, set[str]] = {}
+            for e in index.entries:
+                labels.setdefault(fold(e.libelle), set()).add(e.code_rome)
+                labels.setdefault(fold(e.libelle_rome), set()).add(e.code_rome)
+            _labels_cache["labels"], _labels_cache["index"] = labels, index
+        return _labels_cache["labels"]  # type: ignore[return-value]
+
+
 def read_occupation(text: str) -> OccupationEntry:
     """An entry names its ROME codes by: a code (« G1803 », several separated by spaces), a label followed
     by its code in parentheses (what the suggestions fill in), or the exact label of an appellation or a
@@ -125,10 +141,7 @@ def read_occupation(text: str) -> OccupationEntry:
     match = _IN_PARENS.search(text)
     if match:
         return OccupationEntry(text, (match.group(1).upper(),))
-    wanted = fold(text)
-    index = appellation_index()
-    codes = {e.code_rome for e in index.entries if fold(e.libelle) == wanted}
-    codes |= {e.code_rome for e in index.entries if fold(e.libelle_rome) == wanted}
+    codes = set(_labels().get(fold(text), ()))
     if len(codes) == 1:
         return OccupationEntry(text, tuple(codes))
     hits = appellation_search(text, limit=3)
