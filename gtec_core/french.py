@@ -34,14 +34,83 @@ def _bare(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
 
 
-def de(name: str) -> str:
-    """« de » before a name, with elision and contraction: d'Auray, de Vannes, du Havre, des Sables-d'Olonne."""
+# Names of an area (not a commune) that start with a common noun take its article: « du Pays de Vannes »,
+# « de la Communauté de communes… », « des Îles du Ponant ». Only a first word followed by a space counts.
+_MASCULINE = {
+    "pays", "bassin", "golfe", "departement", "canton", "secteur", "territoire", "syndicat", "pole", "parc",
+    "grand", "centre", "val", "littoral", "plateau", "massif", "coeur", "petr", "arrondissement", "bocage",
+    "marais", "sud", "nord", "haut", "bas", "est", "ouest", "reseau", "district", "perche",
+}  # fmt: skip
+_FEMININE = {
+    "communaute", "zone", "region", "metropole", "agglomeration", "vallee", "cote", "presqu'ile", "baie",
+    "ria", "ile", "terre", "cc", "ca", "cu", "ville", "plaine", "montagne", "foret", "haute", "basse",
+    "collectivite", "intercommunalite", "aire", "unite",
+}  # fmt: skip
+_PLURAL = {"iles", "monts", "landes", "vallees", "portes", "cotes", "terres", "marches", "hautes", "hauts"}
+# Départements and régions, by the article the COG gives them (column TNCC of departements.csv and
+# regions.csv: 2 « le », 3 « la », 4 « les », 5 « l' »); a name not listed takes none (Bretagne, Paris).
+_COG_ARTICLE = {
+    "du": (
+        "Calvados Cantal Cher Doubs Finistère Gard Gers Jura Loir-et-Cher Loiret Lot Lot-et-Garonne Morbihan "
+        "Nord Pas-de-Calais Puy-de-Dôme Bas-Rhin Haut-Rhin Rhône Tarn Tarn-et-Garonne Var Vaucluse "
+        "Val-de-Marne Val-d'Oise|Territoire de Belfort|Centre-Val de Loire|Grand Est"
+    ),
+    "de la": (
+        "Charente Charente-Maritime Corrèze Côte-d'Or Creuse Dordogne Drôme Corse-du-Sud Haute-Corse "
+        "Haute-Garonne Gironde Loire Haute-Loire Loire-Atlantique Lozère Manche Marne Haute-Marne Mayenne "
+        "Meuse Moselle Nièvre Haute-Saône Sarthe Savoie Haute-Savoie Seine-Maritime Somme Vendée Vienne "
+        "Haute-Vienne Seine-Saint-Denis Guadeloupe Martinique Guyane Nouvelle-Aquitaine"
+    ),
+    "des": (
+        "Alpes-de-Haute-Provence Hautes-Alpes Alpes-Maritimes Ardennes Bouches-du-Rhône Côtes-d'Armor Landes "
+        "Pyrénées-Atlantiques Hautes-Pyrénées Pyrénées-Orientales Yvelines Deux-Sèvres Vosges Hauts-de-Seine "
+        "Hauts-de-France|Pays de la Loire"
+    ),
+    "de l'": "Ain Aisne Allier Ardèche Ariège Aube Aude Aveyron Eure Hérault Indre Isère Oise Orne Yonne Essonne",
+}
+
+
+def _cog_names(text: str) -> list[str]:
+    words, multi = (text.split("|") + [""])[0], text.split("|")[1:]
+    return [w for w in words.split(" ") if w] + multi
+
+
+_COG = {
+    _bare(name).casefold(): article for article, text in _COG_ARTICLE.items() for name in _cog_names(text)
+}
+
+
+def _elide(article: str, name: str) -> str:
+    """« de la » / « du » before a vowel or a mute h: « de l'Agglomération », « de l'Est »."""
+    first = _bare(name.casefold())[:1]
+    if article in ("de la", "du") and first in _VOWELS and first != "h":
+        return f"de l'{name}"
+    return f"{article} {name}"
+
+
+def de(name: str, *, area: bool = False) -> str:
+    """« de » before a name, with elision and contraction: d'Auray, de Vannes, du Havre, des Sables-d'Olonne.
+    With `area=True` (any territory but a commune, including the ones users create) a leading common noun
+    or the COG article of a département or région is taken into account: « du Pays de Vannes », « de la
+    Communauté de communes… », « des Îles du Ponant », « du Morbihan », « de l'Ain », « de Bretagne »."""
     if not name:
         return "de"
     lower = name.casefold()
     for article, joined in (("le ", "du "), ("les ", "des ")):
         if lower.startswith(article):
             return joined + name[len(article) :]
+    if area:
+        bare = _bare(lower).replace("’", "'")
+        if bare in _COG:
+            article = _COG[bare]
+            return f"de l'{name}" if article == "de l'" else f"{article} {name}"
+        head = bare.split(" ", 1)[0] if " " in bare else ""
+        if head in _PLURAL:
+            return f"des {name}"
+        if head in _FEMININE:
+            return _elide("de la", name)
+        if head in _MASCULINE:
+            return _elide("du", name)
     first = _bare(lower)[0]
     if first in _VOWELS and not (first == "h" and _bare(lower).startswith(_ASPIRATED)):
         return f"d'{name}"

@@ -178,3 +178,9 @@ def reachable_fiches(
         limit=limit,
     )
     return [(p.code_rome, p.label, p.coverage, p.band) for p in ranked]
+
+
+def territory_label(key: str) -> str:
+    """« Zone d'emploi de Vannes » for a territory key (the key itself when unknown)."""
+    territory = Territory.objects.filter(key=key).first() if key else None
+    return territory.display_name if territory else key

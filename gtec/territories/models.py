@@ -72,6 +72,16 @@ class Territory(models.Model):
             return f"Bassin BMO {de(self.name.title())}"
         return self.name
 
+    @property
+    def of_name(self) -> str:
+        """The name after « de », as a sentence needs it: « de Vannes », « d'Auray », « du Pays de Vannes »,
+        « du Morbihan », « de la zone d'emploi d'Auray » (any scale, user-created territories included)."""
+        if self.scale == "ze":
+            return f"de la zone d'emploi {de(self.name)}"
+        if self.scale == "bassin":
+            return f"du bassin BMO {de(self.name.title())}"
+        return de(self.name, area=self.scale != "commune")
+
     def communes(self):
         if self.scale == "commune":
             return Territory.objects.filter(pk=self.pk)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("contact/", public.contact, name="contact"),
     path("robots.txt", public.robots, name="robots"),
     path("api/appellations", views.appellations_api, name="api_appellations"),
+    path("api/communes", views.communes_api, name="api_communes"),
     path("sante/", health.health, name="health"),
     path("", include("gtec.www.jobs.urls")),
     path("", include("gtec.www.labour.urls")),

@@ -12,6 +12,7 @@ from gtec.imports.models import ImportRun
 from gtec.labour import read as lq
 from gtec.referentials import queries as rq
 from gtec.referentials.search import appellation_index, appellation_search
+from gtec.territories import communes as commune_names
 from gtec.territories import queries as tq
 from gtec.www.inputs import int_param, search_text
 from gtec_core.french import format_fr
@@ -141,6 +142,22 @@ def appellations_api(request: HttpRequest) -> JsonResponse:
                     "libelle_rome": h.entry.libelle_rome,
                 }
                 for h in hits
+            ],
+        }
+    )
+
+
+def communes_api(request: HttpRequest) -> JsonResponse:
+    """Commune suggestions for the place fields: `label` (« Vannes (56) ») is what the form reads back."""
+    query = search_text(request.GET.get("q"))
+    limit = int_param(request.GET.get("limit"), 10, lo=1, hi=30)
+    hits = commune_names.suggestions(query, limit=limit) if query else []
+    return JsonResponse(
+        {
+            "query": query,
+            "results": [
+                {"code": c.code, "libelle": c.name, "departement": c.departement, "label": c.label}
+                for c in hits
             ],
         }
     )

@@ -250,3 +250,25 @@ def test_a_master_level_job_is_shown_as_a_long_path_for_an_aide_soignante(client
     for code in high:  # e.g. IDE (J1506): shown with its diploma, never as simply « à votre portée »
         card = html.split(f'id="p-{code}"', 1)[1].split('class="card path"', 1)[0]
         assert "Parcours long" in card
+
+
+def test_counsellor_prepares_a_sheet_without_personal_data(client):
+    params = {"c": [300318, 300323], "commune": "56260", "km": "20"}
+    start = client.get("/parcours/conseil/").content.decode()
+    assert "Aucune donnée personnelle" in start and "immersion-facile.beta.gouv.fr" in start
+    assert "emplois.inclusion.beta.gouv.fr" in start and "labonnealternance" in start
+    dense = client.get("/parcours/conseil/resultats/", params).content.decode()
+    assert 'action="/parcours/conseil/fiche/"' in dense and "territoire ze:" not in dense
+    codes = re.findall(r'name="m" value="([A-N]\d{4})"', dense)
+    assert len(codes) >= 2
+    sheet = client.get("/parcours/conseil/fiche/", {**params, "m": codes[:2]})
+    assert sheet.status_code == 200 and sheet["Cache-Control"] == "private, no-store"
+    html = sheet.content.decode()
+    assert html.count('class="card sheet"') == 2
+    assert f"rome={codes[0]}" in html  # Immersion Facile, filtered on the occupation
+    assert "Formations près d&#x27;ici" in html or "Formations près d'ici" in html
+    assert "ni nom ni coordonnées" in html and "<input" not in html.split("<main")[-1].split("</main>")[0]
+    assert not SavedPath.objects.exists()  # nothing stored
+    # junk in the choice is ignored; nothing usable goes back to the start
+    assert client.get("/parcours/conseil/fiche/", {**params, "m": "<x>"}).status_code == 200
+    assert client.get("/parcours/conseil/fiche/", {"m": "A1234"}).status_code == 302

@@ -148,7 +148,7 @@ def test_edit_flow_versions_and_conflict(offer, people):
     offer.refresh_from_db()
     assert offer.intitule.startswith("Aide-soignant") and offer.version == 2
     bad = c.post(url, {**data, "romes": "Z9999 X12", "version": "2"})
-    assert bad.status_code == 200 and "code ROME invalide" in bad.content.decode()
+    assert bad.status_code == 200 and "Métier non reconnu : « Z9999 X12 »" in bad.content.decode()
 
 
 def test_csrf_is_enforced(offer, people):

@@ -104,3 +104,17 @@ def test_training_page_renders_rich_text_and_how_to_enrol(client, training_data)
     assert "&lt;p&gt;" not in html and "<script>alert(1)" not in html
     assert "javascript:alert" not in html
     assert "S&#x27;inscrire" in html or "S'inscrire" in html
+
+
+def test_a_training_page_says_where_outcome_figures_come_from(client, training_data):
+    """No outcome file (InserJeunes, « Sortants de formation ») is loaded: the page says so plainly and
+    names the sources, and shows the expected results LHEO carries when the offer has them."""
+    formation = m.Formation.objects.get(flux="onisep")
+    html = client.get(f"/formations/{formation.pk}/").content.decode()
+    assert "Après la formation" in html
+    assert "aucun chiffre disponible pour cette formation" in html
+    assert "InserJeunes" in html
+    assert "Sortants de formation et accès à l'emploi" in html
+    if formation.resultats:
+        assert "Résultats attendus" in html
+    assert "%" not in html.split('id="devenir"')[1].split("</section>")[0]  # no invented rate

@@ -152,3 +152,27 @@ def test_every_indicator_on_the_comparison_links_to_its_definition(client):
     if "Définitions :" in html:  # only when both territories have figures
         assert 'href="/methodes/#' in html
     assert 'aria-label="Indice' not in html  # export links are named by their visible text
+
+
+@pytest.mark.parametrize(
+    "scale, name, expected",
+    [
+        ("custom", "Pays de Vannes", "du Pays de Vannes"),
+        ("custom", "Îles du Ponant", "des Îles du Ponant"),
+        ("epci", "Communauté de communes du Kreiz-Breizh", "de la Communauté de communes du Kreiz-Breizh"),
+        ("commune", "Vienne", "de Vienne"),
+        ("ze", "Auray", "de la zone d'emploi d'Auray"),
+    ],
+)
+def test_territory_of_name(scale, name, expected):
+    from gtec.territories.models import Territory
+
+    assert Territory(scale=scale, code="x", name=name).of_name == expected
+
+
+def test_a_user_created_territory_reads_du_pays_in_templates():
+    from gtec.territories.models import Territory
+
+    t = Territory(key="custom:pays-test", scale="custom", code="pays-test", name="Pays de Test")
+    html = Template("Diagnostic {{ t|de }} · {{ name|de }}").render(Context({"t": t, "name": "Auray"}))
+    assert html == "Diagnostic du Pays de Test · d&#x27;Auray"

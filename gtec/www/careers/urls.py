@@ -15,5 +15,6 @@ urlpatterns = [
     path(
         "parcours/conseil/resultats/", views.results, {"counsellor": True}, name="careers_counsellor_results"
     ),
+    path("parcours/conseil/fiche/", views.counsellor_sheet, name="careers_counsellor_sheet"),
     path("api/competences", views.competences_api, name="api_competences"),
 ]

@@ -9,6 +9,7 @@ unless the person saves (private link, deletable). The counsellor's pages use th
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -170,6 +171,30 @@ def results(request: HttpRequest, counsellor: bool = False) -> HttpResponse:
     return _render_results(request, inputs, counsellor=counsellor)
 
 
+ROME_CODE = re.compile(r"^[A-N]\d{4}$")
+SHEET_MAX = 5  # occupations on the counsellor's printed sheet
+
+
+@require_GET
+def counsellor_sheet(request: HttpRequest) -> HttpResponse:
+    """The sheet a counsellor prints or saves as PDF for the person: the occupations chosen in the
+    counsellor view (`m`, at most five; the first three when none is chosen), what each needs, the local
+    sessions and where to act next. Built from the request alone: no name, nothing stored."""
+    inputs = _inputs(request)
+    if not inputs["skills"] and not inputs["appellations"]:
+        return redirect("careers_counsellor")
+    result = services.paths_for(**inputs)
+    cards = _cards(result, "")
+    chosen = [code for code in dict.fromkeys(request.GET.getlist("m")) if ROME_CODE.match(code)][:SHEET_MAX]
+    picked = [c for c in cards if c["v"].path.code_rome in chosen] if chosen else cards[:3]
+    ctx = base_context(request, True)
+    ctx.update(r=result, cards=picked, territory=cq.territory_label(result.territory_key), today=date.today())
+    response = render(request, "www/careers/counsellor_sheet.html", ctx)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 BANDS = {
     "proche": "À votre portée",
     "accessible": "Accessible avec une formation",
@@ -239,6 +264,8 @@ def _render_results(request, inputs: dict, counsellor: bool = False, saved=None)
         ),
         counsellor_url=f"{reverse('careers_counsellor_results')}?{urlencode(query)}",
         person_url=f"{reverse('careers_results')}?{urlencode(query)}",
+        query_pairs=query,
+        territory=cq.territory_label(result.territory_key) if counsellor else "",
     )
     template = "www/careers/counsellor_results.html" if counsellor else "www/careers/results.html"
     response = render(request, template, ctx)

@@ -50,9 +50,11 @@ def nombre(value, decimals: int = 0) -> str:
 
 
 @register.filter
-def de(name: str) -> str:
-    """{{ name|de }} → « d'Auray », « de Vannes », « du Havre »."""
-    return french.de(str(name))
+def de(name) -> str:
+    """{{ name|de }} → « d'Auray », « de Vannes », « du Havre » ; {{ territory|de }} → « du Pays de Vannes »,
+    « du Morbihan », « de la zone d'emploi d'Auray » (the territory's own rule, Territory.of_name)."""
+    of_name = getattr(name, "of_name", None)
+    return of_name if isinstance(of_name, str) else french.de(str(name))
 
 
 @register.filter

@@ -5,16 +5,18 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.urls import reverse
 
 from gtec.referentials.models import Fiche
-from gtec.territories.models import Territory
+from gtec.referentials.search import OCCUPATION_SEPARATORS, read_occupation
+from gtec.territories import communes
 from gtec.training.editing import OfferInput
 from gtec_core.weburl import web_url_problem
 
 SPLIT = re.compile(r"[\s,;]+")
-ROME = re.compile(r"^[A-N]\d{4}$")
 CERT = re.compile(r"^(RNCP|RS)(\d{1,6})$")
 MAX_TEXT = 5000
+MAX_COMMUNE = communes.MAX_CHARS
 
 
 def check_web_url(value: str) -> None:
@@ -34,7 +36,14 @@ class OfferForm(forms.Form):
     )
     certifiante = forms.BooleanField(label="Formation certifiante", required=False)
     romes = forms.CharField(
-        label="Métiers visés (codes ROME, séparés par des espaces)", required=False, max_length=200
+        label="Métiers visés",
+        required=False,
+        max_length=2000,
+        help_text=(
+            "Tapez un métier et choisissez-le dans la liste, par exemple « serveur en restauration ». "
+            "Plusieurs métiers : séparez-les par « ; ». Un code ROME (G1803) est aussi accepté."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-fill-separator": "; "}),
     )
     certifications = forms.CharField(
         label="Certifications (RNCP12345, RS1234…)", required=False, max_length=200
@@ -42,7 +51,17 @@ class OfferForm(forms.Form):
     url = forms.URLField(
         label="Page web", required=False, max_length=500, assume_scheme="https", validators=[check_web_url]
     )
-    commune = forms.CharField(label="Commune du lieu de formation (code INSEE)", max_length=5, required=False)
+    commune = forms.CharField(
+        label="Commune du lieu de formation",
+        max_length=MAX_COMMUNE,
+        required=False,
+        help_text=(
+            "Tapez le nom de la commune, par exemple « Vannes ». Si plusieurs communes portent ce nom, "
+            "ajoutez le département : « Saint-Avé (56) »."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"max_length": f"Nom de commune trop long ({MAX_COMMUNE} caractères au plus)."},
+    )
     debut = forms.DateField(
         label="Nouvelle session : début", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -52,6 +71,9 @@ class OfferForm(forms.Form):
 
     def __init__(self, *args, organisations=None, require_place: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # suggestions while typing (gtec.js, data-fill-ac); without JavaScript the text is read on the server
+        self.fields["commune"].widget.attrs["data-fill-ac"] = reverse("api_communes")
+        self.fields["romes"].widget.attrs["data-fill-ac"] = reverse("api_appellations")
         if organisations is not None:
             self.fields["organisation"] = forms.ModelChoiceField(
                 queryset=organisations, label="Organisme (votre organisation)", empty_label=None
@@ -62,14 +84,16 @@ class OfferForm(forms.Form):
             self.fields["debut"].required = True
 
     def clean_romes(self) -> list[str]:
-        codes = [c.upper() for c in SPLIT.split(self.cleaned_data["romes"]) if c]
-        bad = [c for c in codes if not ROME.match(c)]
-        if bad:
-            raise forms.ValidationError(f"code ROME invalide : {', '.join(bad)} (une lettre et 4 chiffres)")
+        entries = [read_occupation(part) for part in OCCUPATION_SEPARATORS.split(self.cleaned_data["romes"])]
+        entries = [e for e in entries if e.text]
+        problems = [e.problem for e in entries if e.problem]
+        if problems:
+            raise forms.ValidationError(problems)
+        codes = [c for e in entries for c in e.codes]
         known = set(Fiche.objects.filter(code_rome__in=codes).values_list("code_rome", flat=True))
         unknown = [c for c in codes if c not in known]
         if unknown:
-            raise forms.ValidationError(f"fiche ROME inconnue : {', '.join(unknown)}")
+            raise forms.ValidationError(f"Fiche ROME inconnue : {', '.join(unknown)}.")
         return list(dict.fromkeys(codes))
 
     def clean_certifications(self) -> list[str]:
@@ -84,20 +108,24 @@ class OfferForm(forms.Form):
         return list(dict.fromkeys(out))
 
     def clean_commune(self) -> str:
-        code = self.cleaned_data["commune"].strip()
-        if code and not Territory.objects.filter(scale="commune", code=code).exists():
-            raise forms.ValidationError(f"commune inconnue : {code}")
-        return code
+        """The INSEE code of the commune the text names; a French message when it names none or several."""
+        text = self.cleaned_data["commune"].strip()
+        if not text:
+            return ""
+        found = communes.lookup(text)
+        if found.found is None:
+            raise forms.ValidationError(found.problem())
+        return found.found.code
 
     def clean(self):
         data = super().clean()
         debut, fin = data.get("debut"), data.get("fin")
         if fin and not debut:
-            self.add_error("debut", "date de début manquante")
+            self.add_error("debut", "Date de début manquante.")
         if debut and fin and fin < debut:
-            self.add_error("fin", "la fin précède le début")
+            self.add_error("fin", "La fin précède le début.")
         if debut and not data.get("commune") and "commune" in self.fields and self.fields["commune"].required:
-            self.add_error("commune", "lieu de formation requis")
+            self.add_error("commune", "Indiquez la commune du lieu de formation.")
         return data
 
     def offer(self) -> OfferInput:

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from gtec.imports.models import ImportRun
 from gtec.jobs import services as jobs
+from gtec.referentials.search import occupation_label
+from gtec.territories import communes as commune_names
 from gtec.territories import queries as tq
 from gtec.training import adequacy, editing, perms
 from gtec.training import queries as q
@@ -227,10 +229,10 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "objectif": formation.objectif,
                 "contenu": formation.contenu,
                 "certifiante": formation.certifiante,
-                "romes": " ".join(formation.romes),
+                "romes": "; ".join(occupation_label(code) for code in formation.romes),
                 "certifications": " ".join(formation.certifications),
                 "url": formation.url,
-                "commune": action.code_insee if action else "",
+                "commune": commune_names.label_of(action.code_insee) if action and action.code_insee else "",
                 "version": formation.version,
             }
         )
