@@ -1,29 +1,22 @@
-"""Cleaning of job-ad titles (clean_title, rewrite: used by the text engine, engine.py) and the older
-title → fiches matcher on top of the appellation search, still used by gtec.training to classify training
-titles (the text engine serves everything else).
+"""Cleaning of job-ad titles (clean_title, rewrite), used by the text engine (engine.py), which matches the
+cleaned titles against the appellations for every caller (gtec.training included).
 
 Job-ad titles are not appellations: they carry gender marks ("H/F", "(e)"), contract types and places
 ("- CDI - Vannes (56)"), salaries ("2 100 € brut/mois", "35-40k€"), abbreviations ("ASH", "IDE", "dev") and
 English ("sales manager", "software engineer"). The title is cleaned by rules (places with a department
 number, amounts, bracketed noise), then words and expressions are rewritten with the table
-title_aliases.yaml (built from usage on French job boards). The cleaned title, and its rewritten form when
-different, are searched in the AppellationIndex of appellations plus fiche labels; a fiche's score is its
-best appellation's score, rewritten forms counting 0.97 of the raw one so that the words typed win ties.
-Fiches are ranked by the number of query words their best appellation matched, then by score.
+title_aliases.yaml (built from usage on French job boards).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from gtec_core.search import AppellationIndex, Entry
-from gtec_core.text import fold, stems
+from gtec_core.text import fold
 
 ALIASES_FILE = Path(__file__).with_name("title_aliases.yaml")
 
@@ -36,13 +29,6 @@ NOISE_PATTERNS = [
     re.compile(r"\b\d+\s*h\b", re.IGNORECASE),  # 35h
 ]
 SEGMENT = re.compile(r"\s+[-–|/]\s+|\s*[|–]\s*")
-
-
-@dataclass(frozen=True)
-class TitleHit:
-    code_rome: str
-    score: float
-    label: str
 
 
 @lru_cache(maxsize=1)
@@ -78,36 +64,3 @@ def rewrite(text: str) -> str:
         folded = folded.replace(f" {phrase} ", f" {phrases[phrase]} ")
     out = [words.get(w, w) for w in folded.split() if not w.isdigit()]
     return " ".join(w for w in " ".join(out).split())
-
-
-class TitleMatcher:
-    def __init__(self, entries: Iterable[Entry]):
-        self.index = AppellationIndex(entries)
-
-    def query_weight(self, query: str) -> float:
-        """Sum of the IDF of the query's stems (unknown stems count as rare), to compare scores of queries."""
-        top = max(self.index.idf.values(), default=1.0)
-        return sum(self.index.idf.get(s, top) for s in dict.fromkeys(stems(query))) or 1.0
-
-    def match(self, title: str, limit: int = 5) -> list[TitleHit]:
-        cleaned = clean_title(title)
-        words = load_aliases()[0]
-        rewritten = rewrite(cleaned)
-        raw = " ".join(w for w in fold(cleaned).split() if words.get(w, w) and not w.isdigit())
-        queries = [(rewritten, 1.0)]
-        if raw and raw != rewritten:
-            queries.append((raw, 0.97))
-        best: dict[str, tuple[float, str]] = {}
-        for query, factor in queries:
-            if not query:
-                continue
-            n_words = len(dict.fromkeys(stems(query))) or 1
-            weight = self.query_weight(query)
-            for hit in self.index.search(query, limit=40):
-                complete = hit.matched / n_words
-                score = factor * (hit.score / weight) * (0.6 + 0.4 * complete)
-                code = hit.entry.code_rome
-                if code not in best or score > best[code][0]:
-                    best[code] = (score, hit.entry.libelle)
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
-        return [TitleHit(code, round(score, 3), label) for code, (score, label) in ranked[:limit]]
