@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from gtec_core.exports import write_table
 from gtec.organisations.mail import MailError
 from gtec.surveys import enrolment, exports, perms, services
 from gtec.surveys.models import Campaign
@@ -23,6 +22,7 @@ from gtec.www.inputs import attachment
 from gtec.www.needs.forms import AnswerWorkbookForm, OrganisationAddForm, RosterForm
 from gtec.www.needs.views import NAV, _answering, _campaign_for
 from gtec_core.errors import SourceError
+from gtec_core.exports import write_table
 from gtec_core.surveys.roster import Entry, check_entry, read_roster
 
 login = login_required(login_url="login")
