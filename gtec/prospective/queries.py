@@ -488,12 +488,21 @@ def stress_view(
         for r in body.iter_rows(named=True)
     ]  # fmt: skip
     total_value = sum(run.displaced_sector.values())
+    # A secret displaced cell (one company dominating, or too few) must not come back through the total, a
+    # sector's figure or the exposure (Σ share × loss): when any cell is secret, those are withheld too — on
+    # the page, its export, the command and the API alike.
+    symbol = load_rules().symbol
+    withheld = any(d["secret"] for d in displaced)
     sectors = [
-        {"sector": s, "employment": format_fr(run.sector_employment.get(s, 0)), "displaced": format_fr(v)}
+        {
+            "sector": s,
+            "employment": format_fr(run.sector_employment.get(s, 0)),
+            "displaced": symbol if withheld else format_fr(v),
+        }
         for s, v in sorted(run.displaced_sector.items(), key=lambda kv: -kv[1])
     ]
     indicators = [
-        ("Exposition Σ part × perte", f"{format_fr(100 * run.exposure, 1)} %"),
+        ("Exposition Σ part × perte", symbol if withheld else f"{format_fr(100 * run.exposure, 1)} %"),
         ("Concentration sectorielle (HHI)", format_fr(run.hhi, 3) if run.hhi is not None else "—"),
         (
             "Part des 5 premiers établissements",
@@ -514,7 +523,7 @@ def stress_view(
     if absorption and displaced:
         absorbed, cover = _absorption(territory, displaced)
     return StressView(
-        territory, shock, displaced, format_fr(total_value), sectors, indicators, absorbed, cover, warnings,
+        territory, shock, displaced, symbol if withheld else format_fr(total_value), sectors, indicators, absorbed, cover, warnings,
         "établissements SIRENE (milieu des tranches d'effectif)" if run.sector_source == "sirene"
         else "emploi 2019 estimé par métier × structure secteur × métier (approximation)",
     )  # fmt: skip

@@ -11,8 +11,8 @@ from gtec.labour.models import Emploi
 from gtec.prospective import compute
 from gtec.prospective import services as ps
 from gtec.territories.models import Territory
+from gtec_core.french import format_fr
 from gtec_core.prospective.scenarios import Scenario
-from gtec_core.secrecy import format_fr
 from tests.api.test_read import assert_page, get
 from tests.prospective.test_stress import _establishments
 
@@ -147,3 +147,22 @@ def test_saved_stress_test_applies_secrecy(client):
         for d in one["deplaces"]
     )  # one company: dominance
     assert one["total_deplaces"] == "s" and {s["actifs_deplaces"] for s in one["secteurs"]} == {"s"}
+
+
+def test_stress_page_and_export_withhold_totals_when_a_cell_is_secret(client):
+    """The page and its export read the same view as the API: a one-company closure (dominance) shows no total,
+    no sector figure and no exposure that would give the secret cell back."""
+    _establishments()
+    closure = ps.stresstest_save(territory_key=VANNES, shock_text="fermetures: ['35600000300011']")
+    page = client.get(f"/territoires/{VANNES}/stress/{closure.token}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<strong>s</strong> emplois perdus" in html
+    csv = client.get(f"/territoires/{VANNES}/stress/{closure.token}/export.csv")
+    assert csv.status_code == 200
+    from gtec.prospective import queries as pq
+
+    view = pq.stress_view(VANNES, closure.shock, absorption=False)
+    assert view.displaced and all(d["secret"] for d in view.displaced)
+    assert view.total_displaced == "s" and {s["displaced"] for s in view.sectors} == {"s"}
+    assert dict(view.indicators)["Exposition Σ part × perte"] == "s"
