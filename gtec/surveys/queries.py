@@ -112,7 +112,14 @@ def _published(cell: dict | None):
 
 
 def _counts(frame: pl.DataFrame, key: str, labels: dict, denominator: int) -> list[dict]:
+    """Published rows first, most cited first; the « s » rows after them in code order, never ranked by their
+    hidden count (an order is a set of inequalities a reader could use, as in `aggregate.needs_summary`)."""
     rules = secrecy.load_rules()
+    if not frame.is_empty():
+        ranked = pl.when(pl.col(SECRET)).then(None).otherwise(pl.col("units"))
+        frame = frame.sort(
+            [pl.col(SECRET), ranked, pl.col(key)], descending=[False, True, False], nulls_last=True
+        )
     return [
         {
             "code": r[key],
