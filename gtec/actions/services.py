@@ -20,10 +20,13 @@ def published_value(indicator: str, territory: Territory, occupation: str = "") 
     as the pages show it: secret values come as « s » without their value; `run` is the import run that
     computed it."""
     kind = "fap2021" if occupation else "all"
+    hidden = None
     for period in lq.periods(territory):
         obs = lq.observation(indicator, territory, period, occupation, kind)
         if obs is not None:
-            cell = lq.indicator_cell(obs)
+            # a rate built on a BMO count the territory's pages show « s » is « s » here too (#14)
+            hidden = lq.hidden_projects(territory) if hidden is None else hidden
+            cell = lq.indicator_cell(obs, hidden)
             return {
                 "period": period,
                 "value": cell.value,

@@ -328,3 +328,25 @@ def test_secrecy_nothing_recoverable(client, small_area):
 def test_period_selector_and_unknown_period(client, small_area):
     html = get(client, f"/territoires/{EPCI}/marche-du-travail/?periode=1999").content.decode()
     assert '<option value="2024" selected>' in html
+
+
+def test_an_action_baseline_hides_a_rate_built_on_a_hidden_bmo_count(small_area):
+    """The action plan copies « the value published today » as a baseline: a BMO rate whose project count is
+    « s » in the territory's BMO table is « s » there too, as on the pages (#14)."""
+    from gtec.actions.services import published_value
+    from gtec.labour import read as lq
+
+    territory = Territory.objects.get(key=EPCI)
+    year, codes = lq.bmo_suppressed(territory)
+    assert "S1X40" in codes
+    open_rates = [
+        code
+        for code in codes
+        if m.Observation.objects.filter(indicator="bmo_difficulty_rate", territory=territory, occupation=code)
+        .exclude(status="secret")
+        .exists()
+    ]
+    for code in codes:
+        value = published_value("bmo_difficulty_rate", territory, code)
+        assert value["status"] in {"secret", "missing"} and value["value"] is None, code
+    assert open_rates, "at least one rate not secret by itself, so the test sees the inherited secrecy"
