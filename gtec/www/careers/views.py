@@ -184,7 +184,7 @@ def counsellor_sheet(request: HttpRequest) -> HttpResponse:
     if not inputs["skills"] and not inputs["appellations"]:
         return redirect("careers_counsellor")
     result = services.paths_for(**inputs)
-    cards = _cards(result, "")
+    cards = _cards(result, "", _entry_levels(result))
     chosen = [code for code in dict.fromkeys(request.GET.getlist("m")) if ROME_CODE.match(code)][:SHEET_MAX]
     picked = [c for c in cards if c["v"].path.code_rome in chosen] if chosen else cards[:3]
     ctx = base_context(request, True)
