@@ -184,7 +184,9 @@ def run_projection(
 ) -> Projection:
     w = world()
     if not w.context.official:
-        raise NoProjection("la projection officielle n'est pas importée (gtec import metiers2030)")
+        raise NoProjection(
+            "la projection officielle « Les métiers en 2030 » n'a pas encore été chargée sur ce site"
+        )
     parts, is_region = parts_of(w, territory)
     local, year, synthetic = ({}, None, False) if is_region else labour.local_employment(territory)
     local_emp = {f: sum(b.values()) for f, b in local.items()} if local else None
