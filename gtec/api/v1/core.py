@@ -5,10 +5,12 @@ the journal of writes."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from functools import cache
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Schema
@@ -28,6 +30,7 @@ class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, **extra):
         super().__init__(message)
         self.status, self.code, self.message, self.extra = status, code, message, extra
+        self.journalled = False
 
 
 class Error(Schema):
@@ -144,3 +147,54 @@ def audited(request: HttpRequest, action: str, object_ref: str = "", status: int
         object_ref=object_ref,
         status=status,
     )
+
+
+class AuditedWrite:
+    """One write of the API and its journal: every answer it gives, done or refused, is journalled once
+    with its status. `require` is the permission check (a 403 « interdit »), `refuse` any other 4xx and
+    `writing` the write itself:
+
+        w = AuditedWrite(request, "formation.modifier", f"formation:{pk}")
+        w.require(owner == token.organisation, "Cette formation n'appartient pas à l'organisme de ce jeton.")
+        with w.writing():
+            ...  # the write; raise ApiError(409, …) for a conflict
+    """
+
+    def __init__(self, request: HttpRequest, action: str, ref: str = ""):
+        self.request, self.action, self.ref = request, action, ref
+
+    def journal(self, status: int) -> None:
+        audited(self.request, self.action, self.ref, status)
+
+    def refuse(self, status: int, code: str, message: str, **extra) -> ApiError:
+        """Journal a refusal and give the error to raise (outside the write's transaction)."""
+        self.journal(status)
+        error = ApiError(status, code, message, **extra)
+        error.journalled = True
+        return error
+
+    def require(self, allowed: bool, message: str) -> None:
+        if not allowed:
+            raise self.refuse(403, "interdit", message)
+
+    def invalid(self, errors: list[str]) -> ApiError:
+        return self.refuse(
+            422, "requete_invalide", "Requête invalide : " + " ; ".join(errors[:5]), erreurs=errors
+        )
+
+    @contextmanager
+    def writing(self, status: int = 200, *, atomic: bool = True) -> Iterator[AuditedWrite]:
+        """The write, in one transaction with its journal entry when `atomic` (a service that must open
+        its own transaction, like the survey answer's SQLite write lock, passes `atomic=False`). The block
+        may set `ref` (the object created) or `action`. An ApiError raised inside (a conflict, a refused
+        submission) is journalled with its status after the write is rolled back (with it, any entry that
+        `refuse` made inside), then goes on."""
+        try:
+            with transaction.atomic() if atomic else nullcontext():
+                yield self
+                self.journal(status)
+        except ApiError as error:
+            if atomic or not error.journalled:
+                self.journal(error.status)
+                error.journalled = True
+            raise

@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from gtec.api.models import CONTRIBUTE, READ
-from gtec.api.v1.core import ApiError, Bearer, Page, audited, not_found, paginate, public, token_of
+from gtec.api.v1.core import ApiError, AuditedWrite, Bearer, Page, not_found, paginate, public, token_of
 from gtec.surveys import queries as sq
 from gtec.surveys import services as ss
 from gtec.surveys.models import DRAFT, Campaign, Participation, Response
@@ -189,40 +189,34 @@ def reponse(request, campagne_id: int):
 def repondre(request, campagne_id: int, data: ReponseIn):
     campaign = published(campagne_id)
     token = token_of(request)
-    ref = f"campagne:{campaign.pk}/organisation:{token.organisation.pk}"
-    try:
-        own_response(request, campaign)
-    except ApiError:
-        audited(request, "reponse.enregistrer", ref, 403)
-        raise
-    try:
-        saved = ss.response_save(
-            campaign=campaign,
-            organisation=token.organisation,
-            data=data.donnees,
-            user=token.created_by,
-            base_version=data.version,
-            submit=data.soumettre,
-            source="api",
-        )
-    except ss.CampaignClosed as exc:
-        audited(request, "reponse.enregistrer", ref, 409)
-        raise ApiError(409, "campagne_close", str(exc)) from None
-    except ss.Conflict as exc:
-        audited(request, "reponse.enregistrer", ref, 409)
-        raise ApiError(409, "conflit_de_version", str(exc), version=exc.latest) from None
-    if saved.version is None:  # a submission with problems saves nothing
-        audited(request, "reponse.envoyer", ref, 422)
-        raise ApiError(
-            422,
-            "reponse_invalide",
-            "Réponse non envoyée : " + " ; ".join(f"{e.path} : {e.message}" for e in saved.errors[:5]),
-            erreurs=[{"champ": e.path, "message": e.message} for e in saved.errors],
-        )
-    audited(
-        request,
-        "reponse.envoyer" if data.soumettre else "reponse.brouillon",
-        f"{ref}/v{saved.version.number}",
+    w = AuditedWrite(
+        request, "reponse.enregistrer", f"campagne:{campaign.pk}/organisation:{token.organisation.pk}"
     )
+    # the answer's service opens its own transaction (its first statement takes SQLite's write lock)
+    with w.writing(atomic=False):
+        own_response(request, campaign)
+        try:
+            saved = ss.response_save(
+                campaign=campaign,
+                organisation=token.organisation,
+                data=data.donnees,
+                user=token.created_by,
+                base_version=data.version,
+                submit=data.soumettre,
+                source="api",
+            )
+        except ss.CampaignClosed as exc:
+            raise ApiError(409, "campagne_close", str(exc)) from None
+        except ss.Conflict as exc:
+            raise ApiError(409, "conflit_de_version", str(exc), version=exc.latest) from None
+        w.action = "reponse.envoyer" if data.soumettre else "reponse.brouillon"
+        if saved.version is None:  # a submission with problems saves nothing
+            raise ApiError(
+                422,
+                "reponse_invalide",
+                "Réponse non envoyée : " + " ; ".join(f"{e.path} : {e.message}" for e in saved.errors[:5]),
+                erreurs=[{"champ": e.path, "message": e.message} for e in saved.errors],
+            )
+        w.ref += f"/v{saved.version.number}"
     saved.response.latest = saved.version
     return response_out(campaign, token.organisation, saved.response, saved.errors)

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from gtec.api.models import CONTRIBUTE
-from gtec.api.v1.core import ApiError, Bearer, Page, audited, not_found, paginate, public, token_of
+from gtec.api.v1.core import ApiError, AuditedWrite, Bearer, Page, not_found, paginate, public, token_of
 from gtec.training import editing
 from gtec.training import perms as tperms
 from gtec.training import queries as trq
@@ -249,10 +248,9 @@ def offer_input(data: OffreIn) -> editing.OfferInput:
     )
 
 
-def writer(request):
-    token = token_of(request)
-    if token.organisation.erased_at is not None:
-        raise ApiError(403, "interdit", "Organisation effacée.")
+def writer(w: AuditedWrite):
+    token = token_of(w.request)
+    w.require(token.organisation.erased_at is None, "Organisation effacée.")
     return token
 
 
@@ -263,11 +261,11 @@ def writer(request):
     summary="Créer une formation de l'organisme du jeton",
 )
 def creer(request, data: OffreIn):
-    token = writer(request)
-    offer = offer_input(data)
-    with transaction.atomic():
-        f = editing.create_formation(token.organisation, offer, token.created_by)
-        audited(request, "formation.creer", f"formation:{f.pk}", 201)
+    w = AuditedWrite(request, "formation.creer")
+    token = writer(w)
+    with w.writing(201):
+        f = editing.create_formation(token.organisation, offer_input(data), token.created_by)
+        w.ref = f"formation:{f.pk}"
     return Status(201, detail_out(f.pk))
 
 
@@ -278,18 +276,20 @@ def creer(request, data: OffreIn):
     summary="Modifier une formation de l'organisme du jeton (409 si la version a changé)",
 )
 def modifier(request, formation_id: int, data: OffreMaj):
-    token = writer(request)
+    w = AuditedWrite(request, "formation.modifier", f"formation:{formation_id}")
+    token = writer(w)
     f = trq.formation_detail(formation_id)
     if f is None:
         raise not_found(f"Formation {formation_id}")
-    if tperms.owner(f.formation.organisme) != token.organisation:
-        audited(request, "formation.modifier", f"formation:{formation_id}", 403)
-        raise ApiError(403, "interdit", "Cette formation n'appartient pas à l'organisme de ce jeton.")
-    offer = offer_input(data)
-    try:
-        editing.update_formation(formation_id, offer, token.created_by, based_on=data.version)
-    except editing.Conflict as exc:
-        audited(request, "formation.modifier", f"formation:{formation_id}", 409)
-        raise ApiError(409, "conflit_de_version", f"Conflit : {exc}.", version=f.formation.version) from None
-    audited(request, "formation.modifier", f"formation:{formation_id}", 200)
+    w.require(
+        tperms.owner(f.formation.organisme) == token.organisation,
+        "Cette formation n'appartient pas à l'organisme de ce jeton.",
+    )
+    with w.writing():
+        try:
+            editing.update_formation(formation_id, offer_input(data), token.created_by, based_on=data.version)
+        except editing.Conflict as exc:
+            raise ApiError(
+                409, "conflit_de_version", f"Conflit : {exc}.", version=f.formation.version
+            ) from None
     return detail_out(formation_id)

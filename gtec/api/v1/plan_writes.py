@@ -9,7 +9,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from django.db import transaction
 from ninja import Schema, Status
 from pydantic import Field
 
@@ -17,7 +16,7 @@ from gtec.actions import perms
 from gtec.actions import queries as aq
 from gtec.actions import services as asv
 from gtec.api.models import CONTRIBUTE
-from gtec.api.v1.core import ApiError, Bearer, audited, token_of
+from gtec.api.v1.core import ApiError, AuditedWrite, Bearer, token_of
 from gtec.api.v1.plan import (
     KINDS,
     PUBLICS,
@@ -99,28 +98,16 @@ def form_errors(form, prefix: str = "") -> list[str]:
     ]
 
 
-def refuse(request, action: str, ref: str, status: int, code: str, message: str, **extra) -> ApiError:
-    audited(request, action, ref, status)
-    return ApiError(status, code, message, **extra)
-
-
-def invalid(request, action: str, ref: str, errors: list[str]) -> ApiError:
-    return refuse(
-        request, action, ref, 422, "requete_invalide", "Requête invalide : " + " ; ".join(errors[:5]),
-        erreurs=errors,
-    )  # fmt: skip
-
-
 def to_ms(moment: dt.datetime) -> dt.datetime:
     """JSON carries datetimes to the millisecond: the stored one is compared at that precision."""
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
-def acting_person(request, action_name: str, ref: str):
-    person = person_of(request)
+def acting_person(w: AuditedWrite):
+    person = person_of(w.request)
     if person is None:
-        raise refuse(
-            request, action_name, ref, 403, "jeton_sans_auteur",
+        raise w.refuse(
+            403, "jeton_sans_auteur",
             "La personne qui a créé ce jeton n'a plus de compte actif : créez un nouveau jeton.",
         )  # fmt: skip
     return person
@@ -134,11 +121,9 @@ def concerns_token_organisation(request, person, act) -> bool:
     return organisation.pk in involved or perms.can_create_action(person, act.territory)
 
 
-def guard(request, act, predicate, action_name: str, message: str):
-    ref = f"action:{act.pk}"
-    person = acting_person(request, action_name, ref)
-    if not predicate(person, act) or not concerns_token_organisation(request, person, act):
-        raise refuse(request, action_name, ref, 403, "interdit", message)
+def guard(w: AuditedWrite, act, predicate, message: str):
+    person = acting_person(w)
+    w.require(predicate(person, act) and concerns_token_organisation(w.request, person, act), message)
     return person
 
 
@@ -150,12 +135,12 @@ def guard(request, act, predicate, action_name: str, message: str):
 )
 def creer_action(request, cle: str, data: ActionIn):
     territory = get_or_404(cle)
-    ref = f"territoire:{territory.key}"
-    person = acting_person(request, "action.creer", ref)
-    if not perms.can_create_action(person, territory):
-        raise refuse(
-            request, "action.creer", ref, 403, "interdit", "Seuls les coordinateurs du territoire créent des actions."
-        )  # fmt: skip
+    w = AuditedWrite(request, "action.creer", f"territoire:{territory.key}")
+    person = acting_person(w)
+    w.require(
+        perms.can_create_action(person, territory),
+        "Seuls les coordinateurs du territoire créent des actions.",
+    )
     form = ActionForm(
         {
             "title": data.intitule,
@@ -188,11 +173,11 @@ def creer_action(request, cle: str, data: ActionIn):
         else:
             errors += form_errors(sub, f"indicateurs.{i}.")
     if errors:
-        raise invalid(request, "action.creer", ref, errors)
+        raise w.invalid(errors)
     cleaned = form.cleaned_data
     fields = {k: cleaned[k] for k in ["title", "description", "lead", "budget", "start", "end", "status"]}
     fields |= {"target_public": cleaned["target_public"], "occupations": cleaned["occupations_text"]}
-    with transaction.atomic():
+    with w.writing(201):
         act = asv.action_create(
             territory=territory,
             user=person,
@@ -201,7 +186,7 @@ def creer_action(request, cle: str, data: ActionIn):
             areas=[territory],
             indicators=specs,
         )
-        audited(request, "action.creer", f"action:{act.pk}", 201)
+        w.ref = f"action:{act.pk}"
     return Status(201, action_out(aq.action_get(act.pk), True))
 
 
@@ -213,31 +198,20 @@ def creer_action(request, cle: str, data: ActionIn):
 )
 def changer_etat(request, action_id: int, data: EtatIn):
     act = action_or_404(action_id)
-    ref = f"action:{act.pk}"
-    guard(
-        request,
-        act,
-        perms.can_edit_action,
-        "action.etat",
-        "Réservé aux coordinateurs et au pilote de l'action.",
-    )
+    w = AuditedWrite(request, "action.etat", f"action:{act.pk}")
+    guard(w, act, perms.can_edit_action, "Réservé aux coordinateurs et au pilote de l'action.")
     form = StatusForm({"status": data.etat})
     if not form.is_valid():
-        raise invalid(request, "action.etat", ref, form_errors(form))
-    stale = None
-    with transaction.atomic():
+        raise w.invalid(form_errors(form))
+    with w.writing():
         current = type(act).objects.select_for_update().get(pk=act.pk)
         if to_ms(current.updated_at) != to_ms(data.modifiee_le):
-            stale = current.updated_at
-        else:
-            asv.action_update(action=current, fields={"status": form.cleaned_data["status"]})
-            audited(request, "action.etat", ref, 200)
-    if stale is not None:  # journalled outside the transaction, which a raise would roll back
-        raise refuse(
-            request, "action.etat", ref, 409, "conflit_de_version",
-            "L'action a été modifiée depuis votre lecture : relisez-la puis renvoyez.",
-            modifiee_le=stale.isoformat(timespec="milliseconds"),
-        )  # fmt: skip
+            raise ApiError(
+                409, "conflit_de_version",
+                "L'action a été modifiée depuis votre lecture : relisez-la puis renvoyez.",
+                modifiee_le=current.updated_at.isoformat(timespec="milliseconds"),
+            )  # fmt: skip
+        asv.action_update(action=current, fields={"status": form.cleaned_data["status"]})
     return action_out(aq.action_get(act.pk), True)
 
 
@@ -249,17 +223,15 @@ def changer_etat(request, action_id: int, data: EtatIn):
 )
 def ajouter_retex(request, action_id: int, data: RetexIn):
     act = action_or_404(action_id)
-    ref = f"action:{act.pk}"
-    person = guard(
-        request, act, perms.can_write_retex, "retex.ajouter", "Réservé aux organisations de l'action."
-    )
+    w = AuditedWrite(request, "retex.ajouter", f"action:{act.pk}")
+    person = guard(w, act, perms.can_write_retex, "Réservé aux organisations de l'action.")
     form = RetexForm({"date": data.date, "kind": data.nature, "title": data.titre, "text": data.recit})
     if not form.is_valid():
-        raise invalid(request, "retex.ajouter", ref, form_errors(form))
+        raise w.invalid(form_errors(form))
     token = token_of(request)
     acting = perms.acting_organisations(person, act)
     organisation = token.organisation if token.organisation in acting else (acting[0] if acting else None)
-    with transaction.atomic():
+    with w.writing(201):
         entry = asv.retex_add(action=act, user=person, organisation=organisation, **form.cleaned_data)
-        audited(request, "retex.ajouter", f"{ref}/retex:{entry.pk}", 201)
+        w.ref += f"/retex:{entry.pk}"
     return Status(201, retex_out(entry))
