@@ -11,6 +11,7 @@ import polars as pl
 from gtec.imports.models import ImportRun
 from gtec.imports.sync import Counts, insert_frame, sync
 from gtec.labour import models as m
+from gtec.labour import version
 from gtec.labour.observations.inputs import ALL
 from gtec.territories.models import Territory
 from gtec_core.indicators.registry import REGISTRY
@@ -269,7 +270,9 @@ def observation_frame(
 
 def store_observations(frame: pl.DataFrame, territory_ids: list[int]) -> Counts:
     """Make the stored observations of `territory_ids` equal to `frame` (`observation_frame`): a bulk insert
-    (COPY on PostgreSQL) when none is stored for them, else the row-by-row diff of `sync`."""
+    (COPY on PostgreSQL) when none is stored for them, else the row-by-row diff of `sync`. The read side's
+    cache follows (`version`), with or without an import run."""
+    version.observations_written()
     scope = {"territory_id__in": territory_ids}
     if not m.Observation.objects.filter(**scope).exists():
         return Counts(created=insert_frame(m.Observation, frame))

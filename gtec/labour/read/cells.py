@@ -17,6 +17,7 @@ from django.core.cache import cache
 
 from gtec.imports.models import ImportRun
 from gtec.labour import models as m
+from gtec.labour import version
 from gtec.referentials.models import Fap
 from gtec.territories.models import Territory
 from gtec_core.french import format_fr
@@ -65,12 +66,16 @@ def nature_label(obs: m.Observation) -> str:
 
 def data_version() -> tuple:
     """Changes whenever labour data is imported or recomputed (and when a test adds rows): the cache key of
-    the read side. Primary-key maxima are read from the index, so this costs four tiny queries."""
+    the read side. Primary-key maxima are read from the index, so this costs four tiny queries; the token of
+    `gtec.labour.version` (one cache read) follows observations written in place, without an import run."""
     from django.db.models import Max
 
-    return tuple(
-        model.objects.aggregate(v=Max("pk"))["v"] or 0
-        for model in (ImportRun, m.Observation, m.DemandeurEmploi, m.Offre)
+    return (
+        *(
+            model.objects.aggregate(v=Max("pk"))["v"] or 0
+            for model in (ImportRun, m.Observation, m.DemandeurEmploi, m.Offre)
+        ),
+        version.current(),
     )
 
 
