@@ -13,7 +13,7 @@ import uuid
 from django.core.cache import cache
 from django.db import transaction
 
-KEY = "labour:observations-written"
+KEY = "labour-version:observations"
 
 
 def observations_written() -> None:

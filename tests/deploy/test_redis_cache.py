@@ -63,6 +63,16 @@ def test_labour_read_side_is_cached_in_redis_under_the_data_version(redis_cache)
     assert other.get(keys[0].split(":", 2)[2]) == {"territoire": "custom:pays-de-vannes"}
 
 
+def test_a_write_of_observations_changes_the_data_version_of_every_process(redis_cache):
+    from gtec.labour import version
+
+    other = other_process_cache(redis_cache[2])
+    token = lq.data_version()[-1]
+    assert other.get(version.KEY) == token
+    version.observations_written()  # what `store_observations` does on every write
+    assert other.get(version.KEY) not in (None, token) and lq.data_version()[-1] == other.get(version.KEY)
+
+
 def test_login_throttle_counters_are_shared_between_processes(redis_cache):
     _, _, config = redis_cache
     for _ in range(auth.MAX_PER_USERNAME):
