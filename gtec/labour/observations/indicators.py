@@ -54,9 +54,13 @@ def reference_for(frames: dict[str, pl.DataFrame], reference_key: str) -> pl.Dat
     return out.drop_nulls()
 
 
-def run_indicators(inputs: Inputs, reference_key: str) -> pl.DataFrame:
+def run_indicators(
+    inputs: Inputs, reference_key: str, lq_reference: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """All indicators as one long frame: indicator, territory, occupation_kind, occupation, period, value,
-    status, category, counts (JSON text)."""
+    status, category, counts (JSON text). `reference_key` is the territory whose occupations standardise the
+    tension and against which the specialisation is measured; `lq_reference` the employment of each territory's
+    own reference area (`References.frame_for`): a territory without one gets no location quotient."""
     frames = inputs.frames
     results = []
     bmo = frames["bmo"]
@@ -88,11 +92,12 @@ def run_indicators(inputs: Inputs, reference_key: str) -> pl.DataFrame:
             # see a total row among the occupations)
             local["employment"] = with_all(frames["employment"], ["employment"], ["territory", "period"])
         if name == "location_quotient":
-            emp = frames["employment"]
-            if emp.is_empty():
+            if lq_reference is None or lq_reference.is_empty():
                 continue
-            local["reference"] = emp.filter(pl.col("territory") == reference_key).drop("territory")
-            local["employment"] = emp
+            local["reference"] = lq_reference
+            local["employment"] = frames["employment"].join(
+                lq_reference.select("territory", "period").unique(), on=["territory", "period"], how="semi"
+            )
         if any(k not in local for k in indicator.inputs):
             continue
         if any(local[k].is_empty() for k in indicator.inputs):
