@@ -10,22 +10,8 @@ from gtec.labour.observations.assemble import Inputs
 from gtec.labour.observations.geography import BMO_VALUES
 from gtec.labour.observations.inputs import ALL
 from gtec.labour.observations.protection import with_all
-from gtec_core.indicators.registry import REGISTRY
+from gtec_core.indicators.registry import PER_OCCUPATION, REGISTRY, STRUCTURE
 from gtec_core.secrecy import load_rules
-
-PER_OCCUPATION = [
-    "bmo_projects",
-    "offers_demand_ratio",
-    "bmo_difficulty_rate",
-    "bmo_seasonality_rate",
-    "hiring_intensity",
-    "lack_of_labour",
-    "non_durability",
-    "geographic_mismatch",
-    "dares_tension",
-    "location_quotient",
-]
-
 
 BMO_RATE_BASE = {
     "bmo_difficulty_rate": "projects_for_difficult",
@@ -33,9 +19,6 @@ BMO_RATE_BASE = {
     "bmo_seasonality_rate": "projects_for_seasonal",
     "non_durability": "projects_for_seasonal",
 }
-
-
-PER_TERRITORY = ["krugman_specialisation", "herfindahl", "shannon", "shannon_normalised"]
 
 
 def reference_for(frames: dict[str, pl.DataFrame], reference_key: str) -> pl.DataFrame:
@@ -120,7 +103,7 @@ def run_indicators(
     emp = frames["employment"]
     if not emp.is_empty():
         emp_occ = emp.filter(pl.col("occupation") != ALL)
-        for name in PER_TERRITORY:
+        for name in STRUCTURE:
             indicator = REGISTRY[name]
             local = {
                 "employment": emp_occ,
