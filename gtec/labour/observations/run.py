@@ -12,7 +12,9 @@ bridge of `gtec_core.occupations` (ROME counts are spread with `rome_share`). Ru
   (the BMO publishes no finer geography) [P]; a `*` cell stays null, so the result is secret;
 - employment (layout of `gtec_core.sources.employment`), aggregated over age bands;
 - the composite tension is standardised on the moments of the reference territory's occupations × years (the
-  widest territory computed), not on the Dares' unpublished 2014-2018 national moments [P].
+  widest territory computed), not on the Dares' unpublished 2014-2018 national moments [P];
+- the location quotient compares each territory with its own reference area (its département, its région
+  for a département, France for a région: `references`), named in the observation's `origin_detail`.
 
 Scale (which occupations for which territories): a targeted run (`observations_compute`: one territory and
 those around it, or named territories — a few dozen communes) computes every occupation (FAP-2021 and ROME)
