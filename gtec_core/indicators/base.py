@@ -48,6 +48,11 @@ class Indicator:
     official_formula_public: bool = True
     # How to read a value, in plain French (the glossary page and the diagnostic show it).
     reading: str = ""
+    # What it is computed for: « occupation » (each occupation, with a « tous métiers » row), « structure » (the
+    # territory's employment structure as a whole) or « sector » (the territory's establishments by sector).
+    scope: str = "occupation"
+    # Shown in the comparison of two territories (its territory-wide value means something on its own).
+    compared: bool = True
 
     def run(self, frames: Frames, params: Params | None = None) -> pl.DataFrame:
         """Compute with the given parameters, or with the dated YAML ones of `self.parameters`."""

@@ -42,6 +42,7 @@ _DECLARED = (
         reading="Nombre d'embauches que les employeurs prévoient pour l'année, d'après leurs réponses à "
         "l'enquête. Un « s » marque un nombre que France Travail ne publie pas (secret statistique) ; le total "
         "ne compte que les nombres publiés.",
+        compared=False,  # the comparison shows it among the key figures
     ),
     Indicator(
         name="bmo_difficulty_rate",
@@ -154,8 +155,10 @@ _DECLARED = (
         parameters="structure.location_quotient",
         inputs=("employment", "reference"),
         compute=structure.location_quotient,
-        documentation="Part du métier dans l'emploi du territoire / part dans l'emploi de référence.",
+        documentation="Part du métier dans l'emploi du territoire / part dans l'emploi du territoire de "
+        "référence. " + structure.LQ_REFERENCE_RULE,
         reading="1 : le métier pèse autant dans l'emploi du territoire que dans celui du territoire de référence indiqué ; 2 : deux fois plus ; 0,5 : deux fois moins.",
+        compared=False,  # a ratio of shares: no territory-wide value
     ),
     Indicator(
         name="krugman_specialisation",
@@ -169,6 +172,7 @@ _DECLARED = (
         compute=structure.krugman_specialisation,
         documentation="Σ |part territoire − part référence| ; convention non divisée par 2 (0 à 2).",
         reading="0 : la structure des emplois du territoire est identique à celle de la référence ; plus la valeur monte (jusqu'à 2), plus le territoire est spécialisé.",
+        scope="structure",
     ),
     Indicator(
         name="herfindahl",
@@ -182,6 +186,7 @@ _DECLARED = (
         compute=structure.herfindahl,
         documentation="Σ part² ; 1/HHI = nombre effectif de métiers.",
         reading="Proche de 0 : emplois répartis entre de nombreux métiers ou secteurs ; proche de 1 : emplois concentrés sur quelques-uns, donc plus exposés à un choc.",
+        scope="structure",
     ),
     Indicator(
         name="shannon",
@@ -195,6 +200,8 @@ _DECLARED = (
         compute=structure.shannon,
         documentation="−Σ part · ln part.",
         reading="Plus la valeur est haute, plus les emplois sont variés. Se lit surtout en comparant deux territoires.",
+        scope="structure",
+        compared=False,  # the comparison shows its normalised form
     ),
     Indicator(
         name="shannon_normalised",
@@ -208,6 +215,7 @@ _DECLARED = (
         compute=structure.shannon_normalised,
         documentation="H / ln S, S = nombre de métiers de la nomenclature listés.",
         reading="Entre 0 (un seul métier ou secteur) et 1 (emplois répartis également entre tous) : une diversité élevée amortit les chocs.",
+        scope="structure",
     ),
     Indicator(
         name="covid_exposure",
@@ -221,10 +229,18 @@ _DECLARED = (
         compute=structure.covid_exposure,
         documentation="Σ part du secteur · perte d'activité nationale du secteur (Insee, 26 mars 2020).",
         reading="Part de l'emploi perdue si chaque secteur perdait ce qu'il a perdu en mars 2020 (pertes Insee par branche). Plus elle est élevée, plus le territoire est exposé à un choc de ce type.",
+        scope="sector",
     ),
 )
 
 REGISTRY: dict[str, Indicator] = {indicator.name: indicator for indicator in _DECLARED}
+
+# The declared groups, in the order of the registry: what a run computes by occupation and for the employment
+# structure of each territory, and what the comparison of two territories shows (the territory-wide values of
+# the per-occupation indicators, then the structure indices and the shock exposure).
+PER_OCCUPATION = tuple(name for name, i in REGISTRY.items() if i.scope == "occupation")
+STRUCTURE = tuple(name for name, i in REGISTRY.items() if i.scope == "structure")
+COMPARED = tuple(name for name, i in REGISTRY.items() if i.compared)
 
 
 def get(name: str) -> Indicator:

@@ -69,6 +69,13 @@ def _with_reference(frames: Frames) -> tuple[pl.DataFrame, list[str]]:
 # département; France for a région.
 LQ_REFERENCE_SCALE = {"reg": "fr", "dep": "reg"}
 
+# The same rule in plain French (glossary and methods page, through the registry).
+LQ_REFERENCE_RULE = (
+    "Territoire de référence : le département pour une commune, une intercommunalité, un bassin BMO, une zone "
+    "d'emploi ou un territoire de projet ; la région pour un département ; la France pour une région. Chaque "
+    "valeur nomme sa référence ; sans emploi par métier connu pour la référence, l'indice n'est pas calculé."
+)
+
 
 def lq_reference_scale(scale: str) -> str:
     """The scale of the reference area of a territory's location quotient (`LQ_REFERENCE_SCALE`, else dep)."""

@@ -163,8 +163,9 @@ def test_offer_skills_and_appellations_belong_to_the_fiche(offers, demo):
 
 
 def test_employment_follows_the_dares_pyramids(demo):
-    frame = read_employment(demo.out / FILES["employment"])
-    assert set(frame["geo_level"]) == {"ze"} and set(frame["geo_code"]) == {"5318"}
+    written = read_employment(demo.out / FILES["employment"])
+    assert set(written.select("geo_level", "geo_code").iter_rows()) == {("ze", "5318"), ("departement", "56")}
+    frame = written.filter(pl.col("geo_level") == "ze")
     national = pl.read_csv(
         SHARED / "dares_portrait_metiers" / "age_2017_2019_3niv.csv", encoding="cp1252", infer_schema=False
     )
@@ -178,3 +179,16 @@ def test_employment_follows_the_dares_pyramids(demo):
     shares_national = (nurses["annee_2017_2019"] / nurses["annee_2017_2019"].sum()).to_list()
     assert max(abs(a - b) for a, b in zip(shares_local, shares_national, strict=True)) < 0.01
     assert 50_000 < frame["employment"].sum() < 200_000
+
+
+def test_the_departement_of_the_zone_has_the_real_dares_structure(demo):
+    """The département is the reference of the zone's location quotients: its family totals are the Dares
+    2019 published ones (#13), not a copy of the zone's synthetic draw."""
+    written = read_employment(demo.out / FILES["employment"]).filter(pl.col("geo_level") == "departement")
+    dares = pl.read_csv(SHARED / "dares_tension" / "tensions.csv", infer_schema=False).filter(
+        (pl.col("niveau_geo") == "dep") & (pl.col("dep") == "56") & (pl.col("niveau_fap") == "fap 225")
+    )
+    published = dict(zip(dares["fap"], dares["Emploi moyen"].cast(pl.Float64), strict=True))
+    totals = dict(written.group_by("fap").agg(pl.col("employment").sum()).iter_rows())
+    assert totals["A0Z41"] == published["A0Z41"] == 1200
+    assert sum(totals.values()) == pytest.approx(sum(published.values()), abs=len(published))

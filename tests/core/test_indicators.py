@@ -221,3 +221,22 @@ def test_location_quotient_reference_scale():
         "reg",
         "fr",
     ]
+
+
+def test_the_registry_declares_what_a_run_computes_and_what_a_comparison_shows():
+    """The run's per-occupation indicators and the comparison's rows come from the registry: the comparison
+    shows the territory-wide values of the per-occupation indicators (not the BMO projects, a key figure, nor
+    the location quotient, which has none), then the structure indices and the shock exposure."""
+    from gtec_core.indicators.registry import COMPARED, PER_OCCUPATION, STRUCTURE
+
+    assert set(PER_OCCUPATION) == {
+        "bmo_projects", "offers_demand_ratio", "bmo_difficulty_rate", "bmo_seasonality_rate", "hiring_intensity",
+        "lack_of_labour", "non_durability", "geographic_mismatch", "dares_tension", "location_quotient",
+    }  # fmt: skip
+    assert STRUCTURE == ("krugman_specialisation", "herfindahl", "shannon", "shannon_normalised")
+    assert COMPARED == (
+        "offers_demand_ratio", "bmo_difficulty_rate", "bmo_seasonality_rate", "hiring_intensity",
+        "lack_of_labour", "non_durability", "geographic_mismatch", "dares_tension", "krugman_specialisation",
+        "herfindahl", "shannon_normalised", "covid_exposure",
+    )  # fmt: skip
+    assert "France pour une région" in get("location_quotient").documentation

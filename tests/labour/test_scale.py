@@ -310,9 +310,13 @@ def test_a_national_run_keeps_the_employment_a_single_run_allocates_from_another
     )
     m.Emploi.objects.bulk_create(
         m.Emploi(
-            annee=2024, niveau_geo="ze", code_geo=ze.code, code_fap=fap, tranche_age="25-49 ans", effectif=n
+            annee=2024, niveau_geo=level, code_geo=code, code_fap=fap, tranche_age="25-49 ans", effectif=n
         )
-        for fap, n in (("A0Z01", 400), ("C1Z40", 900), ("G0A41", 300))
+        for level, code, n0 in (
+            ("ze", ze.code, 400),
+            ("departement", "56", 1000),
+        )  # the département: LQ reference
+        for fap, n in (("A0Z01", n0), ("C1Z40", 900), ("G0A41", 300))
     )
     observations_compute([ze, bassin], years=[2024], reference=ze)
     allocated = m.Observation.objects.filter(territory=bassin, indicator="location_quotient")
@@ -323,3 +327,41 @@ def test_a_national_run_keeps_the_employment_a_single_run_allocates_from_another
         m.Observation.objects.filter(territory=bassin, indicator="location_quotient").count()
         == allocated.count()
     )
+
+
+def test_a_second_national_run_changes_nothing_location_quotients_included():
+    """`gtec compute --all-territories --scale bassin --scale ze --scale dep --scale reg` run twice: the second
+    run creates, modifies and deletes nothing (#13). The location quotients of the zone d'emploi and of the
+    bassin allocated from it are measured against the département, found and loaded in every batch alike."""
+    vannes = Territory.objects.get(key="commune:56260")
+    ze = Territory.objects.filter(scale="ze", memberships__commune=vannes).get()
+    bassin = Territory.objects.filter(scale="bassin", memberships__commune=vannes).get()
+    communes = sorted(
+        set(ze.communes().values_list("code", flat=True))
+        | set(bassin.communes().values_list("code", flat=True))
+    )
+    m.DemandeurEmploi.objects.bulk_create(seekers_rows(communes))
+    m.Offre.objects.bulk_create(
+        m.Offre(identifiant=f"R{i}", date_creation=date(2024, 1 + i % 12, 2), code_insee=c, code_rome="J1501")
+        for i, c in enumerate(communes * 2)
+    )
+    m.Emploi.objects.bulk_create(
+        m.Emploi(
+            annee=2024, niveau_geo=level, code_geo=code, code_fap=fap, tranche_age="25-49 ans", effectif=n
+        )
+        for level, code, counts in (
+            ("ze", ze.code, {"G0A41": 300, "C0X30": 400, "C2X70": 900}),
+            ("departement", "56", {"G0A41": 2000, "C0X30": 1000, "C2X70": 9000}),
+        )
+        for fap, n in counts.items()
+    )
+    scales = ["bassin", "ze", "dep", "reg"]
+    _, first = observations_compute_all(years=[2024], scales=scales)
+    assert first["observations"].created > 0
+    lq = m.Observation.objects.filter(indicator="location_quotient", territory__in=[ze, bassin])
+    assert lq.filter(territory=ze).count() == lq.filter(territory=bassin).count() == 3
+    assert set(lq.values_list("origin_detail", flat=True)) == {"par rapport à l'emploi du Morbihan"}
+    assert lq.get(territory=ze, occupation="C0X30").value == pytest.approx((400 / 1600) / (1000 / 12000))
+    _, second = observations_compute_all(years=[2024], scales=scales)
+    c = second["observations"]
+    assert (c.created, c.updated, c.deleted) == (0, 0, 0) and c.unchanged == first["observations"].created

@@ -350,3 +350,19 @@ def test_an_action_baseline_hides_a_rate_built_on_a_hidden_bmo_count(small_area)
         value = published_value("bmo_difficulty_rate", territory, code)
         assert value["status"] in {"secret", "missing"} and value["value"] is None, code
     assert open_rates, "at least one rate not secret by itself, so the test sees the inherited secrecy"
+
+
+def test_the_location_quotient_names_its_reference_on_the_page_and_in_the_export(client, small_area):
+    ObservationFactory(
+        indicator="location_quotient",
+        territory=small_area["epci"],
+        occupation="A0X40",
+        value=1.8,
+        counts={"employment": 400, "territory_employment": 1600},
+        origin_detail="par rapport à l'emploi du Morbihan",
+    )
+    html = get(client, f"/territoires/{EPCI}/metiers/A1416/?periode=2024").content.decode()
+    assert "<small>par rapport à l&#x27;emploi du Morbihan</small>" in html
+    rows = export_rows(client, f"/territoires/{EPCI}/export/location_quotient.csv?periode=2024")
+    origin = rows[0].index("origine")
+    assert rows[1][origin] == "calculé par GTEC (par rapport à l'emploi du Morbihan)"

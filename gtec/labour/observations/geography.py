@@ -286,7 +286,13 @@ def load_employment(
     both = pl.concat(
         [from_communes.filter(wanted), published.filter(wanted), allocated(territory_map, published, keys)]
     )
-    both = both.group_by("territory", "occupation", "period").agg(null_sum("employment"))
+    return as_fap2021(both)
+
+
+def as_fap2021(employment: pl.DataFrame) -> pl.DataFrame:
+    """Employment (`territory`, `occupation`, `period`, `employment`) summed by territory × FAP-2021 × year,
+    FAP-2009 codes spread over FAP-2021 codes (`fap2009_to_fap2021`)."""
+    both = employment.group_by("territory", "occupation", "period").agg(null_sum("employment"))
     known21 = set(bridge()["code_fap2021"].unique().to_list())
     is21 = pl.col("occupation").is_in(list(known21))
     as21 = both.filter(is21)

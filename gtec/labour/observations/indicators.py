@@ -10,22 +10,8 @@ from gtec.labour.observations.assemble import Inputs
 from gtec.labour.observations.geography import BMO_VALUES
 from gtec.labour.observations.inputs import ALL
 from gtec.labour.observations.protection import with_all
-from gtec_core.indicators.registry import REGISTRY
+from gtec_core.indicators.registry import PER_OCCUPATION, REGISTRY, STRUCTURE
 from gtec_core.secrecy import load_rules
-
-PER_OCCUPATION = [
-    "bmo_projects",
-    "offers_demand_ratio",
-    "bmo_difficulty_rate",
-    "bmo_seasonality_rate",
-    "hiring_intensity",
-    "lack_of_labour",
-    "non_durability",
-    "geographic_mismatch",
-    "dares_tension",
-    "location_quotient",
-]
-
 
 BMO_RATE_BASE = {
     "bmo_difficulty_rate": "projects_for_difficult",
@@ -33,9 +19,6 @@ BMO_RATE_BASE = {
     "bmo_seasonality_rate": "projects_for_seasonal",
     "non_durability": "projects_for_seasonal",
 }
-
-
-PER_TERRITORY = ["krugman_specialisation", "herfindahl", "shannon", "shannon_normalised"]
 
 
 def reference_for(frames: dict[str, pl.DataFrame], reference_key: str) -> pl.DataFrame:
@@ -54,9 +37,13 @@ def reference_for(frames: dict[str, pl.DataFrame], reference_key: str) -> pl.Dat
     return out.drop_nulls()
 
 
-def run_indicators(inputs: Inputs, reference_key: str) -> pl.DataFrame:
+def run_indicators(
+    inputs: Inputs, reference_key: str, lq_reference: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """All indicators as one long frame: indicator, territory, occupation_kind, occupation, period, value,
-    status, category, counts (JSON text)."""
+    status, category, counts (JSON text). `reference_key` is the territory whose occupations standardise the
+    tension and against which the specialisation is measured; `lq_reference` the employment of each territory's
+    own reference area (`References.frame_for`): a territory without one gets no location quotient."""
     frames = inputs.frames
     results = []
     bmo = frames["bmo"]
@@ -88,11 +75,12 @@ def run_indicators(inputs: Inputs, reference_key: str) -> pl.DataFrame:
             # see a total row among the occupations)
             local["employment"] = with_all(frames["employment"], ["employment"], ["territory", "period"])
         if name == "location_quotient":
-            emp = frames["employment"]
-            if emp.is_empty():
+            if lq_reference is None or lq_reference.is_empty():
                 continue
-            local["reference"] = emp.filter(pl.col("territory") == reference_key).drop("territory")
-            local["employment"] = emp
+            local["reference"] = lq_reference
+            local["employment"] = frames["employment"].join(
+                lq_reference.select("territory", "period").unique(), on=["territory", "period"], how="semi"
+            )
         if any(k not in local for k in indicator.inputs):
             continue
         if any(local[k].is_empty() for k in indicator.inputs):
@@ -115,7 +103,7 @@ def run_indicators(inputs: Inputs, reference_key: str) -> pl.DataFrame:
     emp = frames["employment"]
     if not emp.is_empty():
         emp_occ = emp.filter(pl.col("occupation") != ALL)
-        for name in PER_TERRITORY:
+        for name in STRUCTURE:
             indicator = REGISTRY[name]
             local = {
                 "employment": emp_occ,

@@ -255,6 +255,8 @@ SCALE_OF_LEVEL = {
     "region": "reg",
     "reg": "reg",
     "custom": "custom",
+    "france": "fr",
+    "fr": "fr",
 }
 
 

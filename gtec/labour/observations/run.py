@@ -12,7 +12,9 @@ bridge of `gtec_core.occupations` (ROME counts are spread with `rome_share`). Ru
   (the BMO publishes no finer geography) [P]; a `*` cell stays null, so the result is secret;
 - employment (layout of `gtec_core.sources.employment`), aggregated over age bands;
 - the composite tension is standardised on the moments of the reference territory's occupations × years (the
-  widest territory computed), not on the Dares' unpublished 2014-2018 national moments [P].
+  widest territory computed), not on the Dares' unpublished 2014-2018 national moments [P];
+- the location quotient compares each territory with its own reference area (its département, its région
+  for a département, France for a région: `references`), named in the observation's `origin_detail`.
 
 Scale (which occupations for which territories): a targeted run (`observations_compute`: one territory and
 those around it, or named territories — a few dozen communes) computes every occupation (FAP-2021 and ROME)
@@ -35,24 +37,11 @@ from django.db import transaction
 
 from gtec.imports.services import importrun_record
 from gtec.imports.sync import Counts
-from gtec.labour.observations.assemble import (  # noqa: F401  (Inputs … build_inputs: names of this module before the split)
-    Inputs,
-    Loaded,
-    bmo_frame,
-    build_inputs,
-    inputs_for,
-    load_all,
-)
+from gtec.labour.observations.assemble import inputs_for, load_all
 from gtec.labour.observations.geography import commune_map, covered
-from gtec.labour.observations.indicators import (  # noqa: F401  (likewise)
-    BMO_RATE_BASE,
-    PER_OCCUPATION,
-    PER_TERRITORY,
-    _long,
-    reference_for,
-    run_indicators,
-)
+from gtec.labour.observations.indicators import run_indicators
 from gtec.labour.observations.inputs import ALL, _years_and_bmo
+from gtec.labour.observations.references import References, lq_references
 from gtec.labour.observations.storage import (
     dares_rows,
     observation_frame,
@@ -97,19 +86,23 @@ def observations_compute(
     local_keys = {t.key for t in local}
     tmap = commune_map(territories)
     bare = [t.key for t in territories if t.scale == "commune" and t.key not in local_keys]
-    inputs = inputs_for(
-        tmap,
-        {t.key for t in territories},
-        load_all(tmap, years, bmo_year),
-        local=local_keys,
-        totals_only=bare,
-    )
-    long = run_indicators(inputs, reference.key)
+    loaded = load_all(tmap, years, bmo_year)
+    inputs = inputs_for(tmap, {t.key for t in territories}, loaded, local=local_keys, totals_only=bare)
+    refs = lq_references(territories, tmap, loaded.employment)
+    _say_missing(refs, inputs.frames["employment"], progress)
+    long = run_indicators(inputs, reference.key, refs.frame_for(inputs.frames["employment"]))
     if bare and not long.is_empty():
         long = long.filter(~pl.col("territory").is_in(bare) | (pl.col("occupation") == ALL))
     ids = {t.key: t.pk for t in territories}
     synthetic = synthetic_sources()
-    rows = observation_frame(long, ids, synthetic, inputs.bmo_origins, dares_rows(territories, ids))
+    rows = observation_frame(
+        long,
+        ids,
+        synthetic,
+        inputs.bmo_origins,
+        dares_rows(territories, ids),
+        details={"location_quotient": refs.detail},
+    )
     if progress:
         progress("observations", rows.height)
     with transaction.atomic():
@@ -124,6 +117,23 @@ def observations_compute(
             synthetic=bool(synthetic),
         )
     return version, counts
+
+
+def _say_missing(refs: References, employment: pl.DataFrame, progress) -> None:
+    """Name the territories with employment whose reference area has none: they get no location quotient."""
+    if not progress or employment.is_empty():
+        return
+    without = sorted(
+        k for k in employment["territory"].unique().to_list() if refs.of.get(k) in set(refs.missing)
+    )
+    if without:
+        progress(
+            "indice de spécificité non calculé (pas d'emploi par métier pour le territoire de référence "
+            + ", ".join(sorted({refs.of[k] for k in without}))
+            + ") : "
+            + ", ".join(without[:8]),
+            len(without),
+        )
 
 
 BATCH_COMMUNES = 3000  # communes per batch of commune territories
@@ -202,6 +212,7 @@ def observations_compute_all(
     published = (published["scale"] + ":" + published["code"]).unique().to_list()
     lenders = tmap.filter(pl.col("territory").is_in([k for k in published if k in local_keys]))
     ref_inputs = inputs_for(ref_map, {reference.key}, loaded)
+    refs = lq_references(territories, tmap, loaded.employment)
     synthetic = synthetic_sources()
     total = Counts()
     batches = plan_batches(territories, sizes)
@@ -223,11 +234,20 @@ def observations_compute_all(
                         [inputs.frames[name], ref_inputs.frames[name].select(inputs.frames[name].columns)],
                         how="vertical_relaxed",
                     )
-            long = run_indicators(inputs, reference.key)
+            batch_employment = inputs.frames["employment"].filter(pl.col("territory").is_in(list(keys)))
+            _say_missing(refs, batch_employment, progress)
+            long = run_indicators(inputs, reference.key, refs.frame_for(batch_employment))
             if communes and not long.is_empty():
                 long = long.filter(~pl.col("territory").is_in(communes) | (pl.col("occupation") == ALL))
             ids = {t.key: t.pk for t in batch}
-            rows = observation_frame(long, ids, synthetic, inputs.bmo_origins, dares_rows(batch, ids))
+            rows = observation_frame(
+                long,
+                ids,
+                synthetic,
+                inputs.bmo_origins,
+                dares_rows(batch, ids),
+                details={"location_quotient": refs.detail},
+            )
             if progress:
                 progress(
                     f"observations, lot {number}/{len(batches)} ({batch[0].scale}, {len(batch)})", rows.height

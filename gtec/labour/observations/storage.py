@@ -193,10 +193,12 @@ def observation_frame(
     synthetic: set[str] | bool,
     bmo_origins: dict[str, tuple[str, str, str]] | None = None,
     extra: list[dict] = (),
+    details: dict[str, dict[str, str]] | None = None,
 ) -> pl.DataFrame:
     """The observation rows of `long` (the output of `run_indicators`) and of `extra` (rows as dicts, such as
     `dares_rows`) as one frame of `OBSERVATION_SCHEMA`, built column-wise: the rows `_observation_rows`
-    gives, with the counts as JSON text."""
+    gives, with the counts as JSON text. `details` gives, per indicator, the `origin_detail` of each
+    territory's figures (the reference area of a location quotient)."""
     parts = []
     if not long.is_empty():
         if isinstance(synthetic, bool):
@@ -253,8 +255,12 @@ def observation_frame(
                     .alias("origin_detail"),
                 )
             else:
+                detail = (details or {}).get(name, {})
                 part = part.with_columns(
-                    pl.lit("computed").alias("origin"), pl.lit("").alias("origin_detail")
+                    pl.lit("computed").alias("origin"),
+                    pl.col("territory")
+                    .replace_strict(detail, default="", return_dtype=pl.String)
+                    .alias("origin_detail"),
                 )
             parts.append(part.select([pl.col(c).cast(t) for c, t in OBSERVATION_SCHEMA.items()]))
     if extra:

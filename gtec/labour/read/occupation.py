@@ -112,6 +112,10 @@ def occupation_detail(territory: Territory, fiche: Fiche, period: str) -> dict:
                         "counts": _shown_counts(per.get(name), hidden),
                         "counts_hidden": counts_hidden(per.get(name), hidden),
                         "approx": not REGISTRY[name].official_formula_public,
+                        # the reference area of a location quotient (« par rapport à l'emploi du Morbihan »)
+                        "reference_area": per[name].origin_detail
+                        if name == "location_quotient" and per.get(name) is not None
+                        else "",
                     }
                     for name in [
                         "dares_tension",

@@ -31,7 +31,7 @@ from gtec.labour.read.dares import dares_table
 from gtec.labour.read.series import monthly_series, public_jobseekers
 from gtec.referentials.models import Fiche
 from gtec.territories.models import Territory
-from gtec_core.indicators.registry import REGISTRY
+from gtec_core.indicators.registry import COMPARED, REGISTRY
 
 
 @cached
@@ -121,20 +121,7 @@ def tension_table(territory: Territory, period: str, limit: int | None = 20) -> 
 def comparison(a: Territory, b: Territory, period: str) -> dict:
     """Two territories side by side: key figures and the per-territory indicators."""
     rows = []
-    for name in [
-        "offers_demand_ratio",
-        "bmo_difficulty_rate",
-        "bmo_seasonality_rate",
-        "hiring_intensity",
-        "lack_of_labour",
-        "non_durability",
-        "geographic_mismatch",
-        "dares_tension",
-        "krugman_specialisation",
-        "herfindahl",
-        "shannon_normalised",
-        "covid_exposure",
-    ]:
+    for name in COMPARED:
         rows.append(
             {
                 "label": REGISTRY[name].label,
