@@ -11,10 +11,12 @@ import pytest
 
 from gtec.imports.sync import sync_frame
 from gtec.labour import models as m
+from gtec.labour.imports.establishments import sirene_import
+from gtec.labour.imports.jobseekers import stmt_import
+from gtec.labour.imports.offers import offers_import
 from gtec.labour.observations.inputs import load_jobseekers
 from gtec.labour.observations.run import observations_compute, observations_compute_all
 from gtec.labour.observations.storage import BMO_ONLY
-from gtec.labour.services import offers_import, sirene_import, stmt_import
 from gtec.territories.models import Territory
 from gtec_core.errors import SourceError
 from gtec_core.sources import stmt as stmt_source
