@@ -197,10 +197,18 @@ def sync(
 FRAME_BATCH = 200_000
 
 
+def json_text(column):
+    """A polars column of lists (or structs) as JSON text, e.g. `["122794","122795"]`."""
+    import polars as pl
+
+    return pl.struct(column.alias("v")).struct.json_encode().str.slice(5).str.strip_suffix("}")
+
+
 def insert_frame(model: type[models.Model], frame) -> int:
     """Bulk INSERT of a polars frame whose columns are attribute names of `model` (the frame twin of
     `insert_rows`): COPY … (FORMAT csv) fed by polars' CSV writer on PostgreSQL, `executemany` on tuples
-    elsewhere. Columns left out must have a scalar default (or be nullable). Returns the rows inserted."""
+    elsewhere. Columns left out must have a scalar default (or be nullable); list columns (a JSON field's
+    values) go as JSON text. Returns the rows inserted."""
     import polars as pl
     from django.db import connection
 
@@ -222,6 +230,10 @@ def insert_frame(model: type[models.Model], frame) -> int:
             raise ValueError(f"{opts.label}.{f.attname}: défaut non scalaire, colonne à fournir")
         extra.append(pl.lit(default).alias(f.attname))
     frame = frame.with_columns(extra) if extra else frame
+    # nested values (a JSON field's lists) as JSON text, which both backends take (jsonb parses it)
+    nested = [n for n in frame.columns if isinstance(frame.schema[n], pl.List | pl.Array | pl.Struct)]
+    if nested:
+        frame = frame.with_columns(json_text(pl.col(n)).alias(n) for n in nested)
     names = list(frame.columns)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(by_attname[name].column) for name in names)

@@ -161,6 +161,39 @@ def test_chunked_offers_import_is_idempotent_and_all_or_nothing(tmp_path):
     assert not m.Offre.objects.exists()
 
 
+def stored_offers() -> list[tuple]:
+    fields = [f.attname for f in m.Offre._meta.concrete_fields if f.attname != "id"]
+    return sorted(m.Offre.objects.values_list(*fields))
+
+
+def test_offers_into_an_empty_table_equal_the_diffed_path_and_the_later_copy_wins(tmp_path):
+    """A JSON array is not de-duplicated across chunks by the reader: into an empty table the chunks go by
+    bulk insert, and a later copy of an id is synced by id afterwards — the same rows and counts as when the
+    table already holds other offers (the diffed path)."""
+    path = tmp_path / "offres.json"
+    offers = [offer(f"O{i}", 1 + i % 20) for i in range(10)]
+    offers.append({**offer("O3", 28, updated="2024-03-29T10:00:00Z"), "nombrePostes": 4})  # O3 later
+    offers.append({**offer("O4", 5), "typeContrat": "CDD", "typeContratLibelle": "CDD - 12 Mois"})  # same
+    path.write_text(json.dumps(offers), encoding="utf-8")
+    _, fresh = offers_import([path], chunk_size=4)
+    assert (fresh["offres"].created, fresh["offres"].updated, fresh["offres"].unchanged) == (10, 2, 0)
+    o3 = m.Offre.objects.get(identifiant="O3")
+    assert (o3.date_creation, o3.postes) == (date(2024, 3, 28), 4)
+    o4 = m.Offre.objects.get(identifiant="O4")
+    assert o4.durable is True and o4.type_contrat == "CDD" and o4.competences == ["123456"]
+    expected = stored_offers()
+    m.Offre.objects.all().delete()
+    other = tmp_path / "autre.jsonl"
+    write_jsonl(other, [offer("Z1", 2)])
+    offers_import([other])
+    _, diffed = offers_import([path], chunk_size=4)
+    m.Offre.objects.filter(identifiant="Z1").delete()
+    assert stored_offers() == expected
+    assert diffed["offres"].as_dict() == fresh["offres"].as_dict()
+    _, again = offers_import([path], chunk_size=4)  # the file again: O3 and O4 flip back and forth
+    assert again["offres"].created == 0 and m.Offre.objects.count() == 10
+
+
 SIRENE_HEADER = (
     "siren,nic,siret,activitePrincipaleEtablissement,trancheEffectifsEtablissement,codeCommuneEtablissement,"
     "etatAdministratifEtablissement,dateCreationEtablissement\n"
