@@ -358,3 +358,32 @@ def test_a_national_run_keeps_the_employment_a_single_run_allocates_from_another
         m.Observation.objects.filter(territory=bassin, indicator="location_quotient").count()
         == allocated.count()
     )
+
+
+def test_stored_observations_are_diffed_column_wise_with_counts_as_json():
+    """`store_observations` on territories that already have observations: a count written in another key
+    order is unchanged, a changed count is updated and stored as a JSON object, a missing row deleted."""
+    from gtec.labour.observations.storage import OBSERVATION_SCHEMA, store_observations
+
+    vannes = Territory.objects.get(key="commune:56260")
+
+    def frame(rows):
+        base = {"territory_id": vannes.pk, "occupation_kind": "fap", "period": "2024", "status": "ok",
+                "category": None, "synthetic": False, "origin": "computed", "origin_detail": ""}  # fmt: skip
+        return pl.DataFrame([{**base, **row} for row in rows], schema=OBSERVATION_SCHEMA, orient="row")
+
+    first = frame(
+        [
+            {"indicator": "tension", "occupation": "A0Z40", "value": 0.5, "counts": '{"a": 1.0, "b": 2}'},
+            {"indicator": "tension", "occupation": "B0Z20", "value": None, "counts": "{}"},
+        ]
+    )
+    assert store_observations(first, [vannes.pk]).created == 2
+    reordered = first.with_columns(pl.Series("counts", ['{"b":2,"a":1.0}', "{}"]))
+    c = store_observations(reordered, [vannes.pk])
+    assert (c.created, c.updated, c.deleted, c.unchanged) == (0, 0, 0, 2)
+    changed = reordered.slice(0, 1).with_columns(pl.lit('{"a": 3.5, "b": 2}').alias("counts"))
+    c = store_observations(changed, [vannes.pk])
+    assert (c.created, c.updated, c.deleted, c.unchanged) == (0, 1, 1, 0)
+    stored = m.Observation.objects.get(territory=vannes, indicator="tension")
+    assert stored.counts == {"a": 3.5, "b": 2} and stored.value == 0.5

@@ -9,7 +9,7 @@ import math
 import polars as pl
 
 from gtec.imports.models import ImportRun
-from gtec.imports.sync import Counts, insert_frame, sync
+from gtec.imports.sync import Counts, sync_frame
 from gtec.labour import models as m
 from gtec.labour.observations.inputs import ALL
 from gtec.territories.models import Territory
@@ -269,9 +269,6 @@ def observation_frame(
 
 def store_observations(frame: pl.DataFrame, territory_ids: list[int]) -> Counts:
     """Make the stored observations of `territory_ids` equal to `frame` (`observation_frame`): a bulk insert
-    (COPY on PostgreSQL) when none is stored for them, else the row-by-row diff of `sync`."""
-    scope = {"territory_id__in": territory_ids}
-    if not m.Observation.objects.filter(**scope).exists():
-        return Counts(created=insert_frame(m.Observation, frame))
-    rows = [{**row, "counts": json.loads(row["counts"])} for row in frame.iter_rows(named=True)]
-    return sync(m.Observation, rows, OBSERVATION_KEY, scope=scope)
+    (COPY on PostgreSQL) when none is stored for them, else the column-wise diff of `sync_frame` (the counts
+    compared as canonical JSON text)."""
+    return sync_frame(m.Observation, frame, OBSERVATION_KEY, scope={"territory_id__in": territory_ids})
