@@ -335,17 +335,17 @@ def sync_frame(
         return counts
     # JSON given as text: compared in one canonical text on both sides, stored as the value it encodes
     json_columns = [c for c in _json_text_fields(model, frame) if c in value_fields]
-    if json_columns:
-        frame = frame.with_columns(
-            pl.col(c).map_elements(lambda t: canonical_json(json.loads(t)), return_dtype=pl.String)
-            for c in json_columns
-        )
     stored = stored_frame(model, [pk_name, *key, *value_fields], schema, scope, tuple(json_columns))
     if covered:
         stored = stored.join(frame.select(list(covered)).unique(), on=list(covered), how="semi")
     created = frame.join(stored.select(key), on=key, how="anti")
     counts.created = insert_frame(model, created)
     both = frame.join(stored, on=key, how="inner", suffix="__stored")
+    if json_columns:  # only the rows met on both sides need the canonical text
+        both = both.with_columns(
+            pl.col(c).map_elements(lambda t: canonical_json(json.loads(t)), return_dtype=pl.String)
+            for c in json_columns
+        )
     if value_fields:
         changed = pl.any_horizontal(~pl.col(f).eq_missing(pl.col(f"{f}__stored")) for f in value_fields)
         updated = both.filter(changed)
