@@ -97,9 +97,10 @@ def fresh_postgres() -> bool:
     try:
         import psycopg
 
+        name = PG_URL.rsplit("/", 1)[-1]  # the database of BENCH_PG_URL (one's own name on a shared server)
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS gtec_bench")
-            conn.execute("CREATE DATABASE gtec_bench")
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
         return True
     except Exception as exc:  # PostgreSQL not reachable: say so, bench SQLite only
         print(f"PostgreSQL indisponible ({exc}) : mesure SQLite seulement")

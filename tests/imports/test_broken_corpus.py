@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 from gtec.labour import models as m
-from gtec.labour.services import employment_import, offers_import, sirene_import, stmt_import
+from gtec.labour.imports.employment import employment_import
+from gtec.labour.imports.establishments import sirene_import
+from gtec.labour.imports.jobseekers import stmt_import
+from gtec.labour.imports.offers import offers_import
 from gtec.training import models as tm
 from gtec.training.services import lheo_import
 from gtec_core.errors import SourceError

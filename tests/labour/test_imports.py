@@ -13,7 +13,11 @@ from django.db.models import Sum
 
 from gtec.imports.models import ImportRun
 from gtec.labour import models as m
-from gtec.labour.services import bmo_import, dares_import, offers_import, sirene_import, stmt_import
+from gtec.labour.imports.bmo import bmo_import
+from gtec.labour.imports.dares import dares_import
+from gtec.labour.imports.establishments import sirene_import
+from gtec.labour.imports.jobseekers import stmt_import
+from gtec.labour.imports.offers import offers_import
 from gtec_core.errors import SourceError
 from gtec_core.sources import bmo as bmo_source
 
@@ -230,7 +234,7 @@ def test_the_occupation_bridge_is_stored_and_read_back(data_dir):
     """`gtec import all` stores the FAP-2021 ↔ ROME bridge; the computation reads it from the database, equal
     to the one built from the files; re-importing changes nothing."""
     from gtec.labour.observations.inputs import bridge
-    from gtec.labour.services import bridge_import
+    from gtec.referentials.services import bridge_import
     from gtec_core.occupations import fap2021_rome_bridge
 
     stored = m.PasserelleFapRome.objects.count()

@@ -10,9 +10,9 @@ import pytest
 from gtec.imports.models import ImportRun
 from gtec.imports.services import importrun_record
 from gtec.labour import models as m
+from gtec.labour.imports.jobseekers import defm_import
 from gtec.labour.observations.run import observations_compute
 from gtec.labour.read import dashboard_figures, indicator_export, public_jobseekers
-from gtec.labour.services import defm_import
 from gtec.territories.models import Territory
 from tests.labour.test_compute import vannes_inputs  # noqa: F401  (fixture)
 

@@ -11,10 +11,12 @@ import pytest
 
 from gtec.imports.sync import sync_frame
 from gtec.labour import models as m
+from gtec.labour.imports.establishments import sirene_import
+from gtec.labour.imports.jobseekers import stmt_import
+from gtec.labour.imports.offers import offers_import
 from gtec.labour.observations.inputs import load_jobseekers
 from gtec.labour.observations.run import observations_compute, observations_compute_all
 from gtec.labour.observations.storage import BMO_ONLY
-from gtec.labour.services import offers_import, sirene_import, stmt_import
 from gtec.territories.models import Territory
 from gtec_core.errors import SourceError
 from gtec_core.sources import stmt as stmt_source
@@ -157,6 +159,39 @@ def test_chunked_offers_import_is_idempotent_and_all_or_nothing(tmp_path):
         offers_import([path], chunk_size=4)
     assert err.value.line == 27 and err.value.column == "romeCode"
     assert not m.Offre.objects.exists()
+
+
+def stored_offers() -> list[tuple]:
+    fields = [f.attname for f in m.Offre._meta.concrete_fields if f.attname != "id"]
+    return sorted(m.Offre.objects.values_list(*fields))
+
+
+def test_offers_into_an_empty_table_equal_the_diffed_path_and_the_later_copy_wins(tmp_path):
+    """A JSON array is not de-duplicated across chunks by the reader: into an empty table the chunks go by
+    bulk insert, and a later copy of an id is synced by id afterwards — the same rows and counts as when the
+    table already holds other offers (the diffed path)."""
+    path = tmp_path / "offres.json"
+    offers = [offer(f"O{i}", 1 + i % 20) for i in range(10)]
+    offers.append({**offer("O3", 28, updated="2024-03-29T10:00:00Z"), "nombrePostes": 4})  # O3 later
+    offers.append({**offer("O4", 5), "typeContrat": "CDD", "typeContratLibelle": "CDD - 12 Mois"})  # same
+    path.write_text(json.dumps(offers), encoding="utf-8")
+    _, fresh = offers_import([path], chunk_size=4)
+    assert (fresh["offres"].created, fresh["offres"].updated, fresh["offres"].unchanged) == (10, 2, 0)
+    o3 = m.Offre.objects.get(identifiant="O3")
+    assert (o3.date_creation, o3.postes) == (date(2024, 3, 28), 4)
+    o4 = m.Offre.objects.get(identifiant="O4")
+    assert o4.durable is True and o4.type_contrat == "CDD" and o4.competences == ["123456"]
+    expected = stored_offers()
+    m.Offre.objects.all().delete()
+    other = tmp_path / "autre.jsonl"
+    write_jsonl(other, [offer("Z1", 2)])
+    offers_import([other])
+    _, diffed = offers_import([path], chunk_size=4)
+    m.Offre.objects.filter(identifiant="Z1").delete()
+    assert stored_offers() == expected
+    assert diffed["offres"].as_dict() == fresh["offres"].as_dict()
+    _, again = offers_import([path], chunk_size=4)  # the file again: O3 and O4 flip back and forth
+    assert again["offres"].created == 0 and m.Offre.objects.count() == 10
 
 
 SIRENE_HEADER = (
@@ -365,3 +400,32 @@ def test_a_second_national_run_changes_nothing_location_quotients_included():
     _, second = observations_compute_all(years=[2024], scales=scales)
     c = second["observations"]
     assert (c.created, c.updated, c.deleted) == (0, 0, 0) and c.unchanged == first["observations"].created
+
+
+def test_stored_observations_are_diffed_column_wise_with_counts_as_json():
+    """`store_observations` on territories that already have observations: a count written in another key
+    order is unchanged, a changed count is updated and stored as a JSON object, a missing row deleted."""
+    from gtec.labour.observations.storage import OBSERVATION_SCHEMA, store_observations
+
+    vannes = Territory.objects.get(key="commune:56260")
+
+    def frame(rows):
+        base = {"territory_id": vannes.pk, "occupation_kind": "fap", "period": "2024", "status": "ok",
+                "category": None, "synthetic": False, "origin": "computed", "origin_detail": ""}  # fmt: skip
+        return pl.DataFrame([{**base, **row} for row in rows], schema=OBSERVATION_SCHEMA, orient="row")
+
+    first = frame(
+        [
+            {"indicator": "tension", "occupation": "A0Z40", "value": 0.5, "counts": '{"a": 1.0, "b": 2}'},
+            {"indicator": "tension", "occupation": "B0Z20", "value": None, "counts": "{}"},
+        ]
+    )
+    assert store_observations(first, [vannes.pk]).created == 2
+    reordered = first.with_columns(pl.Series("counts", ['{"b":2,"a":1.0}', "{}"]))
+    c = store_observations(reordered, [vannes.pk])
+    assert (c.created, c.updated, c.deleted, c.unchanged) == (0, 0, 0, 2)
+    changed = reordered.slice(0, 1).with_columns(pl.lit('{"a": 3.5, "b": 2}').alias("counts"))
+    c = store_observations(changed, [vannes.pk])
+    assert (c.created, c.updated, c.deleted, c.unchanged) == (0, 1, 1, 0)
+    stored = m.Observation.objects.get(territory=vannes, indicator="tension")
+    assert stored.counts == {"a": 3.5, "b": 2} and stored.value == 0.5

@@ -9,7 +9,7 @@ import math
 import polars as pl
 
 from gtec.imports.models import ImportRun
-from gtec.imports.sync import Counts, insert_frame, sync
+from gtec.imports.sync import Counts, sync_frame
 from gtec.labour import models as m
 from gtec.labour import version
 from gtec.labour.observations.inputs import ALL
@@ -276,11 +276,8 @@ def observation_frame(
 
 def store_observations(frame: pl.DataFrame, territory_ids: list[int]) -> Counts:
     """Make the stored observations of `territory_ids` equal to `frame` (`observation_frame`): a bulk insert
-    (COPY on PostgreSQL) when none is stored for them, else the row-by-row diff of `sync`. The read side's
-    cache follows (`version`), with or without an import run."""
+    (COPY on PostgreSQL) when none is stored for them, else the column-wise diff of `sync_frame` (the counts
+    compared as canonical JSON text). The read side's cache follows (`version`), with or without an import
+    run."""
     version.observations_written()
-    scope = {"territory_id__in": territory_ids}
-    if not m.Observation.objects.filter(**scope).exists():
-        return Counts(created=insert_frame(m.Observation, frame))
-    rows = [{**row, "counts": json.loads(row["counts"])} for row in frame.iter_rows(named=True)]
-    return sync(m.Observation, rows, OBSERVATION_KEY, scope=scope)
+    return sync_frame(m.Observation, frame, OBSERVATION_KEY, scope={"territory_id__in": territory_ids})

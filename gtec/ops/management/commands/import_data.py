@@ -47,7 +47,9 @@ def folder_fingerprint(folder: Path) -> str:
 
 
 def run_source(source: str, data_dir: Path, progress):
-    from gtec.labour.services import bmo_import, dares_import, defm_import
+    from gtec.labour.imports.bmo import bmo_import
+    from gtec.labour.imports.dares import dares_import
+    from gtec.labour.imports.jobseekers import defm_import
     from gtec.prospective.services import metiers2030_import
     from gtec.referentials.services import bridge_import, fap_import, rome_import
     from gtec.territories.services import geo_import
@@ -67,10 +69,14 @@ def run_source(source: str, data_dir: Path, progress):
 
 
 def run_file_source(source: str, paths: list[Path], progress, *, synthetic: bool = False):
-    from gtec.labour import services
+    from gtec.labour.imports.bmo import bmo_import
+    from gtec.labour.imports.employment import employment_import
+    from gtec.labour.imports.establishments import sirene_import
+    from gtec.labour.imports.jobseekers import stmt_import
+    from gtec.labour.imports.offers import offers_import
 
     if source == "offres":
-        return services.offers_import(paths, synthetic=synthetic, progress=progress)
+        return offers_import(paths, synthetic=synthetic, progress=progress)
     if source == "staffing" and len(paths) == 1:
         from gtec.prospective.services import staffing_import
 
@@ -78,10 +84,10 @@ def run_file_source(source: str, paths: list[Path], progress, *, synthetic: bool
     if len(paths) != 1:
         raise CommandError(f"`gtec import {source}` attend un seul fichier")
     importer = {
-        "stmt": services.stmt_import,
-        "sirene": services.sirene_import,
-        "emploi": services.employment_import,
-        "bmo": services.bmo_import,
+        "stmt": stmt_import,
+        "sirene": sirene_import,
+        "emploi": employment_import,
+        "bmo": bmo_import,
     }[source]
     return importer(paths[0], synthetic=synthetic, progress=progress)
 
@@ -188,7 +194,7 @@ class Command(BaseCommand):
 
     def demo(self, folder: Path) -> None:
         """Import every file of a generated demo folder (its manifest lists them by kind), marked synthetic."""
-        from gtec.labour.services import read_manifest
+        from gtec.labour.imports.common import read_manifest
 
         try:
             manifest = read_manifest(folder)
