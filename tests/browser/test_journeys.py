@@ -175,7 +175,7 @@ def test_coordinator_follows_the_campaign_and_the_territory(screen, live_url, wo
     page.get_by_label("Commune", exact=True).select_option(label="Vannes")
     page.get_by_label("Courriel de la personne à inviter (administrateur)").fill("garage@parcours.test")
     page.get_by_role("button", name="Créer et inviter").click()
-    expect(page.get_by_text("invitée(s) à la campagne")).to_be_visible()
+    expect(page.get_by_text("invitée à la campagne")).to_be_visible()
     expect(page.get_by_role("cell", name="Parcours garage")).to_be_visible()
     page.screenshot(path=str(SHOTS / f"campagne-organisation-ajoutee-{page.width_label}.png"), full_page=True)
     page.goto(live_url + f"/besoins/campagnes/{camp}/organisations/ajouter/")

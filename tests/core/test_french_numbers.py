@@ -77,3 +77,36 @@ def test_no_second_french_number_formatter():
         if "intcomma" in p.read_text(encoding="utf-8")
     ]
     assert offenders == [] and templates == []
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [(0, "0 organisation créée"), (1, "1 organisation créée"), (2, "2 organisations créées"),
+     (1500, "1\u202f500 organisations créées")],
+)  # fmt: skip
+def test_counts_take_the_french_plural_from_two_on(count, expected):
+    from gtec_core.french import count_fr, plural
+
+    assert count_fr(count, "organisation créée", "organisations créées") == expected
+    assert plural(count, "erreur") == ("erreurs" if count >= 2 else "erreur")
+
+
+def test_pluriel_filter_and_no_parenthesised_plural_left_in_templates():
+    from django.template import Context, Template
+
+    t = Template('{{ n }} {{ n|pluriel:"invitation envoyée,invitations envoyées" }} ; métier{{ n|pluriel }}')
+    assert t.render(Context({"n": 1})) == "1 invitation envoyée ; métier"
+    assert t.render(Context({"n": 3})) == "3 invitations envoyées ; métiers"
+    pages = [*ROOT.glob("gtec/**/templates/**/*.html"), *ROOT.glob("gtec/**/static/**/*.js")]
+    found = [f"{p.relative_to(ROOT)}: {m.group(0)}" for p in pages
+             for m in re.finditer(r"\w+\((?:s|e|es|x)\)", p.read_text(encoding="utf-8"))]  # fmt: skip
+    assert found == []
+
+
+def test_enrolment_summary_is_written_in_real_plurals():
+    from gtec.surveys.enrolment import Enrolled
+
+    assert Enrolled(created=2, found=1, invited=3, mailed=1).summary() == (
+        "2 organisations créées, 1 déjà connue ; 3 invitées à la campagne ; 1 invitation envoyée par courriel."
+    )
+    assert "(s)" not in Enrolled().summary()

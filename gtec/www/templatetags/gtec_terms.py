@@ -50,6 +50,18 @@ def nombre(value, decimals: int = 0) -> str:
 
 
 @register.filter
+def pluriel(count, forms: str = "") -> str:
+    """{{ n|pluriel:"organisation créée,organisations créées" }} → the French form for n (singular for 0 and
+    1); {{ n|pluriel }} → « s » or nothing."""
+    try:
+        n = float(count)
+    except (TypeError, ValueError):
+        n = len(count) if hasattr(count, "__len__") else 0
+    singular, _, plural_form = forms.partition(",")
+    return french.plural(n, singular, plural_form) if forms else french.plural(n, "", "s")
+
+
+@register.filter
 def de(name) -> str:
     """{{ name|de }} → « d'Auray », « de Vannes », « du Havre » ; {{ territory|de }} → « du Pays de Vannes »,
     « du Morbihan », « de la zone d'emploi d'Auray » (the territory's own rule, Territory.of_name)."""
