@@ -234,6 +234,9 @@ def test_review_lists_diplomas_apart_and_unticked(client):
     for code in certs:
         assert f'id="c-{code}" name="c" value="{code}" checked' not in html
         assert f'value="{code}"' not in skill_part
+    # the count under the list is the ticked skills, not the unticked diplomas too (59 for 51 ticked)
+    ticked = len(re.findall(r'name="c" value="\d+" checked', html))
+    assert ticked and f"{ticked} compétences retenues." in html
 
 
 def test_a_master_level_job_is_shown_as_a_long_path_for_an_aide_soignante(client):
