@@ -52,13 +52,15 @@ def nombre(value, decimals: int = 0) -> str:
 @register.filter
 def pluriel(count, forms: str = "") -> str:
     """{{ n|pluriel:"organisation créée,organisations créées" }} → the French form for n (singular for 0 and
-    1); {{ n|pluriel }} → « s » or nothing."""
+    1); {{ n|pluriel }} → « s » or nothing; unlike Django's `pluralize`, 0 takes the singular."""
     try:
         n = float(count)
     except (TypeError, ValueError):
         n = len(count) if hasattr(count, "__len__") else 0
-    singular, _, plural_form = forms.partition(",")
-    return french.plural(n, singular, plural_form) if forms else french.plural(n, "", "s")
+    singular, comma, plural_form = forms.partition(",")
+    if not comma:  # {{ n|pluriel:"x" }}, as Django's pluralize: the plural suffix alone
+        singular, plural_form = "", forms or "s"
+    return french.plural(n, singular, plural_form)
 
 
 @register.filter
