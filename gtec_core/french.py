@@ -174,6 +174,19 @@ def count_fr(count: float, singular: str, plural_form: str = "") -> str:
     return f"{format_fr(count)} {plural(count, singular, plural_form)}"
 
 
+NBSP = "\u00a0"
+_TIGHT = (("« ", "«" + THOUSANDS), (" »", THOUSANDS + "»"), (" ;", THOUSANDS + ";"), (" :", NBSP + ":"),
+          (" ?", THOUSANDS + "?"), (" !", THOUSANDS + "!"))  # fmt: skip
+
+
+def typo(text: str) -> str:
+    """French spacing that never breaks: no line starts with « » », « : » or « ; » and none ends with « « »
+    (the space before them becomes a no-break space)."""
+    for plain, tight in _TIGHT:
+        text = text.replace(plain, tight)
+    return text
+
+
 def parse_fr(text: str) -> float:
     """The number of a text written by `format_fr` or `percent_fr` (« 1 234,5 », « 12 % »), or a plain one."""
     cleaned = "".join(c for c in str(text) if c not in {THOUSANDS, "\xa0", " ", "%"})

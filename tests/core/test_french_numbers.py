@@ -114,3 +114,15 @@ def test_enrolment_summary_is_written_in_real_plurals():
         "2 organisations créées, 1 déjà connue ; 3 invitées à la campagne ; 1 invitation envoyée par courriel."
     )
     assert "(s)" not in Enrolled().summary()
+
+
+def test_typo_never_lets_a_line_start_with_a_closing_mark():
+    from gtec_core.french import typo
+
+    text = typo("Tapez « Vannes ». Plusieurs métiers : séparez-les par « ; » ; un code ?")
+    assert (
+        " »" not in text and "« " not in text and " :" not in text and " ;" not in text and " ?" not in text
+    )
+    assert text.replace("\u202f", " ").replace("\u00a0", " ") == (
+        "Tapez « Vannes ». Plusieurs métiers : séparez-les par « ; » ; un code ?"
+    )

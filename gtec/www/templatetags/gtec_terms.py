@@ -63,6 +63,12 @@ def pluriel(count, forms: str = "") -> str:
     return french.plural(n, singular, plural_form)
 
 
+@register.filter(is_safe=True)
+def typo(text) -> str:
+    """{{ help|typo }}: French spacing that never breaks before « », « : », « ; » (`french.typo`)."""
+    return french.typo("" if text is None else str(text))
+
+
 @register.filter
 def de(name) -> str:
     """{{ name|de }} → « d'Auray », « de Vannes », « du Havre » ; {{ territory|de }} → « du Pays de Vannes »,
