@@ -275,3 +275,14 @@ def test_counsellor_prepares_a_sheet_without_personal_data(client):
     # junk in the choice is ignored; nothing usable goes back to the start
     assert client.get("/parcours/conseil/fiche/", {**params, "m": "<x>"}).status_code == 200
     assert client.get("/parcours/conseil/fiche/", {"m": "A1234"}).status_code == 302
+
+
+def test_results_elide_before_an_occupation_starting_with_a_vowel(client):
+    from gtec.referentials.models import Appellation
+
+    app = Appellation.objects.filter(libelle__istartswith="Aide-soignant").first()
+    skills = [e.code_ogr for e in services.fiche_skills(app.fiche_id)][:20]
+    html = client.get("/parcours/resultats/", {"a": [app.code_ogr], "c": skills}).content.decode()
+    assert "expérience d&#x27;Aide-soignant" in html or "expérience d'Aide-soignant" in html
+    assert "expérience de Aide" not in html
+    assert not re.search(r"début (le )?1 [a-zé]+ 20\d\d", html)  # « 1er septembre », never « 1 septembre »
