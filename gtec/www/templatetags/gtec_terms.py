@@ -9,6 +9,7 @@ import datetime as dt
 import nh3
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -82,6 +83,8 @@ def date_fr(value, style: str = "long") -> str:
     """{{ d|date_fr }} → « 1er novembre 2026 » ; {{ d|date_fr:"court" }} → « 01/11/2026 »."""
     if not isinstance(value, dt.date):
         return "" if value is None else str(value)
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)  # as Django's date filter: the site's time zone
     return french.short_date(value) if style == "court" else french.long_date(value)
 
 
