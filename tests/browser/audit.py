@@ -44,7 +44,7 @@ class Audit:
             if v["impact"] in ("serious", "critical"):
                 self.problems.append(f"{label} : {v['id']} ({v['impact']}) {v['targets']}")
         cramped = page.evaluate(
-            """() => [...document.querySelectorAll('main .scroll td, main .scroll th')].some(e =>
+            """() => [...document.querySelectorAll('main .scroll td, main .scroll th, main th.num')].some(e =>
                 getComputedStyle(e).overflowWrap === 'anywhere')"""
         )
         if cramped:
