@@ -127,3 +127,12 @@ def test_typo_never_lets_a_line_start_with_a_closing_mark():
     assert text.replace("\u202f", " ").replace("\u00a0", " ") == (
         "Tapez « Vannes ». Plusieurs métiers : séparez-les par « ; » ; un code ?"
     )
+
+
+def test_a_long_date_on_a_page_never_breaks_inside():
+    import datetime as dt
+
+    from django.template import Context, Template
+
+    html = Template("{{ d|date_fr }} · {{ d|date_fr:'court' }}").render(Context({"d": dt.date(2026, 12, 1)}))
+    assert html == "1er\u00a0décembre\u00a02026 · 01/12/2026"

@@ -85,7 +85,8 @@ def date_fr(value, style: str = "long") -> str:
         return "" if value is None else str(value)
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)  # as Django's date filter: the site's time zone
-    return french.short_date(value) if style == "court" else french.long_date(value)
+    # a date is one unit on a line: « 5 décembre 2026 » never breaks after « 5 »
+    return french.short_date(value) if style == "court" else french.long_date(value).replace(" ", "\u00a0")
 
 
 RICH_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "u"}
