@@ -163,6 +163,30 @@ def figure_fr(number: float | None, decimals: int = 0, *, secret: bool = False, 
     return symbol if secret else format_fr(number, decimals)
 
 
+def plural(count: float, singular: str, plural: str = "") -> str:
+    """The French form for a count: the singular for 0 and 1 (« 0 organisation créée », « 1,5 heure »),
+    the plural (`singular` + « s » unless given) from 2 on."""
+    return singular if abs(count) < 2 else (plural or singular + "s")
+
+
+def count_fr(count: float, singular: str, plural_form: str = "") -> str:
+    """« 3 organisations créées », « 1 réponse importée », « 0 erreur » — never « (s) »."""
+    return f"{format_fr(count)} {plural(count, singular, plural_form)}"
+
+
+NBSP = "\u00a0"
+_TIGHT = (("« ", "«" + THOUSANDS), (" »", THOUSANDS + "»"), (" ;", THOUSANDS + ";"), (" :", NBSP + ":"),
+          (" ?", THOUSANDS + "?"), (" !", THOUSANDS + "!"))  # fmt: skip
+
+
+def typo(text: str) -> str:
+    """French spacing that never breaks: no line starts with « » », « : » or « ; » and none ends with « « »
+    (the space before them becomes a no-break space)."""
+    for plain, tight in _TIGHT:
+        text = text.replace(plain, tight)
+    return text
+
+
 def parse_fr(text: str) -> float:
     """The number of a text written by `format_fr` or `percent_fr` (« 1 234,5 », « 12 % »), or a plain one."""
     cleaned = "".join(c for c in str(text) if c not in {THOUSANDS, "\xa0", " ", "%"})

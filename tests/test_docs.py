@@ -23,3 +23,11 @@ def test_readme_setup_is_two_commands():
     block = readme.split("```")[1]
     commands = [line for line in block.splitlines()[1:] if line.strip() and not line.strip().startswith("#")]
     assert commands == ["make demo", "make test"]
+
+
+def test_the_forms_suggestion_endpoints_are_documented():
+    doc = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    for endpoint in ("`GET /api/communes", "`GET /api/appellations"):
+        assert endpoint in doc
+    for term in ("`q`", "`limit`", "1 à 30", "1 à 50", "405", '"label": "Vannes (56)"', '"code_rome"'):
+        assert term in doc

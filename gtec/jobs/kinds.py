@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 
 from gtec.jobs.registry import JobError, Progress, register
-from gtec_core.french import format_fr
+from gtec_core.french import count_fr, format_fr, plural
 
 
 @register("indicateurs", "Calcul des indicateurs")
@@ -65,11 +65,12 @@ def survey_workbook(params: dict, progress: Progress) -> dict:
     if errors:
         name = params.get("name") or Path(params["path"]).name
         raise JobError(
-            f"Classeur « {name} » refusé : {len(errors)} problème(s), aucune réponse importée.",
+            f"Classeur « {name} » refusé : {count_fr(len(errors), 'problème')}, aucune réponse importée.",
             [str(e) for e in errors],
         )
     return {
-        "resume": f"{count} réponse(s) importée(s) dans la campagne « {campaign.name} ».",
+        "resume": f"{count_fr(count, 'réponse importée', 'réponses importées')} dans la campagne "
+        f"« {campaign.name} ».",
         "campagne": campaign.pk,
     }
 
@@ -96,14 +97,17 @@ def lheo(params: dict, progress: Progress) -> dict:
     progress(5, "lecture du fichier")
 
     def step(label: str, n: int) -> None:
-        progress(5 + int(85 * min(n, expected) / expected), f"{n} formation(s) lue(s) sur {expected}")
+        progress(
+            5 + int(85 * min(n, expected) / expected),
+            f"{count_fr(n, 'formation lue', 'formations lues')} sur {expected}",
+        )
 
     result = lheo_import(path, flux=params.get("flux") or "lheo", progress=step)
     problems = result.problems.items if result.problems else []
     rejected = result.problems.count if result.problems else 0
     return {
-        "resume": f"LHEO {result.version} : {result.formations} formation(s) lue(s), "
-        f"{rejected} enregistrement(s) rejeté(s).",
+        "resume": f"LHEO {result.version} : {count_fr(result.formations, 'formation lue', 'formations lues')}, "
+        f"{count_fr(rejected, 'enregistrement rejeté', 'enregistrements rejetés')}.",
         "import_run": result.run_id,
         "rejets": [
             f"formation {p.formation}"
@@ -135,8 +139,9 @@ def lheo_of_organisation(params: dict, progress: Progress) -> dict:
         if not siren or r.organisme.siret[:9] != siren
     ]  # fmt: skip
     if foreign:
+        belongs = plural(len(foreign), "n'appartient", "n'appartiennent")
         raise JobError(
-            f"Fichier « {name} » refusé : {len(foreign)} formation(s) n'appartiennent pas à "
+            f"Fichier « {name} » refusé : {count_fr(len(foreign), 'formation')} {belongs} pas à "
             f"« {organisation.name} » (SIREN {siren or 'inconnu'}) ; rien n'a été importé.",
             foreign,
         )

@@ -16,6 +16,7 @@ from gtec.organisations.models import ADMIN, Invitation, Organisation
 from gtec.surveys import perms
 from gtec.surveys.models import Campaign, Participation
 from gtec_core import siret as sirets
+from gtec_core.french import count_fr, plural
 from gtec_core.surveys.columns import fold
 from gtec_core.surveys.roster import COLUMNS, Entry, LineError
 
@@ -29,8 +30,10 @@ class Enrolled:
 
     def summary(self) -> str:
         return (
-            f"{self.created} organisation(s) créée(s), {self.found} déjà connue(s) ; {self.invited} "
-            f"invitée(s) à la campagne ; {self.mailed} invitation(s) envoyée(s) par courriel."
+            f"{count_fr(self.created, 'organisation créée', 'organisations créées')}, "
+            f"{self.found} {plural(self.found, 'déjà connue', 'déjà connues')} ; "
+            f"{self.invited} {plural(self.invited, 'invitée', 'invitées')} à la campagne ; "
+            f"{count_fr(self.mailed, 'invitation envoyée', 'invitations envoyées')} par courriel."
         )
 
 

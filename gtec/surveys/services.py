@@ -30,6 +30,7 @@ from gtec.surveys.models import (
     Response,
     ResponseVersion,
 )
+from gtec_core.french import count_fr
 from gtec_core.surveys import schema
 from gtec_core.surveys.columns import header
 from gtec_core.surveys.workbook import SHEET_ORG, CellError, Referential, read_workbook
@@ -211,7 +212,7 @@ def workbook_referential(campaign: Campaign) -> Referential:
     }
     skills = set(Competence.objects.values_list("code_ogr", flat=True))
     skills |= set(Savoir.objects.values_list("code_ogr", flat=True))
-    communes = set(campaign.territory.communes().values_list("code", flat=True))
+    communes = dict(campaign.territory.communes().values_list("code", "name"))
     return Referential(apps, skills, communes)
 
 
@@ -267,7 +268,8 @@ def workbook_import(*, campaign: Campaign, path: Path, user=None, source: str = 
                 files={Path(path).name: sha256_file(Path(path))},
                 counts={"organisations": counts},
                 synthetic=synthetic,
-                notes=f"{len(found)} réponse(s) importée(s) dans la campagne « {campaign.name} »",
+                notes=f"{count_fr(len(found), 'réponse importée', 'réponses importées')} dans la campagne "
+                f"« {campaign.name} »",
             )
     except _Refused as refused:
         return 0, refused.errors

@@ -5,39 +5,16 @@ suggestions of `/api/communes`."""
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 
 from django.db.models import Count, Max
 
 from gtec.territories.models import Territory
+from gtec_core.communes import CODE, MAX_CHARS, Commune, by_name, clean, departement_of, homonyms_message
 from gtec_core.text import fold
 
-CODE = re.compile(r"^(\d[\dAB]\d{3})$", re.IGNORECASE)
-# « Vannes (56) », « Vannes (56000) », « Vannes - 56 », « Vannes, 56 »
-SUFFIX = re.compile(r"^(?P<name>.*?)[\s,–-]*\(?\s*(?P<tag>\d[\dAB]\d{0,3})\s*\)?\s*$", re.IGNORECASE)
-MAX_CHARS = 120
-
-
-def departement_of(code: str) -> str:
-    """The département of an INSEE commune code: 56 for 56260, 974 for 97411, 2A for 2A004."""
-    return code[:3] if code.startswith("97") else code[:2]
-
-
-@dataclass(frozen=True)
-class Commune:
-    code: str
-    name: str
-
-    @property
-    def departement(self) -> str:
-        return departement_of(self.code)
-
-    @property
-    def label(self) -> str:
-        """What the form shows and reads back: « Vannes (56) »."""
-        return f"{self.name} ({self.departement})"
+__all__ = ["CODE", "MAX_CHARS", "Commune", "Lookup", "departement_of", "label_of", "lookup", "suggestions"]
 
 
 @dataclass(frozen=True)
@@ -54,11 +31,7 @@ class Lookup:
     def problem(self) -> str:
         """The French message a form shows when the text does not name exactly one commune."""
         if len(self.matches) > 1:
-            examples = " ou ".join(f"« {c.label} »" for c in self.matches[:4])
-            return (
-                f"Plusieurs communes s'appellent « {self.matches[0].name} » : précisez le département, "
-                f"par exemple {examples}."
-            )
+            return homonyms_message(self.matches)
         hints, typed = [], fold(self.text)
         while not hints and len(typed) >= 3:  # a typo near the end: the longest start that names something
             hints, typed = suggestions(typed, limit=3), typed[:-1]
@@ -86,25 +59,13 @@ def _active() -> list[tuple[str, Commune]]:
 def lookup(text: str) -> Lookup:
     """The communes `text` names (an INSEE code; a name, case and accents ignored; a name followed by its
     département or postal code)."""
-    text = " ".join(text.split())[:MAX_CHARS]
+    text = clean(text)
     if not text:
         return Lookup(text, ())
     if CODE.match(text):
         found = Territory.objects.filter(scale="commune", code=text.upper()).values_list("code", "name")
         return Lookup(text, tuple(Commune(c, n) for c, n in found))
-    communes = _active()
-    wanted = fold(text)
-    same = [c for folded, c in communes if folded == wanted]
-    if not same:
-        match = SUFFIX.match(text)
-        if match and match.group("name"):
-            name, tag = fold(match.group("name")), match.group("tag").upper()
-            same = [
-                c
-                for folded, c in communes
-                if folded == name and (c.departement == tag or c.code == tag or _has_postal(c, tag))
-            ]
-    return Lookup(text, tuple(sorted(same, key=lambda c: c.code)))
+    return Lookup(text, by_name(text, _active(), _has_postal))
 
 
 def _has_postal(commune: Commune, postal: str) -> bool:
@@ -119,7 +80,7 @@ def _has_postal(commune: Commune, postal: str) -> bool:
 def suggestions(query: str, limit: int = 10) -> list[Commune]:
     """Communes whose name starts with the typed text (then those that contain it), accents ignored, the
     most populated first (« vann » → Vannes before Vannecourt); at most `limit`."""
-    wanted = fold(" ".join(query.split())[:MAX_CHARS])
+    wanted = fold(clean(query))
     if len(wanted) < 2:
         return []
     starts, contains = [], []

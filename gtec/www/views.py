@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from gtec.imports.models import ImportRun
 from gtec.labour import read as lq
@@ -127,6 +128,7 @@ def occupations(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
 def appellations_api(request: HttpRequest) -> JsonResponse:
     query = search_text(request.GET.get("q"))
     limit = int_param(request.GET.get("limit"), 10, lo=1, hi=50)
@@ -147,6 +149,7 @@ def appellations_api(request: HttpRequest) -> JsonResponse:
     )
 
 
+@require_GET
 def communes_api(request: HttpRequest) -> JsonResponse:
     """Commune suggestions for the place fields: `label` (« Vannes (56) ») is what the form reads back."""
     query = search_text(request.GET.get("q"))

@@ -18,7 +18,7 @@ HEADERS: dict[str, str] = {
     EXAMPLE: "Ligne d'exemple",
     "siret": "SIRET",
     "raison_sociale": "Raison sociale",
-    "code_insee": "Commune (code INSEE)",
+    "code_insee": "Commune",
     "naf": "Code NAF",
     "tranche_effectif": "Tranche d'effectif",
     "effectif": "Effectif salarié",
@@ -53,7 +53,10 @@ def fold(text: str) -> str:
     return re.sub(r"[\s'’]+", " ", text).strip().casefold()
 
 
+# Headers of earlier templates, still read.
+FORMER_HEADERS = {"Commune (code INSEE)": "code_insee"}
 _BY_FOLDED = {fold(label): code for code, label in HEADERS.items()} | {fold(c): c for c in HEADERS}
+_BY_FOLDED |= {fold(label): code for label, code in FORMER_HEADERS.items()}
 
 
 def code_of(cell) -> str:

@@ -130,7 +130,7 @@ def write_workbook(
 def _example_rows(appellations) -> dict[str, list]:
     """One example per sheet, in column order (after the marker): a bakery hiring a baker."""
     label = next((lab for _, lab, _ in appellations if lab.startswith("Boulanger")), "Boulanger / Boulangère")
-    org = {"siret": EXAMPLE_SIRET, "raison_sociale": "Boulangerie du Port (exemple)", "code_insee": "56260",
+    org = {"siret": EXAMPLE_SIRET, "raison_sociale": "Boulangerie du Port (exemple)", "code_insee": "Vannes",
            "naf": "10.71C", "tranche_effectif": "10-49", "effectif": 12, "besoins_formation": "Hygiène",
            "accueil_immersion": YES, "accueil_apprentis": 1, "accueil_stagiaires": 0,
            "consentement": "agregats", "moteur_ecologie": YES, "format_alternance": YES}  # fmt: skip
@@ -153,7 +153,9 @@ README = [
     "une ligne par compétence attendue à 2–5 ans dans « Competences » (code OGR de compétence ROME ou texte libre).",
     "Un métier s'indique par le libellé de son appellation ROME, tel qu'écrit dans la feuille « Appellations » "
     "(liste déroulante), ou par le code de l'appellation.",
-    "Code NAF : 5610C ou 56.10C ; commune : code INSEE (56260 pour Vannes).",
+    "Code NAF : 5610C ou 56.10C. Commune : son nom (« Vannes », majuscules et accents indifférents) ; si "
+    "deux communes du territoire portent le même nom, ajoutez le département : « Saint-Pierre (15) ». "
+    "Le code INSEE (56260 pour Vannes) est aussi accepté.",
     "Colonnes oui/non, contrat, tranche d'effectif, consentement : choisir dans la liste déroulante.",
     "Consentement : « agregats » (résultats agrégés seulement) ou « partenaires » (transmission nominative "
     "aux partenaires emploi-formation).",

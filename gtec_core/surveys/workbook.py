@@ -14,7 +14,8 @@ many establishments):
 
 The empty template has an example row in each sheet (row 2, marked « EXEMPLE » in its first column and
 written in grey italics): left in, it is refused with a message saying so. An occupation is given by its
-appellation label (the ROME's, as listed in « Appellations ») or by its code.
+appellation label (the ROME's, as listed in « Appellations ») or by its code; a commune by its name (or its
+INSEE code).
 
 Reading checks every cell and reports every problem with its sheet, row and column; the caller imports
 nothing when one problem is found. Reading is bounded (an upload comes from outside): the archive's
@@ -25,20 +26,23 @@ the sheets are streamed (openpyxl read-only) and their XML parsed without DTD or
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gtec_core import siret as sirets
+from gtec_core.communes import CODE, Commune, by_name, homonyms_message
 from gtec_core.surveys import schema
 from gtec_core.surveys.columns import EXAMPLE, code_of, fold, header
+from gtec_core.text import fold as fold_name
 
 YES, NO = "oui", "non"
 
 MAX_UNCOMPRESSED_BYTES = 40 * 1024 * 1024
 MAX_ROWS = 20_000  # per sheet: a territory's survey collects a few thousand establishments
 MAX_ERRORS = 100
-TEMPLATE_VERSION = 2  # part of the template's cache key: raise it when the layout changes
+TEMPLATE_VERSION = 3  # part of the template's cache key: raise it when the layout changes
 SHEET_ORG, SHEET_OCC, SHEET_SKILL, SHEET_LISTS, SHEET_APP = (
     "Etablissements",
     "Metiers",
@@ -104,11 +108,11 @@ class Establishment:
 @dataclass(frozen=True)
 class Referential:
     """What the reader checks codes against: appellation code → (code ROME, label), compétence codes,
-    commune codes."""
+    the territory's communes (INSEE code → name)."""
 
     appellations: dict[int, tuple[str, str]]
     competences: set[int]
-    communes: set[str]
+    communes: dict[str, str]
 
 
 class _Reader:
@@ -118,6 +122,7 @@ class _Reader:
         self.errors: list[CellError] = []
         self.error_count = 0
         self._labels: dict[str, int] | None = None
+        self._communes: list[tuple[str, Commune]] | None = None
 
     def err(self, sheet: str, row: int, column: str, message: str) -> None:
         """Record a problem; the column is named by its French header, as the person sees it."""
@@ -172,6 +177,40 @@ class _Reader:
             )
             return 0
         return found
+
+    def commune(self, sheet: str, n: int, rec: dict) -> str:
+        """The INSEE code of a row's commune, given by its name (case and accents aside; « Saint-Pierre (15) »
+        for a name several communes of the territory bear) or by its code."""
+        raw = self.text(rec, "code_insee")
+        if not raw:
+            self.err(sheet, n, "code_insee", "valeur obligatoire manquante : le nom de la commune")
+            return ""
+        code = raw.zfill(5) if raw.isdigit() else raw.upper()  # a code typed as a number loses its 0
+        if CODE.match(code):
+            if code not in self.ref.communes:
+                self.err(sheet, n, "code_insee", f"commune « {raw} » inconnue ou hors du territoire")
+            return code
+        if self._communes is None:
+            self._communes = [(fold_name(nm), Commune(c, nm)) for c, nm in sorted(self.ref.communes.items())]
+        found = by_name(raw, self._communes)
+        if len(found) > 1:
+            self.err(sheet, n, "code_insee", homonyms_message(found))
+        elif not found:
+            hint = self._closest_commune(raw)
+            self.err(sheet, n, "code_insee", f"commune « {raw} » inconnue ou hors du territoire{hint}")
+        return found[0].code if len(found) == 1 else ""
+
+    def _closest_commune(self, name: str) -> str:
+        if len(self.errors) >= MAX_ERRORS or not self._communes:
+            return ""
+        from rapidfuzz import fuzz, process, utils
+
+        same = Counter(f for f, _ in self._communes)
+        labels = {c.code: c.label if same[f] > 1 else c.name for f, c in self._communes}
+        hit = process.extractOne(name, labels, scorer=fuzz.WRatio, processor=utils.default_process)
+        if hit is None or hit[1] < 70:
+            return " : écrivez le nom d'une commune du territoire de la campagne"
+        return f" (la plus proche : « {hit[0]} »)"
 
     def _closest(self, label: str) -> str:
         """A suggestion for an unknown label (only for the errors listed: it costs a scan of the ROME)."""
@@ -262,9 +301,7 @@ def read_workbook(
         name = r.text(rec, "raison_sociale")
         if not name:
             r.err(SHEET_ORG, n, "raison_sociale", "valeur obligatoire manquante")
-        insee = r.text(rec, "code_insee").zfill(5) if r.text(rec, "code_insee") else ""
-        if insee not in ref.communes:
-            r.err(SHEET_ORG, n, "code_insee", f"commune « {insee} » inconnue ou hors du territoire")
+        insee = r.commune(SHEET_ORG, n, rec)
         naf = schema.normalise_naf(r.text(rec, "naf"))
         if naf and (not re.fullmatch(schema.NAF_PATTERN, naf) or not schema.naf_section(naf)):
             r.err(SHEET_ORG, n, "naf", f"code NAF « {naf} » invalide (formes acceptées : 56.10A ou 5610A)")

@@ -60,7 +60,7 @@ def test_free_text_on_a_phone_to_results_and_saved_link(small_phone, live_url):
 
 def test_keyboard_only_appellation_and_skill_autocomplete(page, live_url):
     page.goto(live_url + "/parcours/")
-    box = page.get_by_label("Métier(s) que vous avez exercés")
+    box = page.get_by_label("Métiers que vous avez exercés")
     box.focus()
     page.keyboard.type("serveuse")
     page.wait_for_selector("#metier-suggestions li")
@@ -112,7 +112,7 @@ def test_flow_without_javascript(browser, live_url):
     context = browser.new_context(locale="fr-FR", java_script_enabled=False)
     page = context.new_page()
     page.goto(live_url + "/parcours/")
-    page.get_by_label("Métier(s) que vous avez exercés").fill("magasinier, caissiere")
+    page.get_by_label("Métiers que vous avez exercés").fill("magasinier, caissiere")
     page.get_by_label("Chercher une compétence ou un savoir").fill("permis poids lourd")
     page.get_by_role("button", name="Voir mes compétences").click()
     assert page.locator("fieldset legend", has_text="Vous avez écrit").count() == 2

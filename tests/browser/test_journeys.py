@@ -165,6 +165,10 @@ def test_coordinator_follows_the_campaign_and_the_territory(screen, live_url, wo
     page, audit = screen, Audit(screen)
     login(page, live_url, "coord@parcours.test")
     audit.check("besoins : accueil coordinateur")
+    expect(page.get_by_text("Suivi : Campagne test")).to_be_visible()
+    assert "(ouverte)" in page.locator("main").inner_text()  # a state inside a sentence, not « (Ouverte) »
+    logout = page.get_by_role("button", name="Se déconnecter")  # a menu item, not a white button
+    assert logout.evaluate("b => getComputedStyle(b).backgroundColor") == "rgba(0, 0, 0, 0)"
     page.goto(live_url + f"/besoins/campagnes/{camp}/suivi/")
     audit.check("besoins : suivi de campagne")
     page.get_by_role("link", name="Ajouter et inviter une organisation").click()
@@ -175,7 +179,7 @@ def test_coordinator_follows_the_campaign_and_the_territory(screen, live_url, wo
     page.get_by_label("Commune", exact=True).select_option(label="Vannes")
     page.get_by_label("Courriel de la personne à inviter (administrateur)").fill("garage@parcours.test")
     page.get_by_role("button", name="Créer et inviter").click()
-    expect(page.get_by_text("invitée(s) à la campagne")).to_be_visible()
+    expect(page.get_by_text("invitée à la campagne")).to_be_visible()
     expect(page.get_by_role("cell", name="Parcours garage")).to_be_visible()
     page.screenshot(path=str(SHOTS / f"campagne-organisation-ajoutee-{page.width_label}.png"), full_page=True)
     page.goto(live_url + f"/besoins/campagnes/{camp}/organisations/ajouter/")
@@ -198,6 +202,8 @@ def test_coordinator_follows_the_campaign_and_the_territory(screen, live_url, wo
     audit.check("comparer")
     page.goto(live_url + "/formations/manquantes/")
     audit.check("formations manquantes")
+    summary = page.locator("#resume").inner_text()
+    assert not re.search(r"\b[01] métiers\b", summary), summary  # « 0 métier prioritaire », French plural
     audit.assert_clean()
 
 

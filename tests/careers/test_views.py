@@ -234,6 +234,9 @@ def test_review_lists_diplomas_apart_and_unticked(client):
     for code in certs:
         assert f'id="c-{code}" name="c" value="{code}" checked' not in html
         assert f'value="{code}"' not in skill_part
+    # the count under the list is the ticked skills, not the unticked diplomas too (59 for 51 ticked)
+    ticked = len(re.findall(r'name="c" value="\d+" checked', html))
+    assert ticked and f"{ticked} compétences retenues." in html
 
 
 def test_a_master_level_job_is_shown_as_a_long_path_for_an_aide_soignante(client):
@@ -272,3 +275,14 @@ def test_counsellor_prepares_a_sheet_without_personal_data(client):
     # junk in the choice is ignored; nothing usable goes back to the start
     assert client.get("/parcours/conseil/fiche/", {**params, "m": "<x>"}).status_code == 200
     assert client.get("/parcours/conseil/fiche/", {"m": "A1234"}).status_code == 302
+
+
+def test_results_elide_before_an_occupation_starting_with_a_vowel(client):
+    from gtec.referentials.models import Appellation
+
+    app = Appellation.objects.filter(libelle__istartswith="Aide-soignant").first()
+    skills = [e.code_ogr for e in services.fiche_skills(app.fiche_id)][:20]
+    html = client.get("/parcours/resultats/", {"a": [app.code_ogr], "c": skills}).content.decode()
+    assert "expérience d&#x27;Aide-soignant" in html or "expérience d'Aide-soignant" in html
+    assert "expérience de Aide" not in html
+    assert not re.search(r"début (le )?1 [a-zé]+ 20\d\d", html)  # « 1er septembre », never « 1 septembre »

@@ -77,3 +77,62 @@ def test_no_second_french_number_formatter():
         if "intcomma" in p.read_text(encoding="utf-8")
     ]
     assert offenders == [] and templates == []
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [(0, "0 organisation créée"), (1, "1 organisation créée"), (2, "2 organisations créées"),
+     (1500, "1\u202f500 organisations créées")],
+)  # fmt: skip
+def test_counts_take_the_french_plural_from_two_on(count, expected):
+    from gtec_core.french import count_fr, plural
+
+    assert count_fr(count, "organisation créée", "organisations créées") == expected
+    assert plural(count, "erreur") == ("erreurs" if count >= 2 else "erreur")
+
+
+def test_pluriel_filter_and_no_parenthesised_plural_left_in_templates():
+    from django.template import Context, Template
+
+    t = Template('{{ n }} {{ n|pluriel:"invitation envoyée,invitations envoyées" }} ; métier{{ n|pluriel }}')
+    assert t.render(Context({"n": 1})) == "1 invitation envoyée ; métier"
+    assert t.render(Context({"n": 3})) == "3 invitations envoyées ; métiers"
+    zero = Template(
+        '{{ n }} métier{{ n|pluriel }} prioritaire{{ n|pluriel }}, {{ n }} {{ n|pluriel:"figure,figurent" }}'
+    )
+    assert zero.render(Context({"n": 0})) == "0 métier prioritaire, 0 figure"  # French: 0 is singular
+    pages = [*ROOT.glob("gtec/**/templates/**/*.html"), *ROOT.glob("gtec/**/static/**/*.js")]
+    found = [f"{p.relative_to(ROOT)}: {m.group(0)}" for p in pages
+             for m in re.finditer(r"\w+\((?:s|e|es|x)\)|\|pluralize|\|date:\"j F Y\"", p.read_text(encoding="utf-8"))]  # fmt: skip
+    # Django's pluralize writes « 0 métiers » and date:"j F Y" « 1 janvier »: templates use pluriel, date_fr
+    assert found == []
+
+
+def test_enrolment_summary_is_written_in_real_plurals():
+    from gtec.surveys.enrolment import Enrolled
+
+    assert Enrolled(created=2, found=1, invited=3, mailed=1).summary() == (
+        "2 organisations créées, 1 déjà connue ; 3 invitées à la campagne ; 1 invitation envoyée par courriel."
+    )
+    assert "(s)" not in Enrolled().summary()
+
+
+def test_typo_never_lets_a_line_start_with_a_closing_mark():
+    from gtec_core.french import typo
+
+    text = typo("Tapez « Vannes ». Plusieurs métiers : séparez-les par « ; » ; un code ?")
+    assert (
+        " »" not in text and "« " not in text and " :" not in text and " ;" not in text and " ?" not in text
+    )
+    assert text.replace("\u202f", " ").replace("\u00a0", " ") == (
+        "Tapez « Vannes ». Plusieurs métiers : séparez-les par « ; » ; un code ?"
+    )
+
+
+def test_a_long_date_on_a_page_never_breaks_inside():
+    import datetime as dt
+
+    from django.template import Context, Template
+
+    html = Template("{{ d|date_fr }} · {{ d|date_fr:'court' }}").render(Context({"d": dt.date(2026, 12, 1)}))
+    assert html == "1er\u00a0décembre\u00a02026 · 01/12/2026"

@@ -38,7 +38,7 @@ def test_lheo_job_imports_and_removes_its_upload():
     path = services.store_upload(Upload(SAMPLE), "offre.xml")
     job = services.enqueue("lheo", path=path, flux="t-job")
     assert (job.status, job.progress, job.error) == (DONE, 100, "")
-    assert job.result["resume"].startswith("LHEO 2.2 : 1 formation(s) lue(s)")
+    assert job.result["resume"].startswith("LHEO 2.2 : 1 formation lue, 0 enregistrement rejeté")
     assert tm.Formation.objects.filter(flux="t-job", numero="9436_18706").exists()
     assert ImportRun.objects.filter(pk=job.result["import_run"], source="lheo").exists()
     assert not Path(path).exists() and not Path(path).parent.exists()
@@ -94,10 +94,10 @@ def test_workbook_upload_through_the_web_runs_as_a_job(tmp_path, data_dir):
     assert r.status_code == 302 and r["Location"] == reverse("campaign_manage", args=[camp.pk])
     job = Job.objects.get(kind="classeur_enquete")
     assert job.status == DONE and job.created_by == coordinator
-    assert job.result["resume"] == "3 réponse(s) importée(s) dans la campagne « Campagne test »."
+    assert job.result["resume"] == "3 réponses importées dans la campagne « Campagne test »."
     assert Response.objects.filter(campaign=camp).count() == 3
     page = c.get(reverse("job", args=[job.pk])).content.decode()
-    assert "100 %" in page and "3 réponse(s) importée(s)" in page
+    assert "100 %" in page and "3 réponses importées" in page
     assert not list(Path(settings.GTEC_JOBS_DIR).glob("*/reponses.xlsx"))
 
 

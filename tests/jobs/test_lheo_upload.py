@@ -39,7 +39,7 @@ def test_body_imports_its_own_export_as_a_job():
     assert job.status == DONE, job.error
     formation = tm.Formation.objects.get(flux=f"organisation-{org.pk}")
     assert formation.numero == "9436_18706" and formation.organisme.siret == "19290076900014"
-    assert "1 formation(s) lue(s)" in c.get(r["Location"]).content.decode()
+    assert "1 formation lue" in c.get(r["Location"]).content.decode()
 
 
 def test_export_holding_another_body_is_refused_whole():
@@ -50,7 +50,7 @@ def test_export_holding_another_body_is_refused_whole():
     job = Job.objects.get(kind="lheo_organisme")
     assert job.status == FAILED
     assert job.error.startswith(
-        "Fichier « offre.xml » refusé : 1 formation(s) n'appartiennent pas à « Autre organisme »"
+        "Fichier « offre.xml » refusé : 1 formation n'appartient pas à « Autre organisme »"
     )
     assert job.result["erreurs"][0].startswith("formation 9436_18706")
     assert "SIRET « 19290076900014 »" in job.result["erreurs"][0]

@@ -53,7 +53,7 @@ def _set(ws, row: int, values: dict) -> None:
         ws.cell(row=row, column=names.index(header(code)) + 1, value=value)
 
 
-def _fill(wb, org, label: str, *, keep_example: bool = False, naf: str = "5610C") -> bytes:
+def _fill(wb, org, label: str, *, keep_example: bool = False, naf: str = "5610C", commune="vannes") -> bytes:
     """What a company does: delete the example rows, write its establishment and one occupation by label."""
     for title in (SHEET_ORG, SHEET_OCC, SHEET_SKILL):
         ws = wb[title]
@@ -61,7 +61,7 @@ def _fill(wb, org, label: str, *, keep_example: bool = False, naf: str = "5610C"
         if not keep_example:
             ws.delete_rows(2)
     row = 3 if keep_example else 2
-    _set(wb[SHEET_ORG], row, {"siret": org.siret, "raison_sociale": org.name, "code_insee": "56260", "naf": naf,
+    _set(wb[SHEET_ORG], row, {"siret": org.siret, "raison_sociale": org.name, "code_insee": commune, "naf": naf,
                               "tranche_effectif": "10-49", "effectif": 14, "consentement": "agregats",
                               "moteur_numerique": "oui", "format_afest": "oui"})  # fmt: skip
     _set(wb[SHEET_OCC], row, {"siret": org.siret, "appellation": label, "eff_moins_30": 3, "eff_55_plus": 2,
@@ -84,10 +84,12 @@ def test_template_has_french_headers_and_a_marked_example_row(company_world):
     camp, org, client = company_world
     wb = _template(client, camp, org)
     names = [c.value for c in wb[SHEET_ORG][1]]
-    assert names[:5] == ["Ligne d'exemple", "SIRET", "Raison sociale", "Commune (code INSEE)", "Code NAF"]
+    assert names[:5] == ["Ligne d'exemple", "SIRET", "Raison sociale", "Commune", "Code NAF"]
     assert "Appellation ROME (libellé)" in [c.value for c in wb[SHEET_OCC][1]]
     example = [c.value for c in wb[SHEET_ORG][2]]
-    assert example[0].startswith("EXEMPLE") and example[1] == EXAMPLE_SIRET
+    assert example[0].startswith("EXEMPLE") and example[1] == EXAMPLE_SIRET and example[3] == "Vannes"
+    help_text = " ".join(str(c.value) for c in wb["Lisez-moi"]["A"])
+    assert "Commune : son nom" in help_text and "Saint-Pierre (15)" in help_text and "code INSEE" in help_text
     assert wb[SHEET_ORG].cell(row=2, column=2).font.italic
     label = [c.value for c in wb[SHEET_OCC][2]][names.index("SIRET") + 2]
     assert label.startswith("Boulanger")  # the example names its occupation by the ROME label
@@ -383,3 +385,66 @@ def test_workbooks_of_the_older_template_with_coded_headers_still_import(tmp_pat
     assert [c.value for c in wb[SHEET_ORG][1]][:2] == ["siret", "raison_sociale"]
     count, errors = services.workbook_import(campaign=h.campaign(), path=path)
     assert errors == [] and count == 2
+
+
+@pytest.mark.parametrize("typed", ["Vannes", "VANNES", "vannes", "Vannes (56)", "56260", 56260])
+def test_commune_by_name_case_and_accents_aside_or_by_code(company_world, typed):
+    camp, org, client = company_world
+    body = _fill(_template(client, camp, org), org, h.appellation("J1501").libelle, commune=typed)
+    assert _upload(client, camp, org, body).status_code == 302
+    assert Response.objects.filter(organisation=org).exists()
+
+
+def test_commune_with_accents_typed_without_them(tmp_path, data_dir):
+    """« sene » is Séné, « SAINT AVE » is Saint-Avé: the name as a person types it."""
+    from gtec_core.demo import survey as demo
+
+    rows = demo.generate(data_dir, n=2, seed=3)
+    path = demo.write(tmp_path / "noms.xlsx", rows)
+    wb = openpyxl.load_workbook(path)
+    _set(wb[SHEET_ORG], 2, {"code_insee": "sene"})
+    _set(wb[SHEET_ORG], 3, {"code_insee": "SAINT AVE"})
+    wb.save(path)
+    count, errors = services.workbook_import(campaign=h.campaign(), path=path)
+    assert errors == [] and count == 2
+    got = {o.siret: o.commune.code for o in Organisation.objects.filter(siret__in=[e.siret for e in rows])}
+    assert got == {rows[0].siret: "56243", rows[1].siret: "56206"}
+
+
+def test_unknown_commune_names_file_sheet_line_column_and_the_closest_name(company_world):
+    camp, org, client = company_world
+    body = _fill(_template(client, camp, org), org, h.appellation("J1501").libelle, commune="Vanes")
+    r = _upload(client, camp, org, body, name="communes.xlsx")
+    page = r.content.decode()
+    assert r.status_code == 400 and not Response.objects.filter(organisation=org).exists()
+    assert "fichier « communes.xlsx », feuille « Etablissements », ligne 2, colonne « Commune »" in page
+    assert "commune « Vanes » inconnue ou hors du territoire (la plus proche : « Vannes »)" in page
+
+
+def test_homonyms_in_the_territory_are_told_apart_by_departement():
+    from gtec_core.communes import Commune
+    from gtec_core.surveys.workbook import Referential, _Reader
+
+    ref = Referential({}, set(), {"15187": "Saint-Pierre", "97416": "Saint-Pierre", "56260": "Vannes"})
+    reader = _Reader(ref, "dom.xlsx")
+    assert reader.commune(SHEET_ORG, 2, {"code_insee": "saint-pierre (974)"}) == "97416"
+    assert reader.commune(SHEET_ORG, 3, {"code_insee": "Saint-Pierre (15)"}) == "15187"
+    assert reader.errors == []
+    assert reader.commune(SHEET_ORG, 4, {"code_insee": "Saint-Pierre"}) == ""
+    assert reader.commune(SHEET_ORG, 5, {"code_insee": "Saint-Piere"}) == ""
+    first, second = (str(e) for e in reader.errors)
+    assert first == (
+        "fichier « dom.xlsx », feuille « Etablissements », ligne 4, colonne « Commune » : Plusieurs communes "
+        "s'appellent « Saint-Pierre » : précisez le département, par exemple « Saint-Pierre (15) » ou "
+        "« Saint-Pierre (974) »."
+    )
+    assert (
+        "ligne 5" in second and "(la plus proche : « Saint-Pierre (" in second
+    )  # named with its département
+    assert Commune("97416", "Saint-Pierre").label == "Saint-Pierre (974)"
+
+
+def test_older_header_commune_code_insee_is_still_read():
+    from gtec_core.surveys.columns import code_of
+
+    assert code_of("Commune (code INSEE)") == code_of("commune") == "code_insee"

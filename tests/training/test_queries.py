@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
 from gtec.training import models as m
 from gtec.training.queries import CatalogueFilters, catalogue_actions, sessions_for_fiches, training_supply
+from gtec_core.french import format_fr
 from gtec_core.indicators.adequacy import places_per_year
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +120,13 @@ def test_a_training_page_says_where_outcome_figures_come_from(client, training_d
     if formation.resultats:
         assert "Résultats attendus" in html
     assert "%" not in html.split('id="devenir"')[1].split("</section>")[0]  # no invented rate
+
+
+def test_price_and_hours_never_leave_their_unit_alone_on_a_line(client, training_data):
+    """« 10 708 € » and « 1 000 heures »: thousands grouped, a no-break space before the unit."""
+    action = m.Action.objects.filter(nombre_heures__gte=1000, formation__flux="demo").first()
+    assert action is not None, "the demo has a course of 1,000 hours or more"
+    html = client.get(f"/formations/{action.formation_id}/").content.decode()
+    hours = format_fr(action.nombre_heures)
+    assert f"{hours}\u00a0heures" in html and f"{action.nombre_heures} heures" not in html
+    assert re.search(r"\d\u00a0€", html) and not re.search(r"\d €", html)

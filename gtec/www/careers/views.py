@@ -149,7 +149,7 @@ def review(request: HttpRequest) -> HttpResponse:
         commune=commune,
         km=km,
         communes=cq.communes_choices(),
-        n_skills=len(known),
+        n_skills=sum(1 for g in groups for item in g["items"] if item[4]),  # ticked: diplomas are not
     )
     return render(request, "www/careers/review.html", ctx)
 

@@ -25,6 +25,7 @@ from gtec.surveys import perms, queries, services
 from gtec.surveys.models import AccessLog, Campaign, Participation, Response
 from gtec.www.inputs import BadInput, attachment, json_body, request_json
 from gtec.www.needs.forms import AcceptInvitationForm, CampaignForm, InviteMemberForm, WorkbookForm
+from gtec_core.french import count_fr
 from gtec_core.surveys import schema
 
 login = login_required(login_url="login")
@@ -211,7 +212,7 @@ def campaign_action(request, pk: int):
         except MailError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"{n} organisation(s) relancée(s).")
+            messages.success(request, f"{count_fr(n, 'organisation relancée', 'organisations relancées')}.")
     elif action == "inviter":
         ids = [int(i) for i in request.POST.getlist("organisations") if i.isdigit()][:1000]
         chosen = list(Organisation.objects.filter(pk__in=ids))
@@ -223,7 +224,7 @@ def campaign_action(request, pk: int):
                 content_type="text/plain; charset=utf-8",
             )
         n = services.campaign_invite(campaign, chosen)
-        messages.success(request, f"{n} organisation(s) invitée(s).")
+        messages.success(request, f"{count_fr(n, 'organisation invitée', 'organisations invitées')}.")
     elif action == "charte":
         services.charter_accept(campaign, request.user)
         messages.success(request, "Charte acceptée : vos consultations de réponses seront journalisées.")

@@ -9,6 +9,7 @@ import datetime as dt
 import nh3
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -50,6 +51,26 @@ def nombre(value, decimals: int = 0) -> str:
 
 
 @register.filter
+def pluriel(count, forms: str = "") -> str:
+    """{{ n|pluriel:"organisation créée,organisations créées" }} → the French form for n (singular for 0 and
+    1); {{ n|pluriel }} → « s » or nothing; unlike Django's `pluralize`, 0 takes the singular."""
+    try:
+        n = float(count)
+    except (TypeError, ValueError):
+        n = len(count) if hasattr(count, "__len__") else 0
+    singular, comma, plural_form = forms.partition(",")
+    if not comma:  # {{ n|pluriel:"x" }}, as Django's pluralize: the plural suffix alone
+        singular, plural_form = "", forms or "s"
+    return french.plural(n, singular, plural_form)
+
+
+@register.filter(is_safe=True)
+def typo(text) -> str:
+    """{{ help|typo }}: French spacing that never breaks before « », « : », « ; » (`french.typo`)."""
+    return french.typo("" if text is None else str(text))
+
+
+@register.filter
 def de(name) -> str:
     """{{ name|de }} → « d'Auray », « de Vannes », « du Havre » ; {{ territory|de }} → « du Pays de Vannes »,
     « du Morbihan », « de la zone d'emploi d'Auray » (the territory's own rule, Territory.of_name)."""
@@ -62,7 +83,10 @@ def date_fr(value, style: str = "long") -> str:
     """{{ d|date_fr }} → « 1er novembre 2026 » ; {{ d|date_fr:"court" }} → « 01/11/2026 »."""
     if not isinstance(value, dt.date):
         return "" if value is None else str(value)
-    return french.short_date(value) if style == "court" else french.long_date(value)
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)  # as Django's date filter: the site's time zone
+    # a date is one unit on a line: « 5 décembre 2026 » never breaks after « 5 »
+    return french.short_date(value) if style == "court" else french.long_date(value).replace(" ", "\u00a0")
 
 
 RICH_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "u"}

@@ -1,5 +1,5 @@
 /* Career paths, progressive enhancement of plain forms (they all work without this file).
-   - input[data-careers-ac]: ARIA combobox; picking a suggestion adds a chip with a hidden input
+   - input[data-careers-ac]: the site's combobox (GTEC.combobox, gtec.js); picking a suggestion adds a chip with a hidden input
      (data-careers-name) on the start page, or a checked checkbox in the list data-careers-target on the
      review page; each change is announced in #careers-live (aria-live).
    - [data-print]: a print button. */
@@ -41,62 +41,24 @@
   }
 
   function setup(input) {
-    var url = input.getAttribute("data-careers-ac");
-    var list = document.createElement("ul");
-    var listId = input.id + "-suggestions";
-    list.id = listId; list.className = "ac-list"; list.setAttribute("role", "listbox"); list.hidden = true;
-    input.setAttribute("role", "combobox"); input.setAttribute("aria-autocomplete", "list");
-    input.setAttribute("aria-expanded", "false"); input.setAttribute("aria-controls", listId);
-    input.parentNode.appendChild(list);
-    var timer = null, active = -1, items = [];
-    function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; input.removeAttribute("aria-activedescendant"); }
-    function pick(item) {
-      if (input.hasAttribute("data-careers-target")) { addCheck(input, item); } else { addChip(input, item); }
-      input.value = ""; items = []; close();
-    }
-    function render() {
-      list.innerHTML = "";
-      items.forEach(function (item, i) {
-        var li = document.createElement("li");
-        li.id = listId + "-" + i; li.setAttribute("role", "option");
-        li.setAttribute("aria-selected", i === active ? "true" : "false");
-        li.textContent = item.libelle;
-        var small = document.createElement("small");
-        small.textContent = item.code_rome ? item.code_rome + " · " + item.libelle_rome : (item.type || "");
-        li.appendChild(small);
-        li.addEventListener("mousedown", function (e) { e.preventDefault(); pick(item); });
-        list.appendChild(li);
-      });
-      list.hidden = items.length === 0; input.setAttribute("aria-expanded", items.length ? "true" : "false");
-      if (active >= 0) { input.setAttribute("aria-activedescendant", listId + "-" + active); } else { input.removeAttribute("aria-activedescendant"); }
-    }
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      var q = input.value.trim();
-      if (q.length < 2) { items = []; close(); return; }
-      timer = setTimeout(function () {
-        fetch(url + "?limit=8&q=" + encodeURIComponent(q)).then(function (r) { return r.json(); }).then(function (data) {
-          if (input.value.trim() !== q) { return; }
-          items = data.results; active = -1; render();
-          say(items.length ? items.length + " suggestions, flèches haut et bas pour choisir." : "Aucune suggestion.");
-        }).catch(close);
-      }, 150);
-    });
-    input.addEventListener("keydown", function (e) {
-      if (e.key === "Enter" && (list.hidden || active < 0)) {
-        // Enter in a search box must not submit the whole step: it opens the suggestions instead.
-        if (items.length) { active = 0; render(); e.preventDefault(); }
-        return;
+    window.GTEC.combobox(input, input.getAttribute("data-careers-ac"), {
+      delay: 150,
+      enterOpens: true, // Enter in a search box must not submit the whole step: it opens the suggestions
+      query: function () { return input.value.trim(); },
+      detail: function (item) { return item.code_rome ? item.code_rome + " · " + item.libelle_rome : (item.type || ""); },
+      onResults: function (items) {
+        say(items.length ? items.length + " suggestions, flèches haut et bas pour choisir." : "Aucune suggestion.");
+      },
+      pick: function (item) {
+        if (input.hasAttribute("data-careers-target")) { addCheck(input, item); } else { addChip(input, item); }
+        input.value = "";
       }
-      if (list.hidden) { return; }
-      if (e.key === "ArrowDown") { active = Math.min(active + 1, items.length - 1); render(); e.preventDefault(); }
-      else if (e.key === "ArrowUp") { active = Math.max(active - 1, -1); render(); e.preventDefault(); }
-      else if (e.key === "Enter" && active >= 0) { pick(items[active]); e.preventDefault(); }
-      else if (e.key === "Escape") { close(); }
     });
-    input.addEventListener("blur", function () { setTimeout(close, 150); });
   }
-  document.querySelectorAll("input[data-careers-ac]").forEach(setup);
+  // gtec.js (GTEC.combobox) comes later in the page: both are deferred, so both have run by DOMContentLoaded.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[data-careers-ac]").forEach(setup);
+  });
   document.querySelectorAll("[data-print]").forEach(function (b) { b.hidden = false; b.addEventListener("click", function () { window.print(); }); });
   document.querySelectorAll(".share-url").forEach(function (i) { i.addEventListener("focus", function () { i.select(); }); });
 })();

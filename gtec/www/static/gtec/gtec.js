@@ -1,9 +1,14 @@
-/* Suggestions under a text field, ARIA combobox pattern, keyboard usable; one mechanism for two uses.
+/* Suggestions under a text field, ARIA combobox pattern, keyboard usable: the one mechanism of the site,
+   `GTEC.combobox(input, url, opts)`, here for two uses and in careers.js for a third.
    - input[data-autocomplete]: appellation search; a suggestion opens its occupation. Without JavaScript the
      forms submit to the search page.
    - input[data-fill-ac]: fills a plain text field with a commune (« Vannes (56) ») or occupations
      (« Serveur / Serveuse de restaurant (G1803) »; with data-fill-separator, several entries, each suggestion
-     completing the last one). The server reads the same text without JavaScript. */
+     completing the last one). The server reads the same text without JavaScript.
+   opts: query() the text to look up; detail(item) the small line; pick(item); optional listLabel, delay (ms),
+   onResults(items) (e.g. to announce them), enterOpens (Enter with no suggestion chosen opens the list instead
+   of submitting the form, when there are suggestions). */
+window.GTEC = window.GTEC || {};
 (function () {
   "use strict";
   function combobox(input, url, opts) {
@@ -39,10 +44,15 @@
         fetch(url + "?limit=8&q=" + encodeURIComponent(q)).then(function (r) { return r.json(); }).then(function (data) {
           if (opts.query() !== q) { return; }
           items = data.results; active = -1; render();
+          if (opts.onResults) { opts.onResults(items); }
         }).catch(function () { close(); });
-      }, 120);
+      }, opts.delay || 120);
     });
     input.addEventListener("keydown", function (e) {
+      if (opts.enterOpens && e.key === "Enter" && (list.hidden || active < 0)) {
+        if (items.length) { active = 0; render(); e.preventDefault(); }
+        return;
+      }
       if (list.hidden) { return; }
       if (e.key === "ArrowDown") { active = Math.min(active + 1, items.length - 1); render(); e.preventDefault(); }
       else if (e.key === "ArrowUp") { active = Math.max(active - 1, -1); render(); e.preventDefault(); }
@@ -51,6 +61,7 @@
     });
     input.addEventListener("blur", function () { setTimeout(close, 150); });
   }
+  window.GTEC.combobox = combobox;
   document.querySelectorAll("input[data-autocomplete]").forEach(function (input) {
     combobox(input, input.getAttribute("data-autocomplete"), {
       query: function () { return input.value.trim(); },
