@@ -5,6 +5,7 @@ bench/eval_text.py, not here."""
 
 from __future__ import annotations
 
+import pickle
 import socket
 from pathlib import Path
 
@@ -59,6 +60,15 @@ def test_sparse_complement_nb_ranks_like_scikit_learn():
     # same scores up to one constant per row: the order of every class is the same
     gap = ours - ComplementNB(alpha=1.0).fit(X, y)._joint_log_likelihood(queries)
     assert np.allclose(gap, gap[:, :1], atol=1e-4)
+
+
+@needs_rome
+def test_the_classifier_keeps_few_weights(engine):
+    model = engine.occupation_model
+    rows, cols = model.classifier.weights.shape
+    assert cols == len(engine.fiche_codes) and model.n_documents > 50_000
+    assert model.classifier.weights.nnz < 0.01 * rows * cols  # a dense table would hold rows × cols
+    assert len(pickle.dumps(model)) < 30_000_000
 
 
 # One ad or life story per kind of job posted locally; the first occupation must be the expected fiche.
