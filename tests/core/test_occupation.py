@@ -193,3 +193,9 @@ def test_building_and_loading_the_engine_touch_no_network(monkeypatch, tmp_path)
     loaded = load_engine(ROME, esco, tmp_path)  # read back from the disk cache
     assert loaded is not built
     assert loaded.occupations("Cariste H/F – CACES 3, chargement des camions.")[0][0] == "N1101"
+
+
+@needs_rome
+@pytest.mark.parametrize("text", ["", "le la les 2024 !!", "H/F – CDI", "xyzzy qwerty"])
+def test_no_occupation_from_a_text_without_known_words(engine, text):
+    assert engine.occupations(text) == []
