@@ -143,6 +143,11 @@ def main() -> None:
         f"moteur : lecture du ROME {read_s:.1f} s, construction {build_s:.1f} s, "
         f"{engine.esco_labels} libellés ESCO ajoutés, mémoire du moteur ≈ {rss_mb() - before:.0f} Mo (RSS), processus {rss_mb():.0f} Mo"
     )
+    weights = engine.occupation_model.classifier.weights
+    print(
+        f"classifieur des métiers : {engine.occupation_model.n_documents} documents, {weights.nnz} poids non nuls "
+        f"sur {weights.shape[0]} × {weights.shape[1]} ({100 * weights.nnz / (weights.shape[0] * weights.shape[1]):.2f} %)"
+    )
     macros = {c for c, s in ref.skills.items() if s.kind == "macro"}
     macro_of = {c: s.macro for c, s in ref.skills.items() if s.kind == "competence"}
     methods = {"nouveau": new_method(engine)}

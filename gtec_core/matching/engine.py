@@ -16,10 +16,9 @@ macro-compétence is kept when its best cosine reaches `SKILL_THRESHOLD` and it 
 known (title or whole text), macro-compétences linked to that fiche get a bonus (`FICHE_BONUS`) before the
 threshold. Threshold and weights were chosen on the development split only (bench/eval_text.py).
 
-Occupation of a whole text. Three signals, each scaled to [0, 1] by its maximum: the title (first short line
-when the text has one), the text as a whole against each fiche's document (label, appellations,
-definition and cœur-de-métier item labels, TF-IDF cosine), and the cœur-de-métier coverage by the skills
-found (sum of the IDF of the fiche's items found, over the fiche's total). Combined with `OCCUPATION_WEIGHTS`.
+Occupation of a whole text (occupation.py): the title it names, a complement naive Bayes classifier with
+sparse weights learnt from the referential, the text against each fiche's document (`fiche_vec`, TF-IDF
+cosine) and the cœur-de-métier coverage by the skills found (`coverage_m`).
 """
 
 from __future__ import annotations
@@ -33,11 +32,13 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from gtec_core.matching.occupation import OccupationModel
+from gtec_core.matching.occupation import occupations as whole_text_occupations
 from gtec_core.matching.referential import EscoOccupation, Referential
 from gtec_core.matching.titles import NOISE_PATTERNS, SEGMENT, clean_title, load_aliases, rewrite
 from gtec_core.text import STOPWORDS, fold, stem
 
-ENGINE_VERSION = "3"  # bump when the models change, so that disk caches are rebuilt
+ENGINE_VERSION = "4"  # bump when the models change, so that disk caches are rebuilt
 WORD_WEIGHT = 0.5
 ESCO_MIN_SCORE = 0.8
 ESCO_PRIOR = 0.8
@@ -46,7 +47,6 @@ PER_CLAUSE = 2
 FICHE_BONUS = 0.1
 FICHES_FOR_SKILLS = 3
 OUTSIDE_FICHES = 0.6
-OCCUPATION_WEIGHTS = (0.45, 0.35, 0.2)  # title, whole text, cœur-de-métier coverage
 COEUR_WEIGHTS = {"Principale": 1.0, "Émergente": 0.6, "": 0.35}
 
 CLAUSE_BREAK = re.compile(r"(?:\n|[.;!?•|]|(?<=\s)[-–*>]\s|:\s)+")
@@ -134,6 +134,7 @@ class TextEngine:
             self._add_esco(esco)
         self._build_skills()
         self._build_fiches()
+        self.occupation_model = OccupationModel(self)
 
     # --- titles ---------------------------------------------------------------------------------------
 
@@ -357,26 +358,8 @@ class TextEngine:
         self.fiche_mT = self.fiche_m.T.tocsr()
 
     def occupations(self, text: str, limit: int = 5, with_skills: bool = True) -> list[tuple[str, float]]:
-        """Fiches a whole text describes, best first, with a score in [0, 1]."""
-        n = len(self.fiche_codes)
-        title_part = _title_line(text)
-        title = np.zeros(n)
-        if title_part:
-            for code, (score, _) in self.title_scores(title_part).items():
-                title[self._fiche_pos(code)] = score
-        whole = (_transform(self.fiche_vec, [stemmed(text)]) @ self.fiche_mT).toarray()[0]
-        coverage = np.zeros(n)
-        if with_skills:
-            prior = OCCUPATION_WEIGHTS[0] * _unit(title) + OCCUPATION_WEIGHTS[1] * _unit(whole)
-            first = [self.fiche_codes[i] for i in np.argsort(-prior)[:FICHES_FOR_SKILLS]]
-            found = np.zeros(len(self.macro_codes))
-            for m in self.extract(text, fiches=first):
-                found[self.macro_pos[m.code_ogr]] = m.confidence
-            coverage = self.coverage_m @ found
-        a, b, c = OCCUPATION_WEIGHTS
-        score = a * _unit(title) + b * _unit(whole) + c * _unit(coverage)
-        order = np.argsort(-score)[:limit]
-        return [(self.fiche_codes[i], round(float(score[i]), 3)) for i in order if score[i] > 0]
+        """Fiches a whole text describes, best first, with a score in [0, 1] (occupation.py)."""
+        return whole_text_occupations(self, text, limit, with_skills)
 
     def _fiche_pos(self, code: str) -> int:
         return self.fiche_index[code]
