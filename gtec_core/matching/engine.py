@@ -38,7 +38,7 @@ from gtec_core.matching.referential import EscoOccupation, Referential
 from gtec_core.matching.titles import NOISE_PATTERNS, SEGMENT, clean_title, load_aliases, rewrite
 from gtec_core.text import STOPWORDS, fold, stem
 
-ENGINE_VERSION = "4"  # bump when the models change, so that disk caches are rebuilt
+ENGINE_VERSION = "5"  # bump when the models change, so that disk caches are rebuilt
 WORD_WEIGHT = 0.5
 ESCO_MIN_SCORE = 0.8
 ESCO_PRIOR = 0.8
@@ -72,10 +72,18 @@ QUALIFIER = re.compile(
 )
 
 
+# "tenir compte de", "prendre en compte": take into account, a phrase that says nothing of the activity
+# (« Tenir compte des compétences des collaborateurs » is not « tenir les comptes »)
+TAKE_INTO_ACCOUNT = re.compile(
+    r"\b(?:tenir|tient|tenant|prendre|prend|prenant)\s+(?:en\s+)?compte\b", re.IGNORECASE
+)
+
+
 def label_core(label: str) -> str:
-    """A skill label without its parenthesised examples, the list after a colon and its trailing qualifier
-    ("… en tenant compte des objectifs", "… selon les consignes"), which say how, not what."""
-    return QUALIFIER.sub("", PAREN.sub(" ", label).split(":")[0])
+    """A skill label without its parenthesised examples, the list after a colon, its trailing qualifier
+    ("… en tenant compte des objectifs", "… selon les consignes") and "tenir compte", which say how, not
+    what."""
+    return TAKE_INTO_ACCOUNT.sub(" ", QUALIFIER.sub("", PAREN.sub(" ", label).split(":")[0]))
 
 
 @dataclass(frozen=True)
@@ -304,7 +312,7 @@ class TextEngine:
             )
             if with_competences and self.skill_codes[j] != code:
                 # the compétence the passage is closest to, right after its macro-compétence
-                label = self.skill_labels[j]
+                label = self.ref.skills[self.skill_codes[j]].label
                 out.append(SkillMatch(self.skill_codes[j], start, end, passage, confidence, label, label))
         return out
 

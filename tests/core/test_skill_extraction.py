@@ -130,3 +130,13 @@ def test_every_grand_domaine_has_a_case():
 def test_an_offer_of_benefits_yields_no_skill(engine):
     text = "Nous offrons : CDI, 35 h, mutuelle, tickets restaurant, prime annuelle."
     assert engine.extract(text) == []
+
+
+def test_keeping_the_accounts_is_not_taking_into_account(engine):
+    # « tenir compte de » (take into account) says nothing of the activity; it used to pull « tenir les
+    # comptes » towards « Tenir compte des compétences des collaborateurs » (Organiser le travail d'une équipe).
+    found = engine.extract(
+        "Trésorier du club de foot : je tenais les comptes et je préparais le budget annuel.",
+        with_competences=True,
+    )
+    assert not {m.code_ogr for m in found} & {300436, 400887}, [(m.code_ogr, m.label) for m in found]
