@@ -10,11 +10,13 @@ mean of the two cosines (`WORD_WEIGHT`); a fiche's score is its best label's.
 
 Skills. The text is cut into clauses (lines, bullets, sentences, semicolons; long lists at commas). Each
 clause is compared by TF-IDF cosine (stemmed words and bigrams, fitted on the skill labels) with every
-compétence and macro-compétence label; a compétence votes for its macro-compétence. In a clause, a
-macro-compétence is kept when its best cosine reaches `SKILL_THRESHOLD` and it is among the clause's
-`PER_CLAUSE` best; its confidence is the best cosine over clauses. When the occupation of the text is
-known (title or whole text), macro-compétences linked to that fiche get a bonus (`FICHE_BONUS`) before the
-threshold. Threshold and weights were chosen on the development split only (bench/eval_text.py).
+compétence and macro-compétence label, and with each macro-compétence's centroid (the normalised sum of its
+items' vectors: words its items share weigh more than the object of one item). A macro-compétence's score in
+a clause is CENTROID_WEIGHT × centroid cosine + the rest × its best item's cosine; it is kept when it is the
+clause's best (`PER_CLAUSE`) and reaches `SKILL_THRESHOLD`; its confidence is its best score over clauses.
+When the occupation of the text is known (title or whole text), macro-compétences linked to that fiche get a
+bonus (`FICHE_BONUS`), the others are scaled by `OUTSIDE_FICHES`, before the threshold. Threshold and weights
+were chosen on the development split only (bench/eval_text.py, tests/data/EVALUATION.md).
 
 Occupation of a whole text. Three signals, each scaled to [0, 1] by its maximum: the title (first short line
 when the text has one), the text as a whole against each fiche's document (label, appellations,
