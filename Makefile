@@ -100,7 +100,6 @@ bench: install
 	$(BIN)/python bench/lheo.py --sizes 10,100
 	DJANGO_SETTINGS_MODULE=config.settings.test GTEC_TEST_DB=bench-needs $(BIN)/python bench/surveys.py
 	$(BIN)/python bench/eval_paths.py
-	$(BIN)/python bench/eval_matching.py
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/eval_text.py
 	$(BIN)/python bench/prospective.py

@@ -10,11 +10,13 @@ mean of the two cosines (`WORD_WEIGHT`); a fiche's score is its best label's.
 
 Skills. The text is cut into clauses (lines, bullets, sentences, semicolons; long lists at commas). Each
 clause is compared by TF-IDF cosine (stemmed words and bigrams, fitted on the skill labels) with every
-compétence and macro-compétence label; a compétence votes for its macro-compétence. In a clause, a
-macro-compétence is kept when its best cosine reaches `SKILL_THRESHOLD` and it is among the clause's
-`PER_CLAUSE` best; its confidence is the best cosine over clauses. When the occupation of the text is
-known (title or whole text), macro-compétences linked to that fiche get a bonus (`FICHE_BONUS`) before the
-threshold. Threshold and weights were chosen on the development split only (bench/eval_text.py).
+compétence and macro-compétence label, and with each macro-compétence's centroid (the normalised sum of its
+items' vectors: words its items share weigh more than the object of one item). A macro-compétence's score in
+a clause is CENTROID_WEIGHT × centroid cosine + the rest × its best item's cosine; it is kept when it is the
+clause's best (`PER_CLAUSE`) and reaches `SKILL_THRESHOLD`; its confidence is its best score over clauses.
+When the occupation of the text is known (title or whole text), macro-compétences linked to that fiche get a
+bonus (`FICHE_BONUS`), the others are scaled by `OUTSIDE_FICHES`, before the threshold. Threshold and weights
+were chosen on the development split only (bench/eval_text.py, tests/data/EVALUATION.md).
 
 Occupation of a whole text (occupation.py): the title it names, a complement naive Bayes classifier with
 sparse weights learnt from the referential, the text against each fiche's document (`fiche_vec`, TF-IDF
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from gtec_core.matching.occupation import OccupationModel
 from gtec_core.matching.occupation import occupations as whole_text_occupations
@@ -38,12 +41,13 @@ from gtec_core.matching.referential import EscoOccupation, Referential
 from gtec_core.matching.titles import NOISE_PATTERNS, SEGMENT, clean_title, load_aliases, rewrite
 from gtec_core.text import STOPWORDS, fold, stem
 
-ENGINE_VERSION = "4"  # bump when the models change, so that disk caches are rebuilt
+ENGINE_VERSION = "6"  # bump when the models change, so that disk caches are rebuilt
 WORD_WEIGHT = 0.5
 ESCO_MIN_SCORE = 0.8
 ESCO_PRIOR = 0.8
-SKILL_THRESHOLD = 0.55
-PER_CLAUSE = 2
+SKILL_THRESHOLD = 0.35
+PER_CLAUSE = 1
+CENTROID_WEIGHT = 0.5
 FICHE_BONUS = 0.1
 FICHES_FOR_SKILLS = 3
 OUTSIDE_FICHES = 0.6
@@ -70,10 +74,18 @@ QUALIFIER = re.compile(
 )
 
 
+# "tenir compte de", "prendre en compte": take into account, a phrase that says nothing of the activity
+# (« Tenir compte des compétences des collaborateurs » is not « tenir les comptes »)
+TAKE_INTO_ACCOUNT = re.compile(
+    r"\b(?:tenir|tient|tenant|prendre|prend|prenant)\s+(?:en\s+)?compte\b", re.IGNORECASE
+)
+
+
 def label_core(label: str) -> str:
-    """A skill label without its parenthesised examples, the list after a colon and its trailing qualifier
-    ("… en tenant compte des objectifs", "… selon les consignes"), which say how, not what."""
-    return QUALIFIER.sub("", PAREN.sub(" ", label).split(":")[0])
+    """A skill label without its parenthesised examples, the list after a colon, its trailing qualifier
+    ("… en tenant compte des objectifs", "… selon les consignes") and "tenir compte", which say how, not
+    what."""
+    return TAKE_INTO_ACCOUNT.sub(" ", QUALIFIER.sub("", PAREN.sub(" ", label).split(":")[0]))
 
 
 @dataclass(frozen=True)
@@ -228,19 +240,37 @@ class TextEngine:
 
     def _build_skills(self) -> None:
         items = [s for s in self.ref.skills.values() if s.kind in ("macro", "competence")]
-        self.skill_target = [s.code_ogr if s.kind == "macro" else s.macro for s in items]
-        keep = [i for i, target in enumerate(self.skill_target) if target in self.ref.skills]
-        items = [items[i] for i in keep]
-        self.skill_target = [self.skill_target[i] for i in keep]
+        target = {s.code_ogr: (s.code_ogr if s.kind == "macro" else s.macro) for s in items}
+        items = [s for s in items if target[s.code_ogr] in self.ref.skills]
+        self.macro_codes = sorted({target[s.code_ogr] for s in items})
+        self.macro_pos = {code: i for i, code in enumerate(self.macro_codes)}
+        # items grouped by macro-compétence, so that a row's best item per macro is one reduceat
+        items.sort(key=lambda s: (self.macro_pos[target[s.code_ogr]], s.code_ogr))
+        self.skill_target = [target[s.code_ogr] for s in items]
         self.skill_labels = [s.label for s in items]
         self.skill_codes = [s.code_ogr for s in items]
+        self.target_pos = np.array([self.macro_pos[t] for t in self.skill_target])
+        self.macro_start = np.searchsorted(self.target_pos, np.arange(len(self.macro_codes)))
         docs = [stemmed(label_core(s.label)) for s in items]
         self.skill_vec = TfidfVectorizer(analyzer=str.split, sublinear_tf=True)
         self.skill_m = self.skill_vec.fit_transform(_with_bigrams(docs))
         self.skill_mT = self.skill_m.T.tocsr()
-        self.macro_codes = sorted({t for t in self.skill_target if t is not None})
-        self.macro_pos = {code: i for i, code in enumerate(self.macro_codes)}
-        self.target_pos = np.array([self.macro_pos[t] for t in self.skill_target])
+        # each macro-compétence's centroid: the sum of its items' vectors, normalised (words its items share
+        # weigh more than the object of one item)
+        member = csr_matrix(
+            (np.ones(len(items)), (self.target_pos, np.arange(len(items)))),
+            shape=(len(self.macro_codes), len(items)),
+        )
+        self.centroid_mT = normalize(member @ self.skill_m).T.tocsr()
+
+    def skill_scores(self, parts: list[Clause]) -> tuple[np.ndarray, np.ndarray]:
+        """Clause × macro-compétence scores (CENTROID_WEIGHT × cosine with the macro's centroid + the rest ×
+        best cosine with one of its items), and the clause × item cosines (for the evidence)."""
+        query = _transform(self.skill_vec, _with_bigrams([stemmed(c.text) for c in parts]))
+        sims = (query @ self.skill_mT).toarray()
+        best_item = np.maximum.reduceat(sims, self.macro_start, axis=1)
+        centroid = (query @ self.centroid_mT).toarray()
+        return CENTROID_WEIGHT * centroid + (1 - CENTROID_WEIGHT) * best_item, sims
 
     def extract(
         self, text: str, limit: int = 25, fiches: list[str] | None = None, with_competences: bool = False
@@ -256,32 +286,21 @@ class TextEngine:
         for rank, code in enumerate(fiches[:FICHES_FOR_SKILLS]):
             for macro in self.fiche_macros.get(code, ()):
                 bonus[macro] = max(bonus.get(macro, 0.0), FICHE_BONUS / (1 + rank))
-        sims = (
-            _transform(self.skill_vec, _with_bigrams([stemmed(c.text) for c in parts])) @ self.skill_mT
-        ).toarray()
+        scores, sims = self.skill_scores(parts)
+        bonus_row = np.full(len(self.macro_codes), -1.0)
+        for code, value in bonus.items():
+            if code in self.macro_pos:
+                bonus_row[self.macro_pos[code]] = value
+        scores = np.where(bonus_row >= 0, scores + np.maximum(bonus_row, 0.0), scores * OUTSIDE_FICHES)
         best: dict[int, tuple[float, int, int]] = {}
-        for ci, row in enumerate(sims):
-            per_macro = np.zeros(len(self.macro_codes))
-            arg = np.full(len(self.macro_codes), -1)
-            top = min(60, len(row) - 1)
-            order = np.argpartition(-row, top)[:top]
-            order = order[np.argsort(-row[order])]
-            for j in order:
-                if row[j] <= 0:
-                    break
-                m = self.target_pos[j]
-                if row[j] > per_macro[m]:
-                    per_macro[m] = row[j]
-                    arg[m] = j
-            for m in np.nonzero(per_macro)[0]:
-                code = self.macro_codes[m]
-                per_macro[m] = per_macro[m] + bonus[code] if code in bonus else per_macro[m] * OUTSIDE_FICHES
-            for m in np.argsort(-per_macro)[:PER_CLAUSE]:
-                score = per_macro[m]
+        for ci, row in enumerate(scores):
+            for m in np.argsort(-row)[:PER_CLAUSE]:
+                score = row[m]
                 if score >= SKILL_THRESHOLD:
                     code = self.macro_codes[m]
                     if code not in best or score > best[code][0]:
-                        best[code] = (float(score), ci, int(arg[m]))
+                        start, end = self.macro_start[m], self._macro_end(m)
+                        best[code] = (float(score), ci, int(start + np.argmax(sims[ci, start:end])))
         out = []
         for code, (score, ci, j) in sorted(best.items(), key=lambda kv: -kv[1][0])[:limit]:
             c = parts[ci]
@@ -296,9 +315,12 @@ class TextEngine:
             )
             if with_competences and self.skill_codes[j] != code:
                 # the compétence the passage is closest to, right after its macro-compétence
-                label = self.skill_labels[j]
+                label = self.ref.skills[self.skill_codes[j]].label
                 out.append(SkillMatch(self.skill_codes[j], start, end, passage, confidence, label, label))
         return out
+
+    def _macro_end(self, m: int) -> int:
+        return int(self.macro_start[m + 1]) if m + 1 < len(self.macro_start) else len(self.skill_codes)
 
     # --- occupations ----------------------------------------------------------------------------------
 
