@@ -139,6 +139,13 @@ class FormationDetail:
     formacodes: list[tuple[str, str]] = field(default_factory=list)
 
 
+def confidence_label(confidence: float) -> str:
+    """A link's confidence in plain French words, instead of a raw score on the page."""
+    if confidence >= 0.95:
+        return "lien sûr"
+    return "lien probable" if confidence >= 0.75 else "lien possible"
+
+
 def formation_detail(pk: int, formacode_labels: dict[str, str] | None = None) -> FormationDetail | None:
     formation = m.Formation.objects.select_related("organisme").filter(pk=pk).first()
     if formation is None:
@@ -160,6 +167,7 @@ def formation_detail(pk: int, formacode_labels: dict[str, str] | None = None) ->
                 "route": route,
                 "route_label": routes.get(route, route),
                 "confidence": confidence,
+                "confidence_label": confidence_label(confidence),
             }
             for code, (route, confidence) in best.items()
         ),

@@ -62,3 +62,12 @@ def test_the_same_cell_is_secret_when_a_primary_rule_fails(hires, shown):
     camp = _campaign(hires)
     assert _j1501_total_on_page(camp) == shown
     assert _j1501_cell(camp)[SECRET] == (shown == "s")
+
+
+def test_the_formats_and_drivers_tables_name_their_columns():
+    """Each count table of the results page has column headers (what is counted, and over what)."""
+    page = Client().get(reverse("campaign_results", args=[_campaign([3, 3, 3]).pk])).content.decode()
+    formats = page.split("Formats de formation souhaités", 1)[1].split("</table>", 1)[0]
+    assert '<th scope="col">Format</th>' in formats and "Part des entreprises répondantes" in formats
+    drivers = page.split("Moteurs d'évolution cités", 1)[1].split("</table>", 1)[0]
+    assert '<th scope="col">Moteur d\'évolution</th>' in drivers

@@ -72,6 +72,8 @@ def test_catalogue_and_formation_pages(client, training_data):
     detail = client.get(f"/formations/{formation.pk}/").content.decode()
     assert "BTS négociation et relation client" in detail
     assert "/metiers/D1402/" in detail and "code ROME déclaré" in detail
+    # the link's confidence in words, never a raw score (#13)
+    assert "(lien sûr)" in detail and "confiance 1" not in detail
     assert "Lycée Kerneuzec" in detail and "RNCP474" in detail
     demo = next(f for f in m.Formation.objects.filter(flux="demo") if "RNCP900101" in f.certifications)
     detail = client.get(f"/formations/{demo.pk}/").content.decode()
