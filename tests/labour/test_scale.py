@@ -327,10 +327,8 @@ def test_national_run_details_occupations_above_the_commune_and_totals_for_commu
     assert not again["observations"].changed
 
 
-def test_a_national_run_keeps_the_employment_a_single_run_allocates_from_another_scale():
-    """Employment published for a zone d'emploi reaches the bassin inside it (population share) whether the
-    two are computed together or in batches of one scale each: a national run after a targeted one (as
-    `gtec import all` after `make demo`) deletes nothing."""
+def _zone_and_bassin_with_seekers_and_offers(prefix: str):
+    """Vannes's zone d'emploi and bassin, with job seekers and two offers per commune of either."""
     vannes = Territory.objects.get(key="commune:56260")
     ze = Territory.objects.filter(scale="ze", memberships__commune=vannes).get()
     bassin = Territory.objects.filter(scale="bassin", memberships__commune=vannes).get()
@@ -340,9 +338,22 @@ def test_a_national_run_keeps_the_employment_a_single_run_allocates_from_another
     )
     m.DemandeurEmploi.objects.bulk_create(seekers_rows(communes))
     m.Offre.objects.bulk_create(
-        m.Offre(identifiant=f"Z{i}", date_creation=date(2024, 1 + i % 12, 2), code_insee=c, code_rome="J1501")
+        m.Offre(
+            identifiant=f"{prefix}{i}",
+            date_creation=date(2024, 1 + i % 12, 2),
+            code_insee=c,
+            code_rome="J1501",
+        )
         for i, c in enumerate(communes * 2)
     )
+    return ze, bassin
+
+
+def test_a_national_run_keeps_the_employment_a_single_run_allocates_from_another_scale():
+    """Employment published for a zone d'emploi reaches the bassin inside it (population share) whether the
+    two are computed together or in batches of one scale each: a national run after a targeted one (as
+    `gtec import all` after `make demo`) deletes nothing."""
+    ze, bassin = _zone_and_bassin_with_seekers_and_offers("Z")
     m.Emploi.objects.bulk_create(
         m.Emploi(
             annee=2024, niveau_geo=level, code_geo=code, code_fap=fap, tranche_age="25-49 ans", effectif=n
@@ -368,18 +379,7 @@ def test_a_second_national_run_changes_nothing_location_quotients_included():
     """`gtec compute --all-territories --scale bassin --scale ze --scale dep --scale reg` run twice: the second
     run creates, modifies and deletes nothing (#13). The location quotients of the zone d'emploi and of the
     bassin allocated from it are measured against the département, found and loaded in every batch alike."""
-    vannes = Territory.objects.get(key="commune:56260")
-    ze = Territory.objects.filter(scale="ze", memberships__commune=vannes).get()
-    bassin = Territory.objects.filter(scale="bassin", memberships__commune=vannes).get()
-    communes = sorted(
-        set(ze.communes().values_list("code", flat=True))
-        | set(bassin.communes().values_list("code", flat=True))
-    )
-    m.DemandeurEmploi.objects.bulk_create(seekers_rows(communes))
-    m.Offre.objects.bulk_create(
-        m.Offre(identifiant=f"R{i}", date_creation=date(2024, 1 + i % 12, 2), code_insee=c, code_rome="J1501")
-        for i, c in enumerate(communes * 2)
-    )
+    ze, bassin = _zone_and_bassin_with_seekers_and_offers("R")
     m.Emploi.objects.bulk_create(
         m.Emploi(
             annee=2024, niveau_geo=level, code_geo=code, code_fap=fap, tranche_age="25-49 ans", effectif=n
