@@ -13,20 +13,11 @@ from pathlib import Path
 import pytest
 
 from gtec_core.matching.engine import analyse, clauses
-from gtec_core.matching.loader import load_engine
 from gtec_core.matching.titles import clean_title, rewrite
 from gtec_core.text import stem
-
-ROOT = Path(__file__).resolve().parents[2]
-ROME = ROOT.parent / "shared" / "data" / "rome4"
-ESCO = ROOT.parent / "shared" / "data" / "esco"
+from tests.core.text_engine import ROME, ROOT
 
 pytestmark = pytest.mark.skipif(not ROME.exists(), reason="fichiers du ROME 4.0 absents")
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return load_engine(ROME, ESCO if ESCO.exists() else None, ROOT / "var" / "cache")
 
 
 def first(engine, title: str) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pickle
 import socket
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,16 +16,9 @@ from sklearn.naive_bayes import ComplementNB
 from gtec_core.matching import loader
 from gtec_core.matching.loader import load_engine
 from gtec_core.matching.occupation import SparseComplementNB, guess_title
+from tests.core.text_engine import ESCO, ROME
 
-ROOT = Path(__file__).resolve().parents[2]
-ROME = ROOT.parent / "shared" / "data" / "rome4"
-ESCO = ROOT.parent / "shared" / "data" / "esco"
 needs_rome = pytest.mark.skipif(not ROME.exists(), reason="fichiers du ROME 4.0 absents")
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return load_engine(ROME, ESCO if ESCO.exists() else None, ROOT / "var" / "cache")
 
 
 @pytest.mark.parametrize(

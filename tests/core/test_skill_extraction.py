@@ -5,22 +5,11 @@ recall live in bench/eval_text.py, not here."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from gtec_core.matching.loader import load_engine
-
-ROOT = Path(__file__).resolve().parents[2]
-ROME = ROOT.parent / "shared" / "data" / "rome4"
-ESCO = ROOT.parent / "shared" / "data" / "esco"
+from tests.core.text_engine import ROME
 
 pytestmark = pytest.mark.skipif(not ROME.exists(), reason="fichiers du ROME 4.0 absents")
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return load_engine(ROME, ESCO if ESCO.exists() else None, ROOT / "var" / "cache")
 
 
 CASES = {
