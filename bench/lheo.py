@@ -59,7 +59,7 @@ def step_import(path: Path) -> dict:
     import django
 
     django.setup()
-    from gtec.training.services import lheo_import
+    from gtec.training.lheo_import import lheo_import
 
     result = lheo_import(path, flux="bench")
     return {"formations": result.formations, "actions": result.actions, "sessions": result.sessions}

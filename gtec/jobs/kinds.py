@@ -90,7 +90,7 @@ def formation_count(path: Path) -> int:
 @register("lheo", "Import d'une offre de formation (LHEO)")
 def lheo(params: dict, progress: Progress) -> dict:
     """A training body's LHEO export into its feed (like `gtec import_lheo FILE --flux FLUX`)."""
-    from gtec.training.services import lheo_import
+    from gtec.training.lheo_import import lheo_import
 
     path = Path(params["path"])
     expected = max(formation_count(path), 1)
@@ -123,7 +123,7 @@ def lheo_of_organisation(params: dict, progress: Progress) -> dict:
     """A training body's own export, uploaded on the site: every formation must belong to the body (same
     SIREN as the GTEC organisation), then it is imported into the body's own feed `organisation-<pk>`."""
     from gtec.organisations.models import Organisation
-    from gtec.training.services import data_file
+    from gtec.training.loading import data_file
     from gtec_core.sources import lheo as lheo_source
 
     organisation = Organisation.objects.get(pk=params["organisation"])

@@ -104,7 +104,7 @@ def place_fields(code_insee: str) -> dict:
 
 def relink(formation: m.Formation) -> None:
     """Recompute the ROME links of the formation's actions (declared codes, certifications, title)."""
-    from gtec.training.services import Linker
+    from gtec.training.linking import Linker
 
     links = Linker().links(
         romes=formation.romes,

@@ -13,7 +13,7 @@ from gtec.labour.imports.establishments import sirene_import
 from gtec.labour.imports.jobseekers import stmt_import
 from gtec.labour.imports.offers import offers_import
 from gtec.training import models as tm
-from gtec.training.services import lheo_import
+from gtec.training.lheo_import import lheo_import
 from gtec_core.errors import SourceError
 
 pytestmark = pytest.mark.django_db

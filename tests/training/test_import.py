@@ -17,7 +17,8 @@ from django.db.models import Count
 
 from gtec.imports.models import ImportRun
 from gtec.training import models as m
-from gtec.training.services import lheo_import, rncp_import
+from gtec.training.lheo_import import lheo_import
+from gtec.training.rncp_import import rncp_import
 from gtec_core.demo.lheo import generate
 
 pytestmark = pytest.mark.django_db

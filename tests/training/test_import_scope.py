@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from gtec.training import models as m
-from gtec.training.services import lheo_import
+from gtec.training.lheo_import import lheo_import
 from tests.training.test_offer_edit import write_lheo
 
 pytestmark = pytest.mark.django_db

@@ -168,7 +168,7 @@ def test_reimport_keeps_a_manual_edit_and_says_so(tmp_path, offer, people):
     editing.update_formation(
         offer.pk, editing.OfferInput(intitule="Titre saisi"), people["admin"], based_on=1
     )
-    result = __import__("gtec.training.services", fromlist=["lheo_import"]).lheo_import(
+    result = __import__("gtec.training.lheo_import", fromlist=["lheo_import"]).lheo_import(
         write_lheo(tmp_path / "b.xml", title="Titre du flux"), flux="t"
     )
     offer.refresh_from_db()
@@ -177,7 +177,7 @@ def test_reimport_keeps_a_manual_edit_and_says_so(tmp_path, offer, people):
     # an export that no longer holds it does not delete it either
     empty = tmp_path / "c.xml"
     empty.write_text('<?xml version="1.0"?><lheo xmlns="http://lheo.gouv.fr/2.3"><offres/></lheo>')
-    __import__("gtec.training.services", fromlist=["lheo_import"]).lheo_import(empty, flux="t")
+    __import__("gtec.training.lheo_import", fromlist=["lheo_import"]).lheo_import(empty, flux="t")
     assert m.Formation.objects.filter(pk=offer.pk).exists()
 
 

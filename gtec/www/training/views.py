@@ -21,7 +21,7 @@ from gtec.territories import communes as commune_names
 from gtec.territories import queries as tq
 from gtec.training import adequacy, editing, perms
 from gtec.training import queries as q
-from gtec.training.services import formacode_labels
+from gtec.training.linking import formacode_labels
 from gtec.www.inputs import attachment
 from gtec.www.training.forms import LheoUploadForm, OfferForm
 from gtec_core.exports import write_table

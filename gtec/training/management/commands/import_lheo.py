@@ -32,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="résumé JSON sur la sortie standard")
 
     def handle(self, *args, file: Path, flux: str, strict: bool, xsd: Path | None, json: bool, **options):
-        from gtec.training.services import lheo_import
+        from gtec.training.lheo_import import lheo_import
 
         started = time.perf_counter()
         progress = None if json else self.progress

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("folder", type=Path, nargs="?", default=None)
 
     def handle(self, *args, folder: Path | None, **options):
-        from gtec.training.services import rncp_import
+        from gtec.training.rncp_import import rncp_import
 
         folder = Path(folder or Path(settings.GTEC_DATA_DIR) / "rncp")
         try:
