@@ -92,7 +92,8 @@ test-postgres: install
 	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
 
 # Performance figures, printed (never asserted in tests). BENCH_FRANCE=1 adds the France scale on PostgreSQL
-# (1 month generated, about 6 minutes; the 24-month figure is extrapolated and labelled so).
+# (24 months generated, imported and computed; BENCH_FRANCE_MONTHS=N generates N months instead, and below 24
+# bench/labour.py extrapolates the 24-month figure and labels it so).
 bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/labour.py --scale pays-de-vannes --reimport

@@ -175,12 +175,15 @@ def search_bench(sqlite_url: str) -> dict:
 
 
 def main() -> None:
-    folder = data_dir()
-    print(f"GTEC bench — données : {folder}\n")
-    csv_s, xls_s = polars_read_seconds(folder)
     var = ROOT / "var"
     var.mkdir(exist_ok=True)
     sqlite_path = var / "bench.sqlite3"
+    # Before any settings module is imported (data_dir imports config.settings.base, which reads
+    # DATABASE_URL once): the search part then queries the benchmark database, not the default one.
+    os.environ["DATABASE_URL"] = f"sqlite:///{sqlite_path}"
+    folder = data_dir()
+    print(f"GTEC bench — données : {folder}\n")
+    csv_s, xls_s = polars_read_seconds(folder)
     for suffix in ("", "-wal", "-shm"):
         Path(str(sqlite_path) + suffix).unlink(missing_ok=True)
     runs = [import_bench("SQLite", f"sqlite:///{sqlite_path}", folder)]

@@ -172,21 +172,16 @@ def economy(territory: Territory, refs: list[Territory], period: str | None) -> 
         (pl.col("statut") == "ok") & (pl.col("nomenclature") == "fap2021")
     )
     top = lq_table.sort("valeur", descending=True).head(10)
-    if top.height and top["valeur"].max() - top["valeur"].min() < 1e-6:
-        section.paragraphs.append(
-            "L'emploi par métier du territoire est estimé à partir de celui de sa zone d'emploi, qui sert "
-            "aussi de référence : son profil de métiers est celui de la zone (indice de spécificité égal à 1 "
-            "pour chaque métier), il n'est donc pas détaillé ici."
-        )
-        top = top.clear()
+    # the location quotient compares the territory with its département, its région or France (#13)
+    reference = lq.reference_area(territory, period) or "par rapport à l'emploi de référence"
     section.tables.append(
         Table(
             "Métiers les plus caractéristiques du territoire (indice de spécificité le plus élevé)",
             ["FAP", "Métier", "Indice de spécificité"],
             [[r["metier"], r["libelle_metier"], r["affichage"]] for r in top.iter_rows(named=True)],
             [False, False, True],
-            note="Un indice de 2 signifie que le métier pèse deux fois plus dans l'emploi local que dans "
-            "l'emploi de référence.",
+            note=f"Indice calculé {reference} : un indice de 2 signifie que le métier pèse deux fois plus "
+            "dans l'emploi local que dans cet emploi de référence.",
         )
     )
     diversity = figures[3]

@@ -48,6 +48,11 @@ def test_demo_diagnostic_has_every_section_and_compares_with_references(demo):
     assert {s.anchor: s.empty for s in report.sections if s.empty} == {}
     prospective = next(s for s in report.sections if s.anchor == "prospective")
     assert "postes à pourvoir par an" in prospective.lead and len(prospective.tables[0].rows) == 10
+    # the location quotients' table names what they are measured against, as stored with them (#13)
+    economy = next(s for s in report.sections if s.anchor == "economie")
+    reference = lq.reference_area(demo, report.period)
+    assert reference.startswith("par rapport à l'emploi ")
+    assert economy.tables[0].rows and reference in economy.tables[0].note
     figures = {f.key: f for f in report.headline}
     assert figures["population"].value == sum(c.population for c in demo.communes())
     # the zone d'emploi column carries its own published figure

@@ -429,3 +429,42 @@ def test_stored_observations_are_diffed_column_wise_with_counts_as_json():
     assert (c.created, c.updated, c.deleted, c.unchanged) == (0, 1, 1, 0)
     stored = m.Observation.objects.get(territory=vannes, indicator="tension")
     assert stored.counts == {"a": 3.5, "b": 2} and stored.value == 0.5
+
+
+def test_a_national_run_reads_the_communes_populations_once_for_all_its_batches(monkeypatch):
+    """The national run reads the communes' populations once and hands them to every batch (the employment
+    allocated to a bassin from its zone d'emploi) and to the location quotients' references: the figures are
+    those of a targeted run."""
+    from gtec.labour.observations import geography, inputs, references, run
+
+    vannes = Territory.objects.get(key="commune:56260")
+    ze = Territory.objects.filter(scale="ze", memberships__commune=vannes).get()
+    bassin = Territory.objects.filter(scale="bassin", memberships__commune=vannes).get()
+    communes = sorted(
+        set(ze.communes().values_list("code", flat=True))
+        | set(bassin.communes().values_list("code", flat=True))
+    )
+    m.DemandeurEmploi.objects.bulk_create(seekers_rows(communes))
+    m.Emploi.objects.bulk_create(
+        m.Emploi(
+            annee=2024, niveau_geo=level, code_geo=code, code_fap=fap, tranche_age="25-49 ans", effectif=n
+        )
+        for level, code in (("ze", ze.code), ("departement", "56"))
+        for fap, n in (("A0Z01", 400), ("C1Z40", 900), ("G0A41", 300))
+    )
+    observations_compute([ze, bassin], years=[2024], reference=ze)
+    lq = m.Observation.objects.filter(territory=bassin, indicator="location_quotient")
+    targeted = dict(lq.values_list("occupation", "value"))
+    assert targeted
+    calls = []
+
+    def counted(codes=None):
+        calls.append(codes)
+        return inputs.commune_populations(codes)
+
+    for module in (geography, references, run):
+        monkeypatch.setattr(module, "commune_populations", counted)
+    _, again = observations_compute_all(years=[2024], scales=["bassin", "ze"], reference=ze)
+    assert calls == [None]  # one read of every commune, not one per batch
+    assert again["observations"].deleted == 0
+    assert dict(lq.values_list("occupation", "value")) == pytest.approx(targeted)

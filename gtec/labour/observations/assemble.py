@@ -55,6 +55,7 @@ class Loaded:
     members: pl.DataFrame  # communes of the BMO bassins
     employment: pl.DataFrame  # as stored, any level
     sectors: pl.DataFrame = None  # commune × exposure sector: estimated employees (SIRENE)
+    populations: pl.DataFrame = None  # commune × population, read once for a national run (None: per call)
 
 
 def load_all(tmap: pl.DataFrame | None, years: list[int], bmo_year: int | None) -> Loaded:
@@ -121,7 +122,9 @@ def inputs_for(
     # employment published for a territory of `lenders` (communes of other territories of the run, such as
     # the zone d'emploi of a bassin computed in another batch) is allocated to `keys` as in a single run
     emp_map = tmap if lenders is None else pl.concat([tmap, lenders]).unique()
-    employment = load_employment(emp_map, [], [], raw=loaded.employment, keys=keys)
+    employment = load_employment(
+        emp_map, [], [], raw=loaded.employment, keys=keys, populations=loaded.populations
+    )
     # sub-areas for the geographical mismatch: the communes of each territory
     sub_o = offers_c.join(tmap, on="commune")
     sub_o = to_fap(sub_o, ["offers"], ["territory", "commune", "period"])

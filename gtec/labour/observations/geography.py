@@ -207,12 +207,18 @@ def fap2009_to_fap2021() -> pl.DataFrame:
 ALLOCATION_MIN_SHARE = 0.5
 
 
-def allocated(territory_map: pl.DataFrame, direct: pl.DataFrame, keys: set[str]) -> pl.DataFrame:
+def allocated(
+    territory_map: pl.DataFrame,
+    direct: pl.DataFrame,
+    keys: set[str],
+    populations: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """Employment for the territories that have none published (a project territory, a large EPCI) from a
     published territory that holds at least 95 % of their population and of which they are at least half,
     in proportion of the population they share with it [P] — e.g. the Pays de Vannes from its zone d'emploi.
     Smaller territories (communes) get none: a copy of the zone's structure would make their location
-    quotients 1 and their specialisation 0, which would be read as facts."""
+    quotients 1 and their specialisation 0, which would be read as facts. `populations` (`commune`,
+    `population`), when given, spares reading the communes' populations again (a national run's batches)."""
     empty = pl.DataFrame(
         schema={
             "territory": pl.String,
@@ -227,7 +233,7 @@ def allocated(territory_map: pl.DataFrame, direct: pl.DataFrame, keys: set[str])
     if not sources or not wanting:
         return empty
     tmap = territory_map.filter(pl.col("territory").is_in(sources + wanting))
-    pops = commune_populations(tmap["commune"].unique().to_list())
+    pops = populations if populations is not None else commune_populations(tmap["commune"].unique().to_list())
     tmap = tmap.join(pops, on="commune", how="left").with_columns(pl.col("population").fill_null(0.0))
     totals = dict(tmap.group_by("territory").agg(pl.col("population").sum()).iter_rows())
     source_communes = tmap.filter(pl.col("territory").is_in(sources)).rename({"territory": "source"})
@@ -266,6 +272,7 @@ def load_employment(
     territories: list[Territory],
     raw: pl.DataFrame | None = None,
     keys: set[str] | None = None,
+    populations: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Employment by territory × FAP-2021 × year: commune rows summed over each territory, and rows published
     for a territory itself (zone d'emploi, département…) used as they are; FAP-2009 codes are spread over
@@ -284,7 +291,11 @@ def load_employment(
     wanted = pl.col("territory").is_in(list(keys))
     # the territories of `territory_map` outside `keys` only lend their published employment to `keys`
     both = pl.concat(
-        [from_communes.filter(wanted), published.filter(wanted), allocated(territory_map, published, keys)]
+        [
+            from_communes.filter(wanted),
+            published.filter(wanted),
+            allocated(territory_map, published, keys, populations),
+        ]
     )
     return as_fap2021(both)
 

@@ -327,14 +327,13 @@ def load_sector_employment(communes: pl.DataFrame | None) -> pl.DataFrame:
     )
 
 
-def commune_populations(codes: list[str]) -> pl.DataFrame:
+def commune_populations(codes: list[str] | None = None) -> pl.DataFrame:
+    """(`commune`, `population`) of the communes `codes`, or of every commune when None."""
+    communes = Territory.objects.filter(scale="commune")
+    if codes is not None:
+        communes = communes.filter(code__in=codes)
     return _frame(
-        (
-            {"commune": c, "population": p}
-            for c, p in Territory.objects.filter(scale="commune", code__in=codes).values_list(
-                "code", "population"
-            )
-        ),
+        ({"commune": c, "population": p} for c, p in communes.values_list("code", "population")),
         {"commune": pl.String, "population": pl.Float64},
     )
 

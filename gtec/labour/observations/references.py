@@ -55,7 +55,9 @@ class References:
         )
 
 
-def reference_areas(territories: list[Territory], tmap: pl.DataFrame) -> dict[str, str]:
+def reference_areas(
+    territories: list[Territory], tmap: pl.DataFrame, populations: pl.DataFrame | None = None
+) -> dict[str, str]:
     """territory key -> key of its reference area (`FRANCE` for a région): the département or région, by the
     scale `lq_reference_scale` gives, that holds most of the territory's population."""
     out = {t.key: FRANCE for t in territories if lq_reference_scale(t.scale) == FRANCE}
@@ -75,7 +77,7 @@ def reference_areas(territories: list[Territory], tmap: pl.DataFrame) -> dict[st
     areas = pl.DataFrame(
         rows, schema={"commune": pl.String, "area": pl.String, "area_scale": pl.String}, orient="row"
     )
-    pops = commune_populations(codes)
+    pops = populations if populations is not None else commune_populations(codes)
     shared = (
         mine.with_columns(
             pl.col("territory").replace_strict(wanted, return_dtype=pl.String).alias("area_scale")
@@ -100,7 +102,9 @@ def area_name(key: str, names: dict[str, Territory]) -> str:
     return f"l'emploi {t.of_name}" if t is not None else f"l'emploi de {key}"
 
 
-def reference_employment(raw: pl.DataFrame, keys: set[str]) -> pl.DataFrame:
+def reference_employment(
+    raw: pl.DataFrame, keys: set[str], populations: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Employment of the reference areas `keys` by FAP-2021 × year (`reference`, `occupation`, `period`,
     `employment`), from the employment input `raw` (`employment_raw`): rows published for the area itself
     (any code for France), else its communes' rows when they hold at least 95 % of its population."""
@@ -119,7 +123,11 @@ def reference_employment(raw: pl.DataFrame, keys: set[str]) -> pl.DataFrame:
     communes = raw.filter(pl.col("scale") == "commune").rename({"code": "commune"})
     if rest and not communes.is_empty():
         rmap = commune_map(list(Territory.objects.filter(key__in=rest)))
-        pops = commune_populations(rmap["commune"].unique().to_list())
+        pops = (
+            populations
+            if populations is not None
+            else commune_populations(rmap["commune"].unique().to_list())
+        )
         with_rows = communes.select("commune").unique().with_columns(pl.lit(True).alias("_rows"))
         cover = (
             rmap.join(pops, on="commune", how="left")
@@ -143,13 +151,19 @@ def reference_employment(raw: pl.DataFrame, keys: set[str]) -> pl.DataFrame:
     return as_fap2021(pl.concat(parts)).rename({"territory": "reference"})
 
 
-def lq_references(territories: list[Territory], tmap: pl.DataFrame, raw: pl.DataFrame) -> References:
+def lq_references(
+    territories: list[Territory],
+    tmap: pl.DataFrame,
+    raw: pl.DataFrame,
+    populations: pl.DataFrame | None = None,
+) -> References:
     """The reference area of every territory of `territories` (members in `tmap`), how it is named, and its
-    employment from `raw`."""
-    of = reference_areas(territories, tmap)
+    employment from `raw`. `populations` (`commune`, `population`): the communes' populations when the run
+    has read them already (None: read here)."""
+    of = reference_areas(territories, tmap, populations)
     keys = set(of.values())
     names = {t.key: t for t in Territory.objects.filter(key__in=keys - {FRANCE})}
-    employment = reference_employment(raw, keys)
+    employment = reference_employment(raw, keys, populations)
     have = set(employment["reference"].unique().to_list())
     return References(
         of=of,

@@ -40,7 +40,7 @@ from gtec.imports.sync import Counts
 from gtec.labour.observations.assemble import inputs_for, load_all
 from gtec.labour.observations.geography import commune_map, covered
 from gtec.labour.observations.indicators import run_indicators
-from gtec.labour.observations.inputs import ALL, _years_and_bmo
+from gtec.labour.observations.inputs import ALL, _years_and_bmo, commune_populations
 from gtec.labour.observations.references import References, lq_references
 from gtec.labour.observations.storage import (
     dares_rows,
@@ -204,6 +204,7 @@ def observations_compute_all(
     tmap = commune_map(territories if reference in territories else [*territories, reference])
     sizes = dict(tmap.group_by("territory").len().iter_rows())
     loaded = load_all(None, years, bmo_year)
+    loaded.populations = commune_populations()  # once for the run, not once per batch
     if progress:
         progress("entrées par commune (offres, demandeurs)", loaded.offers.height + loaded.seekers.height)
     ref_map = tmap.filter(pl.col("territory") == reference.key)
@@ -212,7 +213,7 @@ def observations_compute_all(
     published = (published["scale"] + ":" + published["code"]).unique().to_list()
     lenders = tmap.filter(pl.col("territory").is_in([k for k in published if k in local_keys]))
     ref_inputs = inputs_for(ref_map, {reference.key}, loaded)
-    refs = lq_references(territories, tmap, loaded.employment)
+    refs = lq_references(territories, tmap, loaded.employment, loaded.populations)
     synthetic = synthetic_sources()
     total = Counts()
     batches = plan_batches(territories, sizes)

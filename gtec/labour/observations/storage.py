@@ -61,57 +61,6 @@ def indicator_synthetic(name: str, synthetic: set[str]) -> bool:
     return any(s in synthetic for k in REGISTRY[name].inputs for s in INPUT_SOURCES.get(k, ()))
 
 
-def _observation_rows(
-    long: pl.DataFrame,
-    ids: dict[str, int],
-    synthetic: set[str] | bool,
-    bmo_origins: dict[str, tuple[str, str]] | None = None,
-) -> list[dict]:
-    if long.is_empty():
-        return []
-    if isinstance(synthetic, bool):  # every figure of the run has the same label
-        flags = dict.fromkeys(REGISTRY, synthetic)
-    else:
-        flags = {name: indicator_synthetic(name, synthetic) for name in REGISTRY}
-    origins = bmo_origins or {}
-    long = long.filter(pl.col("territory").is_in(list(ids)))
-    rows = []
-    # the counts (JSON text, one shape per indicator) are decoded in polars, one indicator at a time
-    for (name,), part in long.group_by("indicator", maintain_order=True):
-        keys = json.loads(part["counts"][0] or "{}")
-        if keys:
-            decoded = part.with_columns(
-                pl.col("counts").str.json_decode(pl.Struct(dict.fromkeys(keys, pl.Float64)))
-            )
-        else:
-            decoded = part.with_columns(pl.lit(None).alias("counts"))
-        synthetic_flag = flags[name]
-        for r in decoded.iter_rows(named=True):
-            origin, detail = "computed", ""
-            if name in BMO_ONLY and r["territory"] in origins:
-                origin, detail, note = origins[r["territory"]]
-                if r["occupation"] == ALL:  # a total is the sum of the published cells
-                    origin, detail = ("sum" if origin == "published" else origin), f"{detail} ; {note}"
-            counts = r["counts"] or {}
-            rows.append(
-                {
-                    "indicator": name,
-                    "territory_id": ids[r["territory"]],
-                    "occupation_kind": r["occupation_kind"],
-                    "occupation": r["occupation"],
-                    "period": r["period"],
-                    "value": _clean(r["value"]),
-                    "status": r["status"],
-                    "category": r["category"],
-                    "counts": {k: _clean(v) for k, v in counts.items()},
-                    "synthetic": synthetic_flag,
-                    "origin": origin,
-                    "origin_detail": detail,
-                }
-            )
-    return rows
-
-
 DARES_LEVELS = {"dep": "dep", "reg": "reg"}
 
 
@@ -196,9 +145,9 @@ def observation_frame(
     details: dict[str, dict[str, str]] | None = None,
 ) -> pl.DataFrame:
     """The observation rows of `long` (the output of `run_indicators`) and of `extra` (rows as dicts, such as
-    `dares_rows`) as one frame of `OBSERVATION_SCHEMA`, built column-wise: the rows `_observation_rows`
-    gives, with the counts as JSON text. `details` gives, per indicator, the `origin_detail` of each
-    territory's figures (the reference area of a location quotient)."""
+    `dares_rows`) as one frame of `OBSERVATION_SCHEMA`, built column-wise, with the counts as JSON text.
+    `details` gives, per indicator, the `origin_detail` of each territory's figures (the reference area of a
+    location quotient)."""
     parts = []
     if not long.is_empty():
         if isinstance(synthetic, bool):

@@ -49,6 +49,7 @@ from gtec.labour.read.exports import (  # noqa: F401
     counts_hidden,
     hidden_projects,
     indicator_export,
+    reference_area,
 )
 from gtec.labour.read.local import (  # noqa: F401
     local_demand,

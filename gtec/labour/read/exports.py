@@ -47,6 +47,15 @@ def _shown_counts(obs: m.Observation | None, hidden: set[tuple[str, str]] = froz
 RATE_BASE_INDICATORS = {"bmo_difficulty_rate", "bmo_seasonality_rate", "dares_tension", "non_durability"}
 
 
+def reference_area(territory: Territory, period: str | None) -> str:
+    """What the territory's location quotients of `period` compare it with, as stored in their
+    `origin_detail` (« par rapport à l'emploi du Morbihan »); "" when none is stored."""
+    details = m.Observation.objects.filter(
+        indicator="location_quotient", territory=territory, period=period
+    ).exclude(origin_detail="")
+    return details.values_list("origin_detail", flat=True).first() or ""
+
+
 def indicator_export(indicator: str, territory: Territory, period: str | None) -> pl.DataFrame:
     """The table of one indicator for one territory (all occupations) as published — the one table behind the
     page export, `gtec export` and the API: secret values and their counts blanked and shown « s », and no
