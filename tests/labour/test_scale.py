@@ -327,8 +327,9 @@ def test_national_run_details_occupations_above_the_commune_and_totals_for_commu
     assert not again["observations"].changed
 
 
-def _zone_and_bassin_with_seekers_and_offers(prefix: str):
-    """Vannes's zone d'emploi and bassin, with job seekers and two offers per commune of either."""
+def _zone_and_bassin_with_seekers_and_offers(prefix: str | None):
+    """Vannes's zone d'emploi and bassin, with job seekers and (unless `prefix` is None) two offers per
+    commune of either, their identifiers starting with `prefix`."""
     vannes = Territory.objects.get(key="commune:56260")
     ze = Territory.objects.filter(scale="ze", memberships__commune=vannes).get()
     bassin = Territory.objects.filter(scale="bassin", memberships__commune=vannes).get()
@@ -337,6 +338,8 @@ def _zone_and_bassin_with_seekers_and_offers(prefix: str):
         | set(bassin.communes().values_list("code", flat=True))
     )
     m.DemandeurEmploi.objects.bulk_create(seekers_rows(communes))
+    if prefix is None:
+        return ze, bassin
     m.Offre.objects.bulk_create(
         m.Offre(
             identifiant=f"{prefix}{i}",
@@ -437,14 +440,7 @@ def test_a_national_run_reads_the_communes_populations_once_for_all_its_batches(
     those of a targeted run."""
     from gtec.labour.observations import geography, inputs, references, run
 
-    vannes = Territory.objects.get(key="commune:56260")
-    ze = Territory.objects.filter(scale="ze", memberships__commune=vannes).get()
-    bassin = Territory.objects.filter(scale="bassin", memberships__commune=vannes).get()
-    communes = sorted(
-        set(ze.communes().values_list("code", flat=True))
-        | set(bassin.communes().values_list("code", flat=True))
-    )
-    m.DemandeurEmploi.objects.bulk_create(seekers_rows(communes))
+    ze, bassin = _zone_and_bassin_with_seekers_and_offers(None)
     m.Emploi.objects.bulk_create(
         m.Emploi(
             annee=2024, niveau_geo=level, code_geo=code, code_fap=fap, tranche_age="25-49 ans", effectif=n
