@@ -15,10 +15,11 @@ from gtec.organisations.mail import mail_after_commit
 from gtec.organisations.models import ADMIN, Invitation, Organisation
 from gtec.surveys import perms
 from gtec.surveys.models import Campaign, Participation
+from gtec_core import communes
 from gtec_core import siret as sirets
 from gtec_core.french import count_fr, plural
-from gtec_core.surveys.columns import fold
 from gtec_core.surveys.roster import COLUMNS, Entry, LineError
+from gtec_core.text import fold
 
 
 @dataclass
@@ -37,12 +38,14 @@ class Enrolled:
         )
 
 
-def _communes(campaign: Campaign) -> tuple[dict, dict]:
-    by_code, by_name = {}, {}
+def _communes(campaign: Campaign) -> tuple[dict, list]:
+    """The campaign's communes by INSEE code, and as (folded name, `gtec_core.communes.Commune`) pairs for
+    `communes.by_name`, the one reading of a commune written by a person."""
+    by_code, named = {}, []
     for c in campaign.territory.communes():
         by_code[c.code] = c
-        by_name.setdefault(fold(c.name), []).append(c)
-    return by_code, by_name
+        named.append((fold(c.name), communes.Commune(c.code, c.name)))
+    return by_code, named
 
 
 def enrol(campaign: Campaign, entries: list[Entry], *, user, accept_url: str, file: str = ""
@@ -51,7 +54,7 @@ def enrol(campaign: Campaign, entries: list[Entry], *, user, accept_url: str, fi
     was done, or the problems (file, line, column) with nothing written or sent."""
     if not perms.can_manage_campaign(user, campaign):
         raise PermissionDenied("Réservé aux coordinateurs du territoire de la campagne")
-    by_code, by_name = _communes(campaign)
+    by_code, named = _communes(campaign)
     existing = {
         o.siret: o
         for o in Organisation.objects.filter(siret__in=[sirets.normalize(e.siret) for e in entries])
@@ -60,16 +63,20 @@ def enrol(campaign: Campaign, entries: list[Entry], *, user, accept_url: str, fi
     plan = []
     for e in entries:
         siret = sirets.normalize(e.siret)
-        written = e.commune.strip()
-        found = [by_code[written.zfill(5)]] if written.isdigit() and written.zfill(5) in by_code else []
-        found = found or by_name.get(fold(written), [])
-        if len(found) != 1:
-            why = (
-                "homonymes : donnez le code INSEE"
-                if found
-                else "hors du territoire de la campagne ou inconnue"
-            )
-            errors.append(LineError(file, e.line, COLUMNS["commune"], f"commune « {written} » {why}"))
+        written = communes.clean(e.commune)
+        code = written.zfill(5) if written.isdigit() else written.upper()
+        found = [by_code[code]] if code in by_code else []
+        if not found:
+            matches = communes.by_name(written, named)
+            if len(matches) > 1:
+                errors.append(LineError(file, e.line, COLUMNS["commune"], communes.homonyms_message(matches)))
+                continue
+            found = [by_code[c.code] for c in matches]
+        if not found:
+            errors.append(
+                LineError(file, e.line, COLUMNS["commune"],
+                          f"commune « {written} » hors du territoire de la campagne ou inconnue")
+            )  # fmt: skip
             continue
         commune, org = found[0], existing.get(siret)
         if org is None and not perms.can_enrol(user, campaign, commune):

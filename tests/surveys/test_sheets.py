@@ -278,6 +278,18 @@ def test_csv_list_bounds_and_other_territory(coord_world):
     assert other.get(reverse("organisation_add", args=[camp.pk])).status_code == 403
 
 
+def test_csv_list_reads_the_commune_as_the_forms_do(coord_world):
+    """The list reads a commune the way the forms and the workbook do (`gtec_core.communes`): the name
+    with its département, case and accents ignored."""
+    camp, coord, client = coord_world
+    rows = [["Boulangerie E", _siret(6), "e@e.example", "VANNES (56)", ""],
+            ["Hôtel F", _siret(7), "f@f.example", "vannes - 56", ""]]  # fmt: skip
+    assert _post_list(client, camp, _csv(rows)).status_code == 302
+    assert set(
+        Organisation.objects.filter(siret__in=[_siret(6), _siret(7)]).values_list("commune__code", flat=True)
+    ) == {"56260"}
+
+
 def test_an_organisation_with_its_own_accounts_is_not_handed_to_a_new_admin(coord_world):
     camp, coord, client = coord_world
     org = h.company("Déjà servie")
