@@ -35,8 +35,14 @@ SETS = {
     "dev": ("titles_dev.tsv", "texts_dev.jsonl"),
     "test": ("titles_test.tsv", "texts_test.jsonl"),
     "old": ("old_titles_handtuned.tsv", "old_texts_handtuned.jsonl"),
+    "test2": ("test2/titles.tsv", "test2/texts.jsonl"),
 }
-LABELS = {"dev": "développement", "test": "test gelé", "old": "ancien jeu (réglé à la main)"}
+LABELS = {
+    "dev": "développement",
+    "test": "test 1 (gelé le 4 décembre, consulté trois fois, puis utilisé en développement)",
+    "old": "ancien jeu (réglé à la main)",
+    "test2": "test 2 (gelé le 5 décembre, écrit à l'aveugle avant tout nouveau réglage)",
+}
 
 
 def rss_mb() -> float:
@@ -122,7 +128,7 @@ def main() -> None:
     )
     parser.add_argument("--esco", type=Path, default=ROOT.parent / "shared" / "data" / "esco")
     parser.add_argument("--no-esco", action="store_true", help="titles from the ROME only")
-    parser.add_argument("--sets", default="dev,test,old")
+    parser.add_argument("--sets", default="dev,test,test2,old")
     parser.add_argument("--misses", default="", help="sets whose misses are printed (dev only while tuning)")
     parser.add_argument("--no-old", action="store_true", help="skip the old method")
     parser.add_argument("--compare-stemmers", action="store_true")
