@@ -25,10 +25,8 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, data_dir):
     """Import every referential once per session (committed in the test database)."""
-    with django_db_blocker.unblock():
-        call_command(
-            "import_data", "all", "--data-dir", str(data_dir), "--no-compute", stdout=open(os.devnull, "w")
-        )
+    with django_db_blocker.unblock(), open(os.devnull, "w") as devnull:
+        call_command("import_data", "all", "--data-dir", str(data_dir), "--no-compute", stdout=devnull)
 
 
 @pytest.fixture
