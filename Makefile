@@ -93,11 +93,12 @@ test-postgres: install
 
 # Performance figures, printed (never asserted in tests). BENCH_FRANCE=1 adds the France scale on PostgreSQL
 # (24 months generated, imported and computed; BENCH_FRANCE_MONTHS=N generates N months instead, and below 24
-# bench/labour.py extrapolates the 24-month figure and labels it so).
+# bench/labour.py extrapolates the 24-month figure and labels it so; BENCH_FRANCE_DATA=DIR reads files generated
+# earlier by `gtec demo generate --scale france` instead of generating them).
 bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/labour.py --scale pays-de-vannes --reimport
-	$(if $(BENCH_FRANCE),$(BIN)/python bench/labour.py --scale france --months $(or $(BENCH_FRANCE_MONTHS),24) --db postgres)
+	$(if $(BENCH_FRANCE),$(BIN)/python bench/labour.py --scale france --months $(or $(BENCH_FRANCE_MONTHS),24) --db postgres $(if $(BENCH_FRANCE_DATA),--data $(BENCH_FRANCE_DATA)))
 	$(BIN)/python bench/lheo.py --sizes 10,100
 	DJANGO_SETTINGS_MODULE=config.settings.test GTEC_TEST_DB=bench-needs $(BIN)/python bench/surveys.py
 	$(BIN)/python bench/eval_paths.py
