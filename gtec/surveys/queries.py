@@ -384,15 +384,22 @@ def fiche_items(code_rome: str) -> list[dict]:
     return sorted(comps, key=key) + sorted(savoirs, key=key)
 
 
+class UnknownFiche(ValueError):
+    """A well-formed ROME code that names no fiche of the imported ROME (the message is French)."""
+
+
 def skill_suggestions(text: str, code_rome: str = "", limit: int = 5) -> list[dict]:
     """ROME skills a free-text need expresses, read by the project's French text engine
     (gtec.referentials.search.text_engine): the macro-compétences it finds in the text, those of the
     chosen fiche first; then, to fill the list, labels close to the words typed (fuzzy token match), the
-    fiche's own items first. Free text stays as typed, the suggestions let the company code it."""
+    fiche's own items first. Free text stays as typed, the suggestions let the company code it.
+    Raises UnknownFiche for a code that is not a fiche of the imported ROME."""
     from rapidfuzz import fuzz, process, utils
 
     from gtec.referentials.search import text_engine
 
+    if code_rome and not Fiche.objects.filter(code_rome=code_rome).exists():
+        raise UnknownFiche(f"code_rome : la fiche « {code_rome} » n'existe pas dans le ROME importé")
     text = text.strip()[:300]
     if len(text) < 3:
         return []

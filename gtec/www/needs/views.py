@@ -4,6 +4,7 @@ Views stay thin: check a predicate of perms.py, call a query or service, render.
 from __future__ import annotations
 
 import json
+import re
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -13,7 +14,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from gtec.jobs import services as jobs
 from gtec.organisations import perms as operms
@@ -23,10 +24,12 @@ from gtec.organisations.mail import MailError
 from gtec.organisations.models import COORDINATOR, ROLE_LABELS, Member, Organisation
 from gtec.surveys import perms, queries, services
 from gtec.surveys.models import AccessLog, Campaign, Participation, Response
-from gtec.www.inputs import BadInput, attachment, json_body, request_json
+from gtec.www.inputs import BadInput, attachment, int_param, json_body, request_json
 from gtec.www.needs.forms import AcceptInvitationForm, CampaignForm, InviteMemberForm, WorkbookForm
 from gtec_core.french import count_fr
 from gtec_core.surveys import schema
+
+ROME_CODE = re.compile(r"[A-N]\d{4}")
 
 login = login_required(login_url="login")
 NAV = "besoins"
@@ -391,14 +394,21 @@ def fiche_items_api(request, code_rome: str):
     return JsonResponse({"code_rome": code_rome, "items": queries.fiche_items(code_rome.upper()[:5])})
 
 
+@require_GET
 def skill_suggestions_api(request):
-    return JsonResponse(
-        {
-            "results": queries.skill_suggestions(
-                request.GET.get("texte", ""), request.GET.get("code_rome", "")[:5]
-            )
-        }
-    )
+    """ROME skills for a survey's free-text need (docs/api.md): a malformed or unknown `code_rome` is a 400
+    with a French message, never an empty list that would look like « nothing found »."""
+    text = request.GET.get("texte", "")[:300]
+    code_rome = request.GET.get("code_rome", "").strip().upper()
+    if code_rome and not ROME_CODE.fullmatch(code_rome):
+        message = f"code_rome : « {code_rome[:20]} » n'est pas un code ROME (une lettre et quatre chiffres, ex. J1501)"
+        return JsonResponse({"error": message}, status=400)
+    limit = int_param(request.GET.get("limit"), 5, lo=1, hi=20)
+    try:
+        results = queries.skill_suggestions(text, code_rome, limit=limit)
+    except queries.UnknownFiche as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    return JsonResponse({"texte": text, "code_rome": code_rome, "results": results})
 
 
 # ---- give-to-get, raw answers, organisations ------------------------------------------------------------

@@ -115,6 +115,7 @@
       var url = form.getAttribute("data-suggest") + "?code_rome=" + encodeURIComponent(m.code_rome) + "&texte=" + encodeURIComponent(free.value);
       fetch(url).then(function (r) { return r.json(); }).then(function (data) {
         out.textContent = "";
+        if (data.error) { out.appendChild(el("li", {}, data.error)); return; }
         if (!data.results.length) { out.appendChild(el("li", {}, "Aucune compétence ROME proche.")); }
         data.results.forEach(function (s) {
           var li = el("li"), b = el("button", { type: "button" }, "＋ " + s.libelle);
