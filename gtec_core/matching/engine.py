@@ -243,8 +243,12 @@ class TextEngine:
                 bonus_row[self.macro_pos[code]] = value
         scores = np.where(bonus_row >= 0, scores + np.maximum(bonus_row, 0.0), scores * OUTSIDE_FICHES)
         best: dict[int, tuple[float, int, int]] = {}
+        # each clause's PER_CLAUSE best macro-compétences (one argmax per clause when PER_CLAUSE is 1)
+        tops = (
+            scores.argmax(axis=1)[:, None] if PER_CLAUSE == 1 else np.argsort(-scores, axis=1)[:, :PER_CLAUSE]
+        )
         for ci, row in enumerate(scores):
-            for m in np.argsort(-row)[:PER_CLAUSE]:
+            for m in tops[ci]:
                 score = row[m]
                 if score >= SKILL_THRESHOLD:
                     code = self.macro_codes[m]
