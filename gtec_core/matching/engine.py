@@ -35,11 +35,26 @@ from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from gtec_core.matching.clauses import Clause, analyse, clauses, label_core, stemmed
 from gtec_core.matching.occupation import OccupationModel
 from gtec_core.matching.occupation import occupations as whole_text_occupations
 from gtec_core.matching.referential import EscoOccupation, Referential
 from gtec_core.matching.titles import NOISE_PATTERNS, SEGMENT, clean_title, load_aliases, rewrite
-from gtec_core.text import STOPWORDS, fold, stem
+from gtec_core.matching.vectors import _transform, _unit, _with_bigrams
+from gtec_core.text import fold, stem
+
+__all__ = [
+    "Clause",
+    "SkillMatch",
+    "TextEngine",
+    "TitleHit",
+    "analyse",
+    "clauses",
+    "label_core",
+    "stem",
+    "stemmed",
+]
+__all__ += ["_transform", "_unit", "_with_bigrams"]
 
 ENGINE_VERSION = "6"  # bump when the models change, so that disk caches are rebuilt
 WORD_WEIGHT = 0.5
@@ -52,40 +67,6 @@ FICHE_BONUS = 0.1
 FICHES_FOR_SKILLS = 3
 OUTSIDE_FICHES = 0.6
 COEUR_WEIGHTS = {"Principale": 1.0, "Émergente": 0.6, "": 0.35}
-
-CLAUSE_BREAK = re.compile(r"(?:\n|[.;!?•|]|(?<=\s)[-–*>]\s|:\s)+")
-WORD = re.compile(r"[^\W_]+", re.UNICODE)
-COMMA = re.compile(r",|\set\s")
-COMMA_WHOLE_MAX = 25  # a clause longer than this is read only piece by piece (commas, "et")
-PAREN = re.compile(r"\([^)]*\)")
-
-
-def analyse(text: str) -> list[str]:
-    """Stems of the content words of a text (the analyser every model shares)."""
-    return [stem(w) for w in fold(text).split() if w not in STOPWORDS and len(w) > 1 and not w.isdigit()]
-
-
-def stemmed(text: str) -> str:
-    return " ".join(analyse(text))
-
-
-QUALIFIER = re.compile(
-    r"\s(en tenant compte|en fonction|selon|conformément|dans le respect)\b.*$", re.IGNORECASE
-)
-
-
-# "tenir compte de", "prendre en compte": take into account, a phrase that says nothing of the activity
-# (« Tenir compte des compétences des collaborateurs » is not « tenir les comptes »)
-TAKE_INTO_ACCOUNT = re.compile(
-    r"\b(?:tenir|tient|tenant|prendre|prend|prenant)\s+(?:en\s+)?compte\b", re.IGNORECASE
-)
-
-
-def label_core(label: str) -> str:
-    """A skill label without its parenthesised examples, the list after a colon, its trailing qualifier
-    ("… en tenant compte des objectifs", "… selon les consignes") and "tenir compte", which say how, not
-    what."""
-    return TAKE_INTO_ACCOUNT.sub(" ", QUALIFIER.sub("", PAREN.sub(" ", label).split(":")[0]))
 
 
 @dataclass(frozen=True)
@@ -105,37 +86,6 @@ class SkillMatch:
     confidence: float
     label: str
     evidence: str = ""  # the referential label the passage is closest to
-
-
-@dataclass(frozen=True)
-class Clause:
-    start: int
-    end: int
-    text: str
-
-
-def clauses(text: str) -> list[Clause]:
-    """Lines, bullets, sentences and semicolons; each is also read piece by piece between commas and "et"
-    (enumerations of tasks), and only so when longer than COMMA_WHOLE_MAX words."""
-    out: list[Clause] = []
-    last = 0
-    pieces = []
-    for m in CLAUSE_BREAK.finditer(text):
-        pieces.append((last, m.start()))
-        last = m.end()
-    pieces.append((last, len(text)))
-    for start, end in pieces:
-        chunk = text[start:end]
-        if len(chunk.split()) <= COMMA_WHOLE_MAX:
-            out.append(Clause(start, end, chunk))
-        if "," in chunk or " et " in chunk:
-            offset = start
-            for part in COMMA.split(chunk):
-                at = text.find(part, offset, end)
-                if at >= 0:
-                    out.append(Clause(at, at + len(part), part))
-                    offset = at + len(part)
-    return [c for c in out if len(analyse(c.text)) >= 1]
 
 
 class TextEngine:
@@ -293,8 +243,12 @@ class TextEngine:
                 bonus_row[self.macro_pos[code]] = value
         scores = np.where(bonus_row >= 0, scores + np.maximum(bonus_row, 0.0), scores * OUTSIDE_FICHES)
         best: dict[int, tuple[float, int, int]] = {}
+        # each clause's PER_CLAUSE best macro-compétences (one argmax per clause when PER_CLAUSE is 1)
+        tops = (
+            scores.argmax(axis=1)[:, None] if PER_CLAUSE == 1 else np.argsort(-scores, axis=1)[:, :PER_CLAUSE]
+        )
         for ci, row in enumerate(scores):
-            for m in np.argsort(-row)[:PER_CLAUSE]:
+            for m in tops[ci]:
                 score = row[m]
                 if score >= SKILL_THRESHOLD:
                     code = self.macro_codes[m]
@@ -385,40 +339,6 @@ class TextEngine:
 
     def _fiche_pos(self, code: str) -> int:
         return self.fiche_index[code]
-
-
-def _transform(vectorizer: TfidfVectorizer, docs: list[str]) -> csr_matrix:
-    """TfidfVectorizer.transform without its input checks (the hot path: a few short documents per call);
-    same result for sublinear tf, smooth idf and l2 norm."""
-    analyzer = vectorizer.analyzer if callable(vectorizer.analyzer) else vectorizer.build_analyzer()
-    vocabulary, idf = vectorizer.vocabulary_, vectorizer.idf_
-    indptr, indices, data = [0], [], []
-    for doc in docs:
-        counts: dict[int, int] = defaultdict(int)
-        for token in analyzer(doc):
-            j = vocabulary.get(token)
-            if j is not None:
-                counts[j] += 1
-        values = [(1 + math.log(c)) * idf[j] for j, c in counts.items()]
-        norm = math.sqrt(sum(v * v for v in values)) or 1.0
-        indices.extend(counts)
-        data.extend(v / norm for v in values)
-        indptr.append(len(indices))
-    return csr_matrix((data, indices, indptr), shape=(len(docs), len(vocabulary)))
-
-
-def _unit(values: np.ndarray) -> np.ndarray:
-    top = values.max() if len(values) else 0.0
-    return values / top if top > 0 else values
-
-
-def _with_bigrams(docs: list[str]) -> list[str]:
-    """Each stemmed document with its word bigrams appended (joined by "_"), for the word models."""
-    out = []
-    for doc in docs:
-        ws = doc.split()
-        out.append(" ".join(ws + [f"{a}_{b}" for a, b in zip(ws, ws[1:], strict=False)]))
-    return out
 
 
 def _whole_title(title: str) -> str:
