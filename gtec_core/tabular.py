@@ -10,14 +10,14 @@ first offending line.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
+from gtec_core.checksums import sha256_file  # noqa: F401 (importers take it from here)
 from gtec_core.errors import SourceError
 
 LINE = "_line"
@@ -53,14 +53,6 @@ class FileSpec:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def decode(
@@ -185,6 +177,40 @@ def string_frame(names: Sequence[str], values: Sequence[list[str]], lines: list[
         {name: pl.Series(name, column, dtype=pl.String) for name, column in zip(names, values, strict=True)}
         | {LINE: pl.Series(LINE, lines, dtype=pl.Int64)}
     )
+
+
+def xlsx_cell(value):
+    """A calamine cell as openpyxl gives it: None for an empty cell, an int for a whole number (xlsx stores
+    every number as a float), anything else unchanged."""
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def xlsx_sheets(path: Path) -> Iterator[tuple[str, list[tuple]]]:
+    """The sheets of an xlsx workbook as (name, rows), read by calamine (Rust) — 10–20× faster than
+    openpyxl's streaming reader. Rows start at A1, so row `i` of the list is row `i + 1` of the sheet (the
+    line an error names); cells are as openpyxl's `values_only` gives them (`xlsx_cell`). A missing or
+    damaged file is a SourceError. Each sheet is read when the iteration reaches it."""
+    from python_calamine import CalamineWorkbook
+
+    if not Path(path).is_file():
+        raise SourceError(path, "fichier introuvable")
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several types for a damaged workbook
+        raise SourceError(path, f"classeur Excel illisible ({exc})") from None
+    try:
+        for name in book.sheet_names:
+            try:
+                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except Exception as exc:
+                raise SourceError(path, f"feuille « {name} » illisible ({exc})") from None
+            yield name, [tuple(xlsx_cell(v) for v in row) for row in rows]
+    finally:
+        book.close()
 
 
 def open_xlsx(path: Path):

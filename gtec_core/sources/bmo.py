@@ -23,7 +23,7 @@ from typing import Any
 import polars as pl
 
 from gtec_core.errors import SourceError
-from gtec_core.tabular import LINE, Column, FileSpec, check_frame, open_xlsx, read_table, string_frame
+from gtec_core.tabular import LINE, Column, FileSpec, check_frame, read_table, string_frame, xlsx_sheets
 
 # column in the file -> name in frames; the bassin columns are resolved per vintage
 FIXED = {
@@ -115,46 +115,40 @@ def _header_row(path: Path, rows: Iterator[tuple], sheet: str) -> tuple[list[str
 
 
 def read_bmo_xlsx(path: Path) -> pl.DataFrame:
-    """Read the national BMO workbook (streaming, read-only): find the sheet whose header row holds
+    """Read the national BMO workbook (calamine, `tabular.xlsx_sheets`): find the sheet whose header row holds
     `Code métier BMO` and `met`, and return the typed frame (see `read_bmo_csv`); `_line` is the xlsx row."""
     path = Path(path)
-    book = open_xlsx(path)
-    try:
-        for sheet in book.worksheets:
-            rows = sheet.iter_rows(values_only=True)
-            found = _header_row(path, rows, sheet.title)
-            if found is None:
-                continue
-            header, header_row = found
-            bassin, label = _bassin_columns(path, header, header_row)
-            columns = _columns(bassin, label)
-            for col in columns:
-                if col.name not in header:
-                    raise SourceError(
-                        path,
-                        f"colonne absente de la feuille « {sheet.title} »",
-                        line=header_row,
-                        column=col.name,
-                    )
-            index = [header.index(c.name) for c in columns]
-            values: list[list[str]] = [[] for _ in columns]
-            lines: list[int] = []
-            for number, row in enumerate(rows, start=header_row + 1):
-                if not row or all(v is None for v in row):
-                    continue
-                cells = [_cell(row[i]) if i < len(row) else "" for i in index]
-                for target, cell in zip(values, cells, strict=True):
-                    target.append(cell)
-                lines.append(number)
-            if not lines:
+    for title, sheet in xlsx_sheets(path):
+        rows = iter(sheet)
+        found = _header_row(path, rows, title)
+        if found is None:
+            continue
+        header, header_row = found
+        bassin, label = _bassin_columns(path, header, header_row)
+        columns = _columns(bassin, label)
+        for col in columns:
+            if col.name not in header:
                 raise SourceError(
-                    path, f"feuille « {sheet.title} » sans ligne de données", line=header_row + 1
+                    path,
+                    f"colonne absente de la feuille « {title} »",
+                    line=header_row,
+                    column=col.name,
                 )
-            raw = string_frame([c.name for c in columns], values, lines)
-            check_frame(path, raw, columns, ("Code métier BMO", bassin, "Dept"))
-            return _typed(raw, bassin, label)
-    finally:
-        book.close()
+        index = [header.index(c.name) for c in columns]
+        values: list[list[str]] = [[] for _ in columns]
+        lines: list[int] = []
+        for number, row in enumerate(rows, start=header_row + 1):
+            if not row or all(v is None for v in row):
+                continue
+            cells = [_cell(row[i]) if i < len(row) else "" for i in index]
+            for target, cell in zip(values, cells, strict=True):
+                target.append(cell)
+            lines.append(number)
+        if not lines:
+            raise SourceError(path, f"feuille « {title} » sans ligne de données", line=header_row + 1)
+        raw = string_frame([c.name for c in columns], values, lines)
+        check_frame(path, raw, columns, ("Code métier BMO", bassin, "Dept"))
+        return _typed(raw, bassin, label)
     raise SourceError(path, "aucune feuille ne contient l'en-tête BMO (« Code métier BMO », « met »)")
 
 

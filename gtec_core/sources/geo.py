@@ -16,7 +16,15 @@ from pathlib import Path
 import polars as pl
 
 from gtec_core.errors import SourceError
-from gtec_core.tabular import Column, FileSpec, check_frame, open_xlsx, read_table, sha256_file, string_frame
+from gtec_core.tabular import (
+    Column,
+    FileSpec,
+    check_frame,
+    read_table,
+    sha256_file,
+    string_frame,
+    xlsx_sheets,
+)
 
 COG_DIR = "cog_ze/decoupage-administratif"
 INSEE = r"(\d{5}|2[AB]\d{3})"
@@ -161,24 +169,21 @@ EPCI_SPEC = (
 def read_epcicom(path: Path) -> pl.DataFrame:
     """DGCL `epcicom` workbook (first sheet): one row per member commune of each EPCI; checked like every
     delimited file (tabular.check_frame), `_line` being the xlsx row."""
-    book = open_xlsx(path)
-    try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-        for name in EPCI_COLUMNS:
-            if name not in header:
-                raise SourceError(path, "colonne obligatoire absente de l'en-tête", line=1, column=name)
-        index = [header.index(name) for name in EPCI_COLUMNS]
-        values: list[list[str]] = [[] for _ in EPCI_COLUMNS]
-        lines: list[int] = []
-        for number, row in enumerate(rows, start=2):
-            if row is None or all(v is None for v in row):
-                continue
-            for target, i in zip(values, index, strict=True):
-                target.append("" if i >= len(row) or row[i] is None else str(row[i]).strip())
-            lines.append(number)
-    finally:
-        book.close()
+    _, sheet = next(xlsx_sheets(path), ("", []))
+    rows = iter(sheet)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+    for name in EPCI_COLUMNS:
+        if name not in header:
+            raise SourceError(path, "colonne obligatoire absente de l'en-tête", line=1, column=name)
+    index = [header.index(name) for name in EPCI_COLUMNS]
+    values: list[list[str]] = [[] for _ in EPCI_COLUMNS]
+    lines: list[int] = []
+    for number, row in enumerate(rows, start=2):
+        if row is None or all(v is None for v in row):
+            continue
+        for target, i in zip(values, index, strict=True):
+            target.append("" if i >= len(row) or row[i] is None else str(row[i]).strip())
+        lines.append(number)
     if not lines:
         raise SourceError(path, "fichier vide : aucune ligne de données après l'en-tête", line=2)
     frame = string_frame(EPCI_COLUMNS, values, lines)

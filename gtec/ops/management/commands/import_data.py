@@ -20,10 +20,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from gtec.imports.models import ImportRun
 from gtec.imports.sync import Counts
+from gtec_core.checksums import hashed_once, sha256_file
 from gtec_core.errors import SourceError
 from gtec_core.french import format_fr
 from gtec_core.sources import registry
-from gtec_core.tabular import sha256_file
 
 # the source names, their order and their data folders come from the registry (one name per source)
 SOURCES = registry.imported_names("national")
@@ -46,26 +46,37 @@ def folder_fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def run_source(source: str, data_dir: Path, progress):
-    from gtec.labour.imports.bmo import bmo_import
-    from gtec.labour.imports.dares import dares_import
-    from gtec.labour.imports.jobseekers import defm_import
-    from gtec.prospective.services import metiers2030_import
-    from gtec.referentials.services import bridge_import, fap_import, rome_import
-    from gtec.territories.services import geo_import
+def importer_of(source: str):
+    """The import function of a national source; only its module is loaded (a run that skips unchanged
+    sources loads none of them)."""
+    if source in {"rome", "fap", "passerelle"}:
+        from gtec.referentials import services
 
+        return {"rome": services.rome_import, "fap": services.fap_import}.get(source, services.bridge_import)
+    if source == "geo":
+        from gtec.territories.services import geo_import
+
+        return geo_import
+    if source == "bmo":
+        from gtec.labour.imports.bmo import bmo_import
+
+        return bmo_import
+    if source == "dares":
+        from gtec.labour.imports.dares import dares_import
+
+        return dares_import
+    if source == "defm":
+        from gtec.labour.imports.jobseekers import defm_import
+
+        return defm_import
+    from gtec.prospective.services import metiers2030_import
+
+    return {"metiers2030": metiers2030_import}[source]
+
+
+def run_source(source: str, data_dir: Path, progress):
     folder = (data_dir / FOLDERS[source]).resolve()
-    importer = {
-        "rome": rome_import,
-        "fap": fap_import,
-        "passerelle": bridge_import,
-        "geo": geo_import,
-        "bmo": bmo_import,
-        "dares": dares_import,
-        "defm": defm_import,
-        "metiers2030": metiers2030_import,
-    }[source]
-    return importer(folder, progress=progress)
+    return importer_of(source)(folder, progress=progress)
 
 
 def run_file_source(source: str, paths: list[Path], progress, *, synthetic: bool = False):
@@ -93,6 +104,9 @@ def run_file_source(source: str, paths: list[Path], progress, *, synthetic: bool
 
 
 class Command(BaseCommand):
+    # no system checks: they import every URL module (the matching engine, scikit-learn…), seconds of
+    # start-up for a command that touches none of them; `gtec check` and `migrate` still run them
+    requires_system_checks = []
     changed = (
         False  # whether an import of this command changed a row (the public figures are then recomputed)
     )
@@ -121,7 +135,11 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="(lheo) résumé JSON")
         parser.add_argument("--strict", action="store_true", help="(lheo) validation XSD")
 
-    def handle(self, *args, source: str, paths: list[Path], data_dir: Path | None, **options):
+    def handle(self, *args, **options):
+        with hashed_once():  # each file is read once for its sha256, by the skip check and the importer
+            return self.dispatch(**options)
+
+    def dispatch(self, *, source: str, paths: list[Path], data_dir: Path | None, **options):
         if source == "lheo":
             return self.lheo(paths, options)
         if source in FILE_SOURCES:
