@@ -87,16 +87,24 @@ class DaresSerie(models.Model):
 class Etablissement(models.Model):
     """An establishment of the SIRENE stock (only those of the communes loaded)."""
 
-    siret = models.CharField("SIRET", max_length=14, unique=True)
-    siren = models.CharField("SIREN", max_length=9, db_index=True)
-    naf = models.CharField("APE (NAF rév. 2)", max_length=6, blank=True, db_index=True)
+    # indexes declared in Meta, not by `unique` / `db_index`: on PostgreSQL these add a second
+    # `varchar_pattern_ops` (LIKE) index per column, which no query uses and a France load paid for
+    siret = models.CharField("SIRET", max_length=14)
+    siren = models.CharField("SIREN", max_length=9)
+    naf = models.CharField("APE (NAF rév. 2)", max_length=6, blank=True)
     tranche_effectifs = models.CharField("tranche d'effectifs", max_length=2, blank=True)
-    code_insee = models.CharField("commune", max_length=5, db_index=True)
+    code_insee = models.CharField("commune", max_length=5)
     actif = models.BooleanField("actif (état A)", default=True)
     date_creation = models.DateField("date de création", null=True)
 
     class Meta:
         verbose_name = "établissement"
+        constraints = [models.UniqueConstraint(fields=["siret"], name="etablissement_siret_uniq")]
+        indexes = [
+            models.Index(fields=["siren"], name="etablissement_siren"),
+            models.Index(fields=["naf"], name="etablissement_naf"),
+            models.Index(fields=["code_insee"], name="etablissement_commune"),
+        ]
 
 
 class DemandeurEmploi(models.Model):
@@ -143,11 +151,11 @@ class SerieDemandeurs(models.Model):
 class Offre(models.Model):
     """A job offer collected by France Travail (API Offres d'emploi v2 fields kept for the indicators)."""
 
-    identifiant = models.CharField("identifiant", max_length=20, unique=True)
+    identifiant = models.CharField("identifiant", max_length=20)  # unique: Meta (no LIKE index)
     intitule = models.CharField("intitulé", max_length=250, blank=True)
     date_creation = models.DateField("date de création", db_index=True)
-    code_insee = models.CharField("commune", max_length=5, blank=True, db_index=True)
-    code_rome = models.CharField("ROME", max_length=5, db_index=True)
+    code_insee = models.CharField("commune", max_length=5, blank=True)  # index: offre_commune_date
+    code_rome = models.CharField("ROME", max_length=5)
     appellation = models.CharField("appellation", max_length=250, blank=True)
     type_contrat = models.CharField("type de contrat", max_length=6, blank=True)
     duree_travail = models.CharField("durée de travail", max_length=60, blank=True)
@@ -161,7 +169,11 @@ class Offre(models.Model):
 
     class Meta:
         verbose_name = "offre d'emploi"
-        indexes = [models.Index(fields=["code_insee", "date_creation"], name="offre_commune_date")]
+        constraints = [models.UniqueConstraint(fields=["identifiant"], name="offre_identifiant_uniq")]
+        indexes = [
+            models.Index(fields=["code_insee", "date_creation"], name="offre_commune_date"),
+            models.Index(fields=["code_rome"], name="offre_rome"),
+        ]
 
 
 class Emploi(models.Model):

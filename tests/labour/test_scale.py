@@ -465,17 +465,3 @@ def test_a_national_run_reads_the_communes_populations_once_for_all_its_batches(
     assert again["observations"].deleted == 0
     assert dict(lq.values_list("occupation", "value")) == pytest.approx(targeted)
 
-
-def test_offers_seen_ids_stay_sorted_and_recognise_every_earlier_chunk():
-    from gtec.labour.imports.offers import _Seen
-
-    seen = _Seen()
-    chunks = [[f"ID{n:06d}" for n in range(start, start + 500)] for start in (0, 300, 1000, 200)]
-    written: set[str] = set()
-    for ids in chunks:
-        fresh, again = seen.split(pl.DataFrame({"identifiant": ids}))
-        assert set(again["identifiant"]) == set(ids) & written
-        assert set(fresh["identifiant"]) == set(ids) - written
-        written |= set(ids)
-        assert bool((seen.hashes[1:] >= seen.hashes[:-1]).all())
-    assert len(set(seen.hashes.tolist())) == len(written)

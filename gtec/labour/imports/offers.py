@@ -100,9 +100,15 @@ class _Seen:
             again = pl.Series(self.hashes[at] == hashes)
         else:
             again = pl.Series(np.zeros(rows.height, dtype=bool))
-        # A merge of two sorted runs (timsort finds them) instead of np.union1d, which re-sorts everything
-        # seen at every chunk: 0.7 s instead of 193 s of CPU over the 57 chunks of 24 months of France.
-        self.hashes = np.sort(np.concatenate([self.hashes, np.unique(hashes)]), kind="stable")
+        # a sorted merge of the new hashes into the sorted ones (np.union1d re-sorted all of them per chunk)
+        fresh = np.unique(hashes)
+        merged = np.empty(self.hashes.size + fresh.size, dtype=np.uint64)
+        at = np.searchsorted(self.hashes, fresh) + np.arange(fresh.size)
+        mask = np.ones(merged.size, dtype=bool)
+        mask[at] = False
+        merged[at] = fresh
+        merged[mask] = self.hashes
+        self.hashes = merged[np.concatenate(([True], merged[1:] != merged[:-1]))] if merged.size else merged
         return rows.filter(~again), rows.filter(again)
 
 
