@@ -464,4 +464,3 @@ def test_a_national_run_reads_the_communes_populations_once_for_all_its_batches(
     assert calls == [None]  # one read of every commune, not one per batch
     assert again["observations"].deleted == 0
     assert dict(lq.values_list("occupation", "value")) == pytest.approx(targeted)
-
