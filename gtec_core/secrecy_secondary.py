@@ -5,6 +5,7 @@ checked by the auditor `gtec_core.secrecy_audit`. Split out of `gtec_core.secrec
 from __future__ import annotations
 
 import logging
+import math
 
 import polars as pl
 
@@ -83,12 +84,36 @@ def secondary_suppression(
     col_of = (lambda rec: rec[cols]) if cols is not None else (lambda rec: None)
     values = {(rec[rows], col_of(rec)): rec[value] for rec in full.iter_rows(named=True)}
     hidden = {(rec[rows], col_of(rec)) for rec in full.iter_rows(named=True) if rec[SECRET]}
-    added: set[tuple[object, object]] = set()
     if cols is None:
         lines = [list(values)]
     else:
         lines = [[k for k in values if k[0] == r] for r in {k[0] for k in values}]
         lines += [[k for k in values if k[1] == c] for c in {k[1] for k in values}]
+    added = complements(values, hidden, lines, known_lower=known_lower, total=total)
+    keys = [rows] if cols is None else [rows, cols]
+    flag = pl.DataFrame(
+        {rows: [k[0] for k in added]} | ({cols: [k[1] for k in added]} if cols else {}),
+        schema={k: full.schema[k] for k in keys},
+    ).with_columns(pl.lit(True).alias("_added"))
+    out = full.join(flag, on=keys, how="left", maintain_order="left")
+    out = out.with_columns(
+        (pl.col(SECRET) | pl.col("_added").fill_null(False)).alias(SECRET),
+        pl.when(pl.col("_added").fill_null(False))
+        .then(pl.lit(SECONDARY))
+        .otherwise(pl.col(REASON))
+        .alias(REASON),
+    ).drop("_added")
+    if added:
+        log.info("secret secondaire : %d cellule(s) complémentaire(s) supprimée(s)", len(added))
+    return out
+
+
+def complements(values: dict, hidden: set, lines: list[list], *, known_lower: float, total) -> set:
+    """The complementary cells of a table (`values`: key → value, `hidden`: the suppressed keys, completed
+    in place; `lines`: the keys of each total line, margin included). A cell alone in its line to be
+    suppressed is recovered by subtraction, so the smallest non-zero published cell of that line is
+    suppressed too, until stable; then the auditor closes every narrowing (`_close_narrowings`)."""
+    added: set[tuple[object, object]] = set()
 
     def pick(candidates: list[tuple[object, object]]) -> tuple[object, object] | None:
         candidates = [k for k in candidates if values[k]]  # an empty cell is printed 0, never « s »
@@ -106,23 +131,43 @@ def secondary_suppression(
                     hidden.add(choice)
                     added.add(choice)
                     changed = True
-    added |= _close_narrowings(values, hidden, lines, pick, known_lower=known_lower, total=total)
-    keys = [rows] if cols is None else [rows, cols]
-    flag = pl.DataFrame(
-        {rows: [k[0] for k in added]} | ({cols: [k[1] for k in added]} if cols else {}),
-        schema={k: full.schema[k] for k in keys},
-    ).with_columns(pl.lit(True).alias("_added"))
-    out = full.join(flag, on=keys, how="left", maintain_order="left")
-    out = out.with_columns(
-        (pl.col(SECRET) | pl.col("_added").fill_null(False)).alias(SECRET),
-        pl.when(pl.col("_added").fill_null(False))
-        .then(pl.lit(SECONDARY))
-        .otherwise(pl.col(REASON))
-        .alias(REASON),
-    ).drop("_added")
-    if added:
-        log.info("secret secondaire : %d cellule(s) complémentaire(s) supprimée(s)", len(added))
-    return out
+    return added | _close_narrowings(values, hidden, lines, pick, known_lower=known_lower, total=total)
+
+
+def secondary_1d(
+    items: list[tuple[object, float | None, bool]], *, total=TOTAL, known_lower: float = 0.0
+) -> set | None:
+    """`secondary_suppression` of a 1-D table given as (row, value, secret) triples, without polars: the
+    rows suppressed once it is published with its total (the primary ones included, the total row when it
+    must be). The same margins (a missing total is published, value = the sum of the parts; a missing
+    value counts 0) and the same `complements`: the same cells are hidden. None when a row repeats (the
+    frame path then decides)."""
+    interior: dict[object, tuple[float | None, bool]] = {}
+    margin: tuple[float | None, bool] | None = None
+    for row, value, secret in items:
+        if row == total:
+            if margin is not None:
+                return None
+            margin = (value, bool(secret))
+        elif row in interior:
+            return None
+        else:
+            interior[row] = (value, bool(secret))
+    values: dict[tuple[object, None], float] = {}
+    hidden: set[tuple[object, None]] = set()
+    for row in sorted(interior):
+        value, secret = interior[row]
+        values[(row, None)] = 0.0 if value is None else value
+        if secret:
+            hidden.add((row, None))
+    value, secret = margin or (None, False)
+    values[(total, None)] = math.fsum(values.values()) if value is None else value
+    if secret:
+        hidden.add((total, None))
+    if not hidden:
+        return set()
+    complements(values, hidden, [list(values)], known_lower=known_lower, total=total)
+    return {k[0] for k in hidden}
 
 
 def _published_table(

@@ -20,11 +20,12 @@ def json_text(column):
     return pl.struct(column.alias("v")).struct.json_encode().str.slice(5).str.strip_suffix("}")
 
 
-def insert_frame(model: type[models.Model], frame) -> int:
+def insert_frame(model: type[models.Model], frame, *, table: str | None = None) -> int:
     """Bulk INSERT of a polars frame whose columns are attribute names of `model` (the frame twin of
     `insert_rows`): COPY … (FORMAT csv) fed by polars' CSV writer on PostgreSQL, `executemany` on tuples
     elsewhere. Columns left out must have a scalar default (or be nullable); list columns (a JSON field's
-    values) go as JSON text. Returns the rows inserted."""
+    values) go as JSON text. `table`: another table with the model's columns (a temporary one) to write
+    into. Returns the rows inserted."""
     import polars as pl
     from django.db import connection
 
@@ -53,7 +54,7 @@ def insert_frame(model: type[models.Model], frame) -> int:
     names = list(frame.columns)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(by_attname[name].column) for name in names)
-    table = quote(opts.db_table)
+    table = quote(table or opts.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # polars writes "" for an empty string and nothing for null: exactly COPY's csv convention
