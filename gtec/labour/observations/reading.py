@@ -49,7 +49,7 @@ def _copy_frame(queryset, schema: dict) -> pl.DataFrame:
         new_columns=names,
         schema={n: _read_as(t) for n, t in schema.items()},
         null_values=NULL,
-        missing_utf8_is_empty_string=True,
+        empty_string_is_null=False,
         quote_char='"',
     )
     booleans = [n for n, t in schema.items() if t == pl.Boolean]
