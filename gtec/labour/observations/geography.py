@@ -18,6 +18,7 @@ from gtec.labour.observations.inputs import (
     employment_raw,
     null_sum,
     query_frame,
+    sorted_sum,
 )
 from gtec.territories.models import Membership, Territory
 
@@ -42,7 +43,7 @@ def to_fap(frame: pl.DataFrame, values: list[str], by: list[str]) -> pl.DataFram
     return joined.group_by(*by, "occupation").agg(
         pl.when(pl.col(v).is_null().any())
         .then(None)
-        .otherwise((pl.col(v) * pl.col("rome_share")).sum())
+        .otherwise(sorted_sum(pl.col(v) * pl.col("rome_share")))
         .alias(v)
         for v in values
     )
@@ -146,7 +147,7 @@ def bmo_for(cells: pl.DataFrame, year: int) -> pl.DataFrame:
     « * » project cells left out."""
     weighted = {v: pl.col(v) * pl.col("weight") for v in BMO_VALUES}
     by_occupation = cells.group_by("territory", "occupation").agg(
-        pl.when(pl.col(v).is_null().any()).then(None).otherwise(weighted[v].sum()).alias(v)
+        pl.when(pl.col(v).is_null().any()).then(None).otherwise(sorted_sum(weighted[v])).alias(v)
         for v in BMO_VALUES
     )
     by_occupation = by_occupation.with_columns(
@@ -155,13 +156,13 @@ def bmo_for(cells: pl.DataFrame, year: int) -> pl.DataFrame:
     )
     published = {v: pl.col(v).is_not_null() for v in BMO_VALUES}
     total = cells.group_by("territory").agg(
-        weighted["projects"].filter(published["projects"]).sum().alias("projects"),
+        sorted_sum(weighted["projects"].filter(published["projects"])).alias("projects"),
         *(
-            weighted[v].filter(published["projects"] & published[v]).sum().alias(v)
+            sorted_sum(weighted[v].filter(published["projects"] & published[v])).alias(v)
             for v in ("difficult", "seasonal")
         ),
         *(
-            weighted["projects"].filter(published["projects"] & published[v]).sum().alias(b)
+            sorted_sum(weighted["projects"].filter(published["projects"] & published[v])).alias(b)
             for v, b in BMO_BASES.items()
         ),
         pl.col("projects").is_null().sum().cast(pl.Float64).alias("secret_cells"),

@@ -4,18 +4,15 @@ from the labour tables (aggregated in SQL, read through a cursor in chunks into 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import islice
 
 import polars as pl
 from django.db.models import Avg, Count, Min, Q, Sum
 from django.db.models.functions import ExtractYear, Substr
 
 from gtec.labour import models as m
+from gtec.labour.observations.reading import CHUNK, query_frame  # noqa: F401  (re-exported)
 from gtec.referentials.queries import bridge  # noqa: F401  (the FAP-2021 ↔ ROME bridge, a referential)
 from gtec.territories.models import Territory
-
-CHUNK = 100_000  # rows per fetch when reading query results into polars
-
 
 ALL = ""  # occupation code of the « tous métiers » observations
 
@@ -25,21 +22,20 @@ def _frame(rows: Iterable[dict], schema: dict) -> pl.DataFrame:
 
 
 def null_sum(column: str) -> pl.Expr:
-    """Sum that stays null when one part is null (secret at source), instead of treating it as 0."""
-    return pl.when(pl.col(column).is_null().any()).then(None).otherwise(pl.col(column).sum()).alias(column)
+    """Sum that stays null when one part is null (secret at source), instead of treating it as 0. The parts
+    are added in sorted order: the same total whatever order a parallel join left the rows in (a re-run
+    stores the same figures, and a cell at the frequency threshold is secret or not the same way)."""
+    return (
+        pl.when(pl.col(column).is_null().any()).then(None).otherwise(sorted_sum(pl.col(column))).alias(column)
+    )
+
+
+def sorted_sum(expr: pl.Expr) -> pl.Expr:
+    """The sum of `expr` over its group, its values added in sorted order (deterministic, see `null_sum`)."""
+    return expr.sort().sum()
 
 
 FILTER_MAX = 500  # above this many communes, read every commune and keep the wanted ones in polars
-
-
-def query_frame(queryset, schema: dict) -> pl.DataFrame:
-    """Rows of a `values_list` queryset read through a server-side cursor in chunks of tuples, each chunk
-    turned into a polars frame (never one dict per row)."""
-    parts = []
-    rows = queryset.iterator(chunk_size=CHUNK)
-    while block := list(islice(rows, CHUNK)):
-        parts.append(pl.DataFrame(block, schema=schema, orient="row"))
-    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
 
 
 def _in_communes(queryset, field: str, communes: list[str] | None):

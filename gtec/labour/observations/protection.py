@@ -8,6 +8,7 @@ import polars as pl
 from gtec.labour.observations.inputs import ALL, null_sum
 from gtec_core.secrecy import SECRET, secondary_suppression
 from gtec_core.secrecy import TOTAL as TOTAL_ROW
+from gtec_core.secrecy_secondary import secondary_1d
 
 
 def flag_small(frame: pl.DataFrame, counts: list[str], min_units: int) -> pl.DataFrame:
@@ -29,16 +30,28 @@ def protect_with_totals(frame: pl.DataFrame, counts: list[str], min_units: int) 
     groups = detail.select("territory", "period").unique()
     cells = frame.join(groups, on=["territory", "period"], how="semi").filter(pl.col("occupation") != ALL)
     hidden: list[tuple[str, str, str]] = []
-    for (territory, period), group in cells.group_by(["territory", "period"]):
-        for count in counts:
-            table = group.select(
-                "occupation", pl.col(count).alias("value"), pl.col("secret").alias(SECRET)
-            ).drop_nulls("value")
-            if not table[SECRET].any():
+    # one 1-D table per territory × year × count, protected without polars (`secondary_1d`, the same cells
+    # as `secondary_suppression`): tens of thousands of small tables on a national run
+    cells = cells.sort("territory", "period", "occupation")
+    places = list(zip(cells["territory"].to_list(), cells["period"].to_list(), strict=True))
+    occupations = cells["occupation"].to_list()
+    secret = cells["secret"].to_list()
+    starts = [i for i in range(len(places)) if i == 0 or places[i] != places[i - 1]] + [len(places)]
+    for count in counts:
+        values = cells[count].to_list()
+        for start, end in zip(starts, starts[1:], strict=False):
+            items = [
+                (occupations[i], values[i], secret[i]) for i in range(start, end) if values[i] is not None
+            ]
+            if not any(s for _, _, s in items):
                 continue
-            out = secondary_suppression(table, rows="occupation", value="value", total=TOTAL_ROW)
-            added = out.filter(pl.col(SECRET) & (pl.col("occupation") != TOTAL_ROW))["occupation"]
-            hidden += [(territory, period, o) for o in added]
+            rows = secondary_1d(items, total=TOTAL_ROW)
+            if rows is None:  # a repeated occupation: the frame path decides
+                table = pl.DataFrame(items, schema=["occupation", "value", SECRET], orient="row")
+                out = secondary_suppression(table, rows="occupation", value="value", total=TOTAL_ROW)
+                rows = set(out.filter(pl.col(SECRET))["occupation"].to_list())
+            territory, period = places[start]
+            hidden += [(territory, period, o) for o in rows if o != TOTAL_ROW]
     if not hidden:
         return frame
     marks = pl.DataFrame(hidden, schema=["territory", "period", "occupation"], orient="row").unique()

@@ -7,7 +7,9 @@ import json
 import math
 
 import polars as pl
+from django.db import connection
 
+from gtec.imports.frames_pg import sync_frame_in_db
 from gtec.imports.models import ImportRun
 from gtec.imports.sync import Counts, sync_frame
 from gtec.labour import models as m
@@ -229,4 +231,12 @@ def store_observations(frame: pl.DataFrame, territory_ids: list[int]) -> Counts:
     compared as canonical JSON text). The read side's cache follows (`version`), with or without an import
     run."""
     version.observations_written()
+    if (
+        connection.vendor == "postgresql"
+        and m.Observation.objects.filter(territory_id__in=territory_ids).exists()
+    ):
+        # the diff inside the database (temporary table + SQL): no stored row read into Python
+        return sync_frame_in_db(
+            m.Observation, frame, OBSERVATION_KEY, scope_field="territory_id", scope_values=territory_ids
+        )
     return sync_frame(m.Observation, frame, OBSERVATION_KEY, scope={"territory_id__in": territory_ids})
