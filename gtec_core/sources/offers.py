@@ -15,16 +15,17 @@ collect the errors and keep the valid offers. The same `id` seen twice keeps the
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import polars as pl
 
 from gtec_core.errors import SourceError
+from gtec_core.sources.offers_lines import MAX_POSITIONS, fast_block, skills_column
 
 RECORD = "_record"
 ROME = "ABCDEFGHIJKLMN"
@@ -50,9 +51,6 @@ SCHEMA: dict[str, pl.DataType] = {
     "skills": pl.List(pl.String()),
     RECORD: pl.Int64(),
 }
-
-
-MAX_POSITIONS = 10_000  # positions of one offer: a larger number is a mistake (and overflows 64 bits)
 
 
 def _timestamp(value: Any) -> datetime | None:
@@ -118,7 +116,7 @@ def _flatten(offer: Any, fail: Any) -> dict[str, Any] | None:
     if not isinstance(skills, list) or not all(isinstance(s, dict) for s in skills):
         return fail("competences doit être une liste d'objets", "competences")
     lacks = offer.get("offresManqueCandidats")
-    return {
+    row = {
         "id": ident,
         "title": _text(offer.get("intitule")),
         "date": created.date(),
@@ -138,6 +136,35 @@ def _flatten(offer: Any, fail: Any) -> dict[str, Any] | None:
         "lacks_candidates": lacks if isinstance(lacks, bool) else None,
         "skills": [str(s["code"]) for s in skills if _text(s.get("code"))],
     }
+    for name, field in API_FIELDS.items():  # a lone surrogate (« \\ud800 ») is no text any file can hold
+        values = row[name] if name == "skills" else [row[name]]
+        if any(isinstance(v, str) and not v.isascii() and not _encodable(v) for v in values):
+            return fail("texte illisible (caractère Unicode isolé, hors UTF-8)", field)
+    return row
+
+
+API_FIELDS = {
+    "id": "id",
+    "title": "intitule",
+    "commune": "lieuTravail.commune",
+    "place": "lieuTravail.libelle",
+    "appellation": "appellationlibelle",
+    "contract_type": "typeContrat",
+    "contract_nature": "natureContrat",
+    "contract_label": "typeContratLibelle",
+    "working_time": "dureeTravailLibelleConverti",
+    "qualification_code": "qualificationCode",
+    "naf_code": "codeNAF",
+    "skills": "competences",
+}
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _encoding_error(path: Path, data: bytes, exc: UnicodeDecodeError, line: int | None = None) -> SourceError:
@@ -148,42 +175,66 @@ def _encoding_error(path: Path, data: bytes, exc: UnicodeDecodeError, line: int 
     return SourceError(path, f"encodage invalide : UTF-8 attendu (octet 0x{byte} illisible)", line=line)
 
 
-def _records(path: Path) -> Iterator[tuple[int, int | None, Any]]:
-    """Yield (record number, line or None, decoded object or the SourceError of an unreadable line)."""
+BOM = b"\xef\xbb\xbf"
+LINES_BLOCK = 32 << 20  # bytes of JSON lines read at once (the fast path decodes a block at a time)
+
+
+def _lines_mode(path: Path) -> bool:
+    """True for JSON lines (one offer object per line), False for an array or a `resultats` page."""
     with open(path, "rb") as handle:
         raw_head = handle.read(1 << 16)
-    head = raw_head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace").lstrip()
+    head = raw_head.removeprefix(BOM).decode("utf-8", errors="replace").lstrip()
     if not head:
         raise SourceError(path, "fichier vide : aucune offre", line=1)
-    first_line = head.splitlines()[0].strip()
-    lines_mode = False
-    if head[0] == "{":
-        try:
-            first = json.loads(first_line)
-            lines_mode = isinstance(first, dict) and "resultats" not in first
-        except (json.JSONDecodeError, RecursionError):
-            lines_mode = False
-    if lines_mode:
-        number = 0
-        with open(path, "rb") as handle:
-            for line, data in enumerate(handle, start=1):
+    if head[0] != "{":
+        return False
+    try:
+        first = json.loads(head.splitlines()[0].strip())
+    except (json.JSONDecodeError, RecursionError):
+        return False
+    return isinstance(first, dict) and "resultats" not in first
+
+
+def _line_blocks(path: Path) -> Iterator[list[tuple[int, int, bytes]]]:
+    """The non-blank lines of a JSON-lines file, in blocks of about `LINES_BLOCK` bytes: (record number,
+    line number, bytes), the byte-order mark removed."""
+    number = line = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.readlines(LINES_BLOCK):
+            block = []
+            for data in chunk:
+                line += 1
                 if line == 1:
-                    data = data.removeprefix(b"\xef\xbb\xbf")
-                if not data.strip():
-                    continue
-                number += 1
-                try:
-                    yield number, line, json.loads(data.decode("utf-8"))
-                except UnicodeDecodeError as exc:
-                    yield number, line, _encoding_error(path, data, exc, line)
-                except RecursionError:
-                    message = f"enregistrement n° {number} : JSON refusé (imbrication trop profonde)"
-                    yield number, line, SourceError(path, message, line=line)
-                except json.JSONDecodeError as exc:
-                    message = f"enregistrement n° {number} : JSON illisible ou tronqué ({exc.msg})"
-                    yield number, line, SourceError(path, message, line=line)
+                    data = data.removeprefix(BOM)
+                if data.strip():
+                    number += 1
+                    block.append((number, line, data))
+            if block:
+                yield block
+
+
+def _decoded(path: Path, number: int, line: int, data: bytes) -> Any:
+    """One JSON line as its object, or the SourceError that says why it cannot be read."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return _encoding_error(path, data, exc, line)
+    except RecursionError:
+        message = f"enregistrement n° {number} : JSON refusé (imbrication trop profonde)"
+        return SourceError(path, message, line=line)
+    except json.JSONDecodeError as exc:
+        message = f"enregistrement n° {number} : JSON illisible ou tronqué ({exc.msg})"
+        return SourceError(path, message, line=line)
+
+
+def _records(path: Path) -> Iterator[tuple[int, int | None, Any]]:
+    """Yield (record number, line or None, decoded object or the SourceError of an unreadable line)."""
+    if _lines_mode(path):
+        for block in _line_blocks(path):
+            for number, line, data in block:
+                yield number, line, _decoded(path, number, line, data)
         return
-    data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    data = path.read_bytes().removeprefix(BOM)
     try:
         document = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -204,58 +255,50 @@ def _records(path: Path) -> Iterator[tuple[int, int | None, Any]]:
         yield number, None, offer
 
 
-def _skills(lists: list[list[str]]) -> pl.Series:
-    """The skill lists as one polars list column, built from the flat codes (a list of Python lists is
-    converted one object at a time, several times slower)."""
-    lengths = [len(codes) for codes in lists]
-    flat = pl.DataFrame(
-        {
-            "row": pl.Series(range(len(lists)), dtype=pl.Int64).repeat_by(pl.Series(lengths)).explode()
-            if lists
-            else pl.Series([], dtype=pl.Int64),
-            "code": pl.Series([code for codes in lists for code in codes], dtype=pl.String),
-        }
-    ).drop_nulls("row")
-    grouped = flat.group_by("row", maintain_order=True).agg(pl.col("code"))
-    whole = pl.DataFrame({"row": pl.Series(range(len(lists)), dtype=pl.Int64)}).join(
-        grouped, on="row", how="left", maintain_order="left"
-    )
-    return whole["code"].fill_null(pl.lit([], dtype=pl.List(pl.String))).alias("skills")
-
-
-def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
+def _rows_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
     # built column by column: faster than a frame of dicts
     columns = {name: [row[name] for row in rows] for name in SCHEMA if name != "skills"}
     frame = pl.DataFrame(columns, schema={k: v for k, v in SCHEMA.items() if k != "skills"})
-    frame = frame.with_columns(_skills([row["skills"] for row in rows])).select(list(SCHEMA))
-    # the same offer seen twice: keep the copy updated last (the later record on a tie)
+    return frame.with_columns(skills_column([row["skills"] for row in rows])).select(list(SCHEMA))
+
+
+def _dedupe(frame: pl.DataFrame) -> pl.DataFrame:
+    """The same offer seen twice: keep the copy updated last (the later record on a tie)."""
     return (
         frame.sort(["updated_at", RECORD]).unique(subset="id", keep="last", maintain_order=True).sort(RECORD)
     )
 
 
-WINNERS_BLOCK = 32 << 20  # bytes of JSON lines parsed at once by the first pass
+def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    return _dedupe(_rows_frame(rows))
+
+
+class _Id(msgspec.Struct):
+    id: str | int | None = None
+
+
+ID_DECODER = msgspec.json.Decoder(_Id)
 
 
 def _winners(path: Path) -> dict[str, int]:
     """For JSON lines, the record kept for each id seen more than once in the file (updated last, the later
-    record on a tie), so that chunks never disagree. A light first pass: polars parses blocks of lines for
-    `id` only (memory: one block, plus ids and record numbers); the dates of the repeated ids alone are then
-    read. Empty when the file is not plain JSON lines (errors then come from the main pass)."""
+    record on a tie), so that chunks never disagree. A light first pass: msgspec decodes the `id` of each
+    line and skips the rest (memory: one block of lines, plus ids and record numbers); the dates of the
+    repeated ids alone are then read. Empty when the file is not plain JSON lines or a line cannot be read
+    this way (errors then come from the main pass)."""
+    if not _lines_mode(path):
+        return {}
     parts = []
-    number = 0
     try:
-        with open(path, "rb") as handle:
-            while lines := handle.readlines(WINNERS_BLOCK):
-                if number == 0 and lines[0].startswith(b"\xef\xbb\xbf"):
-                    lines[0] = lines[0][3:]
-                lines = [text for text in lines if text.strip()]
-                if not lines:
-                    continue
-                block = pl.read_ndjson(io.BytesIO(b"".join(lines)), schema={"id": pl.String})
-                parts.append(block.with_row_index(RECORD, offset=number + 1).cast({RECORD: pl.Int64}))
-                number += len(lines)
-    except (pl.exceptions.PolarsError, OSError, ValueError):
+        for block in _line_blocks(path):
+            ids = [ID_DECODER.decode(data).id for _, _, data in block]
+            parts.append(
+                pl.DataFrame(
+                    {"id": [None if i is None else str(i) for i in ids], RECORD: [n for n, _, _ in block]},
+                    schema={"id": pl.String, RECORD: pl.Int64},
+                )
+            )
+    except (msgspec.DecodeError, RecursionError, UnicodeDecodeError):
         return {}
     if not parts:
         return {}
@@ -265,13 +308,12 @@ def _winners(path: Path) -> dict[str, int]:
         return {}
     wanted = dict(zip(repeated[RECORD].to_list(), repeated["id"].to_list(), strict=True))
     best: dict[str, tuple[datetime, int]] = {}
-    with open(path, encoding="utf-8-sig") as handle:
-        texts = (text for text in handle if text.strip())
-        for record, text in enumerate(texts, start=1):
-            if record in wanted:
-                offer = json.loads(text)
+    for block in _line_blocks(path):
+        for number, _, data in block:
+            if number in wanted:
+                offer = json.loads(data.decode("utf-8"))
                 if isinstance(offer, dict):
-                    _keep_best(best, wanted[record], offer, record)
+                    _keep_best(best, wanted[number], offer, number)
     return {ident: record for ident, (_, record) in best.items()}
 
 
@@ -281,18 +323,11 @@ def _keep_best(best: dict, ident: str, offer: dict, record: int) -> None:
         best[ident] = (stamp, record)
 
 
-def iter_offers(
-    path: Path, *, chunk_size: int = 100_000, rejected: list[SourceError] | None = None
-) -> Iterator[pl.DataFrame]:
-    """Read offers as a stream of frames of at most `chunk_size` records each (the layout of `read_offers`),
-    so that a file of millions of offers never sits in memory at once. Copies of one id are merged within a
-    chunk only; the first rejected record raises (unless `rejected` is given) when its chunk is read."""
-    path = Path(path)
-    if not path.is_file():
-        raise SourceError(path, "fichier introuvable")
-    winners = _winners(path)
-    rows: list[dict[str, Any]] = []
-    for number, line, offer in _records(path):
+def _exact_rows(path: Path, records, winners: dict[str, int], rejected: list[SourceError] | None) -> list:
+    """The exact reader: each decoded record checked and flattened by `_flatten`, the first rejection raised
+    (or collected in `rejected`), copies that lose to a later one in the file (`winners`) left out."""
+    rows = []
+    for number, line, offer in records:
         if isinstance(offer, SourceError):
             if rejected is None:
                 raise offer
@@ -310,11 +345,54 @@ def iter_offers(
         if row is not None and winners.get(row["id"], number) == number:
             row[RECORD] = number
             rows.append(row)
-            if len(rows) >= chunk_size:
-                yield _frame(rows)
-                rows = []
-    if rows:
-        yield _frame(rows)
+    return rows
+
+
+def _lines_frames(path: Path, winners: dict[str, int], rejected: list[SourceError] | None):
+    """The frames of a JSON-lines file, block by block: the fast path (`offers_lines.fast_block`) where it
+    reads a block exactly as the exact reader would, the exact reader for any other block."""
+    wins = pl.DataFrame(
+        {"id": list(winners), "_wins": list(winners.values())}, schema={"id": pl.String, "_wins": pl.Int64}
+    )
+    for block in _line_blocks(path):
+        frame = fast_block([data for _, _, data in block])
+        if frame is None:
+            records = ((n, line, _decoded(path, n, line, data)) for n, line, data in block)
+            yield _rows_frame(_exact_rows(path, records, winners, rejected))
+            continue
+        frame = frame.with_columns(pl.Series(RECORD, [n for n, _, _ in block], dtype=pl.Int64))
+        if winners:
+            frame = frame.join(wins, on="id", how="left", maintain_order="left")
+            frame = frame.filter(pl.col("_wins").is_null() | (pl.col("_wins") == pl.col(RECORD)))
+        yield frame.select(list(SCHEMA)).cast(SCHEMA)
+
+
+def iter_offers(
+    path: Path, *, chunk_size: int = 100_000, rejected: list[SourceError] | None = None
+) -> Iterator[pl.DataFrame]:
+    """Read offers as a stream of frames of at most `chunk_size` records each (the layout of `read_offers`),
+    so that a file of millions of offers never sits in memory at once. Copies of one id are merged within a
+    chunk only; the first rejected record raises (unless `rejected` is given) when its block is read."""
+    path = Path(path)
+    if not path.is_file():
+        raise SourceError(path, "fichier introuvable")
+    winners = _winners(path)
+    if not _lines_mode(path):
+        rows = _exact_rows(path, _records(path), winners, rejected)
+        for start in range(0, len(rows), chunk_size):
+            yield _frame(rows[start : start + chunk_size])
+        return
+    held: list[pl.DataFrame] = []
+    count = 0
+    for frame in _lines_frames(path, winners, rejected):
+        held.append(frame)
+        count += frame.height
+        while count >= chunk_size:  # the same chunks as record by record: `chunk_size` kept offers each
+            whole = pl.concat(held)
+            yield _dedupe(whole.head(chunk_size))
+            held, count = [whole.slice(chunk_size)], whole.height - chunk_size
+    if count:
+        yield _dedupe(pl.concat(held))
 
 
 def read_offers(path: Path, *, rejected: list[SourceError] | None = None) -> pl.DataFrame:
