@@ -144,8 +144,8 @@ def fast_block(lines: list[bytes]) -> pl.DataFrame | None:
     places = [offer.lieuTravail for offer in offers]
     try:
         raw = _raw_columns(offers, places)
-    except UnicodeEncodeError:  # a lone surrogate (« \\ud800 »): the exact reader names its field
-        return None
+    except (UnicodeEncodeError, TypeError, OverflowError):  # a lone surrogate (« \\ud800 »), an integer past
+        return None  # 64 bits: the exact reader names the field
     frame = raw.select(
         _text("id").alias("id"),
         _stamp("dateCreation").dt.date().alias("date"),

@@ -133,6 +133,7 @@ AWKWARD = [
     {"nombrePostes": -1},
     {"nombrePostes": 10_001},
     {"nombrePostes": "2"},
+    {"nombrePostes": 10**30},
     {"offresManqueCandidats": "oui"},
     {"offresManqueCandidats": 1},
     {"competences": {}},

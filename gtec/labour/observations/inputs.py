@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import polars as pl
-from django.db.models import Avg, Count, Min, Q, Sum
+from django.db.models import Avg, Count, Max, Min, Q, Sum
 from django.db.models.functions import ExtractYear, Substr
 
 from gtec.labour import models as m
@@ -340,6 +340,16 @@ OFFER_VALUES = ["offers", "online_offers", "durable_offers", "full_time_offers"]
 SEEKER_VALUES = ["entries", "entries_a", "entries_abc", "exits_abc", "stock_a", "stock_abc_start"]
 
 
+def _years_of(queryset, field: str) -> set[int]:
+    """The years `field` takes: its bounds, then one indexed probe per year between them (a DISTINCT over the
+    truncated dates read the whole table: 5.6 s on 63 million job-seeker rows)."""
+    bounds = queryset.aggregate(low=Min(field), high=Max(field))
+    if bounds["low"] is None:
+        return set()
+    span = range(bounds["low"].year, bounds["high"].year + 1)
+    return {year for year in span if queryset.filter(**{f"{field}__year": year}).exists()}
+
+
 def _years_and_bmo(years: list[int] | None) -> tuple[list[int], int | None]:
     """The years to compute (those of the local files, or the BMO year when no local file is loaded) and the
     BMO year."""
@@ -347,8 +357,7 @@ def _years_and_bmo(years: list[int] | None) -> tuple[list[int], int | None]:
     bmo_year = max(bmo_years) if bmo_years else None
     if years is None:
         years = sorted(
-            {d.year for d in m.Offre.objects.dates("date_creation", "year")}
-            | {d.year for d in m.DemandeurEmploi.objects.dates("mois", "year")}
+            _years_of(m.Offre.objects, "date_creation") | _years_of(m.DemandeurEmploi.objects, "mois")
         )
         if not years and bmo_year:
             years = [bmo_year]
