@@ -187,30 +187,36 @@ def occupations(
     """Fiches a whole text describes, best first, with a score in [0, 1]. Without `with_skills` (the skill
     extractor's own guess of the fiche, engine.extract), the engine's former ranking: the title line and
     the whole-text cosine, so that this module leaves the skills figures where they were."""
-    from gtec_core.matching.engine import FICHES_FOR_SKILLS, _transform, _unit, stemmed
+    from gtec_core.matching.engine import FICHES_FOR_SKILLS, _unit
 
-    n = len(engine.fiche_codes)
     if not with_skills:
         return skills_prior(engine, text, limit)
-    title = np.zeros(n)
-    job = guess_title(text)
-    if job:
-        for code, (score, _) in engine.title_scores(job).items():
-            title[engine.fiche_index[code]] = score
-    model = occupation_model(engine)
-    learnt = model.scores(text)
-    whole = _unit((_transform(engine.fiche_vec, [stemmed(text)]) @ engine.fiche_mT).toarray()[0])
-    score = WEIGHTS["title"] * _unit(title) + WEIGHTS["classifier"] * learnt + WEIGHTS["whole"] * whole
+    score = text_scores(engine, text)
     if score.max() > 0:
         first = [engine.fiche_codes[i] for i in np.argsort(-score)[:FICHES_FOR_SKILLS]]
         found = np.zeros(len(engine.macro_codes))
-        for match in engine.extract(text, fiches=first):
+        for match in engine.extract(text, fiches=first, fiche_scores=score):
             if match.code_ogr in engine.macro_pos:
                 found[engine.macro_pos[match.code_ogr]] = match.confidence
         score = score + WEIGHTS["coverage"] * _unit(engine.coverage_m @ found)
     score = score / sum(WEIGHTS.values())
     order = np.argsort(-score)[:limit]
     return [(engine.fiche_codes[i], round(float(score[i]), 3)) for i in order if score[i] > 0]
+
+
+def text_scores(engine: TextEngine, text: str) -> np.ndarray:
+    """One score per fiche (the engine's order) before the coverage of the skills found: the title the text
+    names, the classifier and the whole-text cosine, with `WEIGHTS`. The skill extractor's prior too."""
+    from gtec_core.matching.engine import _transform, _unit, stemmed
+
+    title = np.zeros(len(engine.fiche_codes))
+    job = guess_title(text)
+    if job:
+        for code, (score, _) in engine.title_scores(job).items():
+            title[engine.fiche_index[code]] = score
+    learnt = occupation_model(engine).scores(text)
+    whole = _unit((_transform(engine.fiche_vec, [stemmed(text)]) @ engine.fiche_mT).toarray()[0])
+    return WEIGHTS["title"] * _unit(title) + WEIGHTS["classifier"] * learnt + WEIGHTS["whole"] * whole
 
 
 def occupation_model(engine: TextEngine) -> OccupationModel:

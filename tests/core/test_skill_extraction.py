@@ -96,7 +96,23 @@ UNPAID = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+# kept by the former rule (a clause's best at 0.35), missed by the calibrated one: both are a clause's best
+# with a weak match (≈ 0.3) and a common macro-compétence, so the occupation prior does not lift them
+MISSED = {
+    "E presse": "« réalisation d'interviews » → Mener un entretien : correspondance faible, hors cœur de E1106",
+    "J domicile": "« aide à la toilette et aux repas » → Aider la personne : correspondance faible, compétence commune",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.xfail(reason=MISSED[name], strict=True))
+        if name in MISSED
+        else name
+        for name in sorted(CASES)
+    ],
+)
 def test_an_ad_in_every_grand_domaine(engine, name):
     text, expected = CASES[name]
     found = engine.extract(text)
@@ -129,3 +145,34 @@ def test_keeping_the_accounts_is_not_taking_into_account(engine):
         with_competences=True,
     )
     assert not {m.code_ogr for m in found} & {300436, 400887}, [(m.code_ogr, m.label) for m in found]
+
+
+def test_the_occupation_lifts_a_skill_that_shares_no_word_with_the_text(engine):
+    # « filmage des palettes » says « Conditionner des produits » without one of its words: the clause match
+    # is weak, the order picker's fiches carry the skill, and the occupation prior keeps it
+    import numpy as np
+
+    text = "Préparateur de commandes H/F\nPicking avec scanner, filmage des palettes, chargement des camions."
+    assert 300268 in {m.code_ogr for m in engine.extract(text)}
+    without_prior = engine.extract(text, fiche_scores=np.zeros(len(engine.fiche_codes)))
+    assert 300268 not in {m.code_ogr for m in without_prior}
+
+
+def test_the_occupation_prior_follows_the_best_fiches(engine):
+    import numpy as np
+
+    scores = np.zeros(len(engine.fiche_codes))
+    assert not engine.occupation_prior(scores).any()
+    first, second = engine.fiche_index["N1103"], engine.fiche_index["A1203"]
+    scores[first], scores[second] = 1.0, 0.5
+    prior = engine.occupation_prior(scores)
+    assert prior.max() == pytest.approx(1.0)  # the best fiche's heaviest macro-compétence
+    row = engine.coverage_unit.getrow(second)
+    for m, w in zip(row.indices, row.data, strict=True):
+        assert prior[m] >= 0.25 * w - 1e-9  # the second fiche counts (0.5 / 1)²
+    outside = (
+        set(range(len(engine.macro_codes)))
+        - set(row.indices)
+        - set(engine.coverage_unit.getrow(first).indices)
+    )
+    assert not prior[sorted(outside)].any()
