@@ -36,12 +36,14 @@ SETS = {
     "test": ("titles_test.tsv", "texts_test.jsonl"),
     "old": ("old_titles_handtuned.tsv", "old_texts_handtuned.jsonl"),
     "test2": ("test2/titles.tsv", "test2/texts.jsonl"),
+    "test3": ("test3/titles.tsv", "test3/texts.jsonl"),
 }
 LABELS = {
     "dev": "développement",
     "test": "test 1 (gelé le 4 décembre, consulté trois fois, puis utilisé en développement)",
     "old": "ancien jeu (réglé à la main)",
-    "test2": "test 2 (gelé le 5 décembre, écrit à l'aveugle avant tout nouveau réglage)",
+    "test2": "test 2 (gelé le 5 décembre, écrit à l'aveugle ; développement depuis le 6 décembre)",
+    "test3": "test 3 (gelé le 6 décembre, écrit à l'aveugle avant le réglage par a priori de métier)",
 }
 
 
@@ -128,7 +130,7 @@ def main() -> None:
     )
     parser.add_argument("--esco", type=Path, default=ROOT.parent / "shared" / "data" / "esco")
     parser.add_argument("--no-esco", action="store_true", help="titles from the ROME only")
-    parser.add_argument("--sets", default="dev,test,test2,old")
+    parser.add_argument("--sets", default="dev,test,test2,test3,old")
     parser.add_argument("--misses", default="", help="sets whose misses are printed (dev only while tuning)")
     parser.add_argument("--no-old", action="store_true", help="skip the old method")
     parser.add_argument("--compare-stemmers", action="store_true")
