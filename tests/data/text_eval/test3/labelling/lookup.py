@@ -45,7 +45,13 @@ def main():
         q = fold(" ".join(words))
         for r in read("referentiel_appellation"):
             if any(q in f for f in forms(r["libelle_appellation_long"])):
-                print(r["code_ogr"], r["code_rome"], r["libelle_appellation_long"], "||", fiches[r["code_rome"]]["libelle_rome"])
+                print(
+                    r["code_ogr"],
+                    r["code_rome"],
+                    r["libelle_appellation_long"],
+                    "||",
+                    fiches[r["code_rome"]]["libelle_rome"],
+                )
     elif mode == "macro":
         q = fold(" ".join(words))
         for r in read("referentiel_competence"):
@@ -54,7 +60,10 @@ def main():
     elif mode == "fiche":
         comp = read("referentiel_competence")
         label = {r["code_ogr"]: r["libelle_competence"] for r in comp}
-        macro_of = {r["code_ogr"]: (r["code_ogr"] if r["nature"] == "Macro-compétence" else r["code_ogr_macro_comp"]) for r in comp}
+        macro_of = {
+            r["code_ogr"]: (r["code_ogr"] if r["nature"] == "Macro-compétence" else r["code_ogr_macro_comp"])
+            for r in comp
+        }
         links = read("liens_rome_referentiels")
         for code in words:
             f = fiches[code]
