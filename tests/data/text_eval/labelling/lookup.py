@@ -1,36 +1,20 @@
-"""Labelling aid for test3 (not a test): look up ROME v460 appellations, fiches and macro-competences.
+"""Labelling aid for the frozen sets (not a test): look up ROME v460 appellations, fiches and macro-competences.
 
 Usage (from the repository root):
-  python3 tests/data/text_eval/test3/labelling/lookup.py app WORDS...   appellations whose folded label contains WORDS
-  python3 tests/data/text_eval/test3/labelling/lookup.py fiche CODE...  fiche label, parent, and linked macro-competences
-  python3 tests/data/text_eval/test3/labelling/lookup.py macro WORDS... macro-competences whose label contains WORDS
+  python3 tests/data/text_eval/labelling/lookup.py app WORDS...   appellations whose folded label contains WORDS
+  python3 tests/data/text_eval/labelling/lookup.py fiche CODE...  fiche label, parent, and linked macro-competences
+  python3 tests/data/text_eval/labelling/lookup.py macro WORDS... macro-competences whose label contains WORDS
 Reads only the referential; runs no engine.
 """
 
 import csv
-import re
 import sys
-import unicodedata
 from pathlib import Path
 
+from resolve_titles import fold, forms  # the same folding as the labels were resolved with
+
 HERE = Path(__file__).resolve().parent
-ROME = HERE.parents[4].parent / "shared" / "data" / "rome4"
-
-
-def fold(text):
-    text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "oe").lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^a-z0-9&]+", " ", text).split())
-
-
-def forms(label):
-    """Masculine and feminine forms of « Conseiller / Conseillère clientèle » and the full label."""
-    full = fold(label)
-    if " / " not in label:
-        return [full]
-    left, right = label.split(" / ", 1)
-    lw, rw = fold(left).split(), fold(right).split()
-    return [" ".join(lw + rw[len(lw) :]), " ".join(rw), full]
+ROME = HERE.parents[3].parent / "shared" / "data" / "rome4"
 
 
 def read(name):

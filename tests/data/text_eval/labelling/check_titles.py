@@ -1,9 +1,9 @@
-"""Check test3/titles.tsv against ROME 4.0 v460 and print its counts (a labelling aid, not a pytest test).
+"""Check the titles.tsv of a frozen set (test2, test3…) against ROME 4.0 v460 and print its counts (a labelling aid, not a pytest test).
 
 Checks: four tab-separated columns; 1 to 3 fiches per title, each a code of unix_referentiel_code_rome;
 the appellation code_ogr, when given, exists and belongs to one of the title's fiches; the noisy flag is 0 or 1;
 no title twice. Prints the count per grand domaine (first fiche) and the noisy share.
-Run from the repository root: python3 tests/data/text_eval/test3/labelling/check_titles.py
+Run from the repository root: python3 tests/data/text_eval/labelling/check_titles.py SET
 """
 
 import csv
@@ -12,9 +12,11 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TITLES = HERE.parent / "titles.tsv"
+# the set to check: its folder under tests/data/text_eval (test2, test3…), first argument
+SET = HERE.parent / (sys.argv[1] if len(sys.argv) > 1 else "test2")
+TITLES = SET / "titles.tsv"
 # the shared data sit next to the work tree (the project reads them as ../shared)
-ROME = HERE.parents[4].parent / "shared" / "data" / "rome4"
+ROME = HERE.parents[3].parent / "shared" / "data" / "rome4"
 
 
 def main():

@@ -1,6 +1,6 @@
-"""Check the third frozen set of ads and life stories against ROME 4.0 v460 and print its counts.
+"""Check a frozen set of ads and life stories (test2, test3…) against ROME 4.0 v460 and print its counts.
 
-Usage: python tests/data/text_eval/test3/labelling/check_texts.py [path/to/rome4]
+Usage: python tests/data/text_eval/labelling/check_texts.py SET [path/to/rome4]
 Reads only the referential and texts.jsonl; runs no engine. Exits 1 on any error.
 """
 
@@ -11,12 +11,14 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TEXTS = HERE.parent / "texts.jsonl"
-DEFAULT_ROME = HERE.parents[4].parent / "shared" / "data" / "rome4"
+# the set to check: its folder under tests/data/text_eval (test2, test3…), first argument
+SET = HERE.parent / (sys.argv[1] if len(sys.argv) > 1 else "test2")
+TEXTS = SET / "texts.jsonl"
+DEFAULT_ROME = HERE.parents[3].parent / "shared" / "data" / "rome4"
 
 
 def main() -> int:
-    rome_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_ROME
+    rome_dir = Path(sys.argv[2]) if len(sys.argv) > 2 else DEFAULT_ROME
     with open(rome_dir / "unix_referentiel_code_rome_v460_utf8.csv", encoding="utf-8") as f:
         fiches = {row["code_rome"] for row in csv.DictReader(f)}
     with open(rome_dir / "unix_referentiel_competence_v460_utf8.csv", encoding="utf-8") as f:

@@ -1,11 +1,11 @@
-"""Resolve the hand-written label keys of test2/titles into ROME fiches (labelling aid, not a test).
+"""Resolve the hand-written label keys of a frozen set (test2, test3…) into ROME fiches (labelling aid, not a test).
 
 Each line of titles_keys.tsv is: title, keys, noisy. Keys are separated by « | »; a key is either a
 ROME code (« A1404 ») or the masculine (or feminine) form of an official appellation, searched in
 unix_referentiel_appellation the same way as the first test set (labelling/resolve_titles.py.txt):
 equality, else prefix, else whole words; a leading « = » asks for equality only.
 Writes ../titles.tsv and prints every resolved fiche with its label for reading.
-Run from the repository root: python3 tests/data/text_eval/test2/labelling/resolve_titles.py
+Run from the repository root: python3 tests/data/text_eval/labelling/resolve_titles.py SET
 """
 
 import csv
@@ -16,7 +16,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 # the shared data sit next to the work tree (the project reads them as ../shared)
-ROME = HERE.parents[4].parent / "shared" / "data" / "rome4"
+ROME = HERE.parents[3].parent / "shared" / "data" / "rome4"
+# the set to check: its folder under tests/data/text_eval (test2, test3…), first argument
+SET = HERE.parent / (sys.argv[1] if len(sys.argv) > 1 else "test2")
 HEADER = (
     "# intitulé\tfiches ROME acceptables (v460, la première la plus attendue)\t"
     "appellation code_ogr (si sûre)\tbruité (1 = abréviation, anglais, faute, forme genrée, jargon)\n"
@@ -89,7 +91,7 @@ def resolve(key, apps):
 def main():
     apps, fiches = load()
     out, bad = [], 0
-    with open(HERE / "titles_keys.tsv", encoding="utf-8") as f:
+    with open(SET / "labelling" / "titles_keys.tsv", encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             title, key, noisy = line.rstrip("\n").split("\t")
             codes, hits = resolve(key, apps)
@@ -109,7 +111,7 @@ def main():
                 print(f"         ~ {c} {o} {label}")
             out.append((title, codes, ogr, noisy))
     print(f"{bad} à revoir", file=sys.stderr)
-    with open(HERE.parent / "titles.tsv", "w", encoding="utf-8") as f:
+    with open(SET / "titles.tsv", "w", encoding="utf-8") as f:
         f.write(HEADER)
         for title, codes, ogr, noisy in out:
             f.write(f"{title}\t{','.join(codes)}\t{ogr}\t{noisy}\n")
