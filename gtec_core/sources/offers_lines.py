@@ -146,45 +146,48 @@ def fast_block(lines: list[bytes]) -> pl.DataFrame | None:
         raw = _raw_columns(offers, places)
     except (UnicodeEncodeError, TypeError, OverflowError):  # a lone surrogate (« \\ud800 »), an integer past
         return None  # 64 bits: the exact reader names the field
-    frame = raw.select(
-        _text("id").alias("id"),
-        _stamp("dateCreation").dt.date().alias("date"),
-        _stamp("dateCreation").alias("created_at"),
-        pl.when(pl.col("dateActualisation").is_null() | (pl.col("dateActualisation") == ""))
-        .then(_stamp("dateCreation"))
-        .otherwise(_stamp("dateActualisation"))
-        .alias("updated_at"),
-        _text("commune").alias("commune"),
+    # each cleaned value once: the checks and the output read the same columns
+    checked = raw.with_columns(
+        _text("id").alias("_id"),
+        _text("commune").alias("_commune"),
+        _stamp("dateCreation").alias("_created"),
+        _stamp("dateActualisation").alias("_updated"),
+    )
+    stated = pl.col("dateActualisation").is_not_null() & (pl.col("dateActualisation") != "")
+    # what the exact reader would refuse, or read otherwise: such a block goes to it
+    refused = (
+        pl.col("_id").is_null()
+        | (pl.col("_id").str.len_chars() > 20)
+        | ~pl.col("romeCode").str.contains(ROME_CODE).fill_null(False)
+        | ~pl.col("dateCreation").str.contains(STAMP).fill_null(False)
+        | pl.col("dateCreation").str.starts_with("0000").fill_null(False)
+        | pl.col("_created").is_null()
+        | (
+            stated
+            & (
+                ~pl.col("dateActualisation").str.contains(STAMP)
+                | pl.col("dateActualisation").str.starts_with("0000")
+                | pl.col("_updated").is_null()
+            )
+        )
+        | (pl.col("_commune").is_not_null() & ~pl.col("_commune").str.contains(COMMUNE_CODE))
+        | ((pl.col("nombrePostes") < 0) | (pl.col("nombrePostes") > MAX_POSITIONS)).fill_null(False)
+    )
+    if checked.select(refused.any()).item():
+        return None
+    return checked.select(
+        pl.col("_id").alias("id"),
+        pl.col("_created").dt.date().alias("date"),
+        pl.col("_created").alias("created_at"),
+        pl.when(stated).then(pl.col("_updated")).otherwise(pl.col("_created")).alias("updated_at"),
+        pl.col("_commune").alias("commune"),
         *(_text(field).alias(name) for name, field in TEXTS),
         _text("place").alias("place"),
         pl.col("romeCode").alias("rome_code"),
         pl.col("nombrePostes").alias("positions"),
         pl.col("offresManqueCandidats").alias("lacks_candidates"),
         pl.col("skills"),
-        # what the exact reader would refuse, or read otherwise: such a block goes to it
-        (
-            _text("id").is_null()
-            | (_text("id").str.len_chars() > 20)
-            | ~pl.col("romeCode").str.contains(ROME_CODE).fill_null(False)
-            | ~pl.col("dateCreation").str.contains(STAMP).fill_null(False)
-            | pl.col("dateCreation").str.starts_with("0000").fill_null(False)
-            | _stamp("dateCreation").is_null()
-            | (
-                pl.col("dateActualisation").is_not_null()
-                & (pl.col("dateActualisation") != "")
-                & (
-                    ~pl.col("dateActualisation").str.contains(STAMP)
-                    | pl.col("dateActualisation").str.starts_with("0000")
-                    | _stamp("dateActualisation").is_null()
-                )
-            )
-            | (_text("commune").is_not_null() & ~_text("commune").str.contains(COMMUNE_CODE))
-            | ((pl.col("nombrePostes") < 0) | (pl.col("nombrePostes") > MAX_POSITIONS)).fill_null(False)
-        ).alias("_refused"),
     )
-    if frame["_refused"].any():
-        return None
-    return frame.drop("_refused")
 
 
 __all__ = ["MAX_POSITIONS", "fast_block", "skills_column"]
