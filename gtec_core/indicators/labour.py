@@ -135,7 +135,9 @@ def geographic_mismatch(frames: Frames, params: Params) -> pl.DataFrame:
     if not keys:
         raise KeyError("input frame 'subareas' needs at least one key column (territory, occupation, period)")
     secret = pl.col("secret").fill_null(False) if "secret" in sub.columns else pl.lit(False)
-    sub = sub.with_columns(secret.alias("_secret_subareas"))
+    # sums in the order of the sub-areas, whatever order the rows came in (a re-run stores the same bits)
+    order = [*keys, *(["subarea"] if "subarea" in sub.columns else [])]
+    sub = sub.sort(order, nulls_last=True).with_columns(secret.alias("_secret_subareas"))
     active = sub.filter(~((pl.col("offers") == 0) & (pl.col("jobseekers") == 0)))
     totals = active.with_columns(
         pl.col("offers").sum().over(keys).alias("_o"), pl.col("jobseekers").sum().over(keys).alias("_d")

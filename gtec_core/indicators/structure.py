@@ -23,11 +23,13 @@ def _total(column: str, by: list[str]) -> pl.Expr:
 
 
 def _shares(frames: Frames, category: str = "occupation") -> tuple[pl.DataFrame, list[str]]:
-    """Employment with its territory share `s_r` (and `E_r`), keys without the category column."""
+    """Employment with its territory share `s_r` (and `E_r`), keys without the category column, sorted by
+    keys and category: a sum over a territory's rows then adds them in the same order on every run (a re-run
+    of the France computation changed one COVID exposure in its 9th decimal when the input order changed)."""
     emp = frames["employment"]
     keys = [k for k in key_columns(emp, ("territory", "period")) if k != category]
     secret = pl.col("secret").fill_null(False) if "secret" in emp.columns else pl.lit(False)
-    emp = emp.with_columns(
+    emp = emp.sort([*keys, category], nulls_last=True).with_columns(
         _total("employment", keys).alias("territory_employment"), secret.alias("_secret_employment")
     )
     return emp.with_columns(
@@ -112,7 +114,9 @@ def location_quotient(frames: Frames, params: Params) -> pl.DataFrame:
 def _per_territory(
     frame: pl.DataFrame, keys: list[str], value: pl.Expr, extra: dict[str, pl.Expr]
 ) -> pl.DataFrame:
-    grouped = frame.group_by(keys, maintain_order=True).agg(
+    # rows in key order (see `_shares`): after the joins of `_with_reference` the order is the joins' own
+    order = [*keys, *(c for c in ("occupation", "sector") if c in frame.columns and c not in keys)]
+    grouped = frame.sort(order, nulls_last=True).group_by(keys, maintain_order=True).agg(
         value.alias("_value"),
         pl.col("employment").sum().alias("territory_employment"),
         pl.col("employment").is_null().any().alias("_null"),

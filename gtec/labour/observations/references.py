@@ -39,8 +39,13 @@ class References:
         """The `reference` input of `location_quotient` for the territories of `employment` whose reference has
         employment: one reference per territory (a `territory` column), with every occupation of the territory
         listed (zero where the reference has none), so that a missing row is a zero, not a secret."""
+        # only the territories of `employment` (one batch of a national run): joining every territory of the
+        # run to its reference's occupations built tens of millions of rows per batch
+        wanted = set(employment["territory"].unique().to_list())
         links = pl.DataFrame(
-            list(self.of.items()), schema={"territory": pl.String, "reference": pl.String}, orient="row"
+            [(k, ref) for k, ref in self.of.items() if k in wanted],
+            schema={"territory": pl.String, "reference": pl.String},
+            orient="row",
         )
         ref = links.join(self.employment, on="reference", how="inner")
         known = ref.select("territory", "period").unique()

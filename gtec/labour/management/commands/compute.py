@@ -49,7 +49,7 @@ class Command(BaseCommand):
         if options.get("all_territories"):
             if territory:
                 raise CommandError("--all-territories et --territory s'excluent")
-            started = time.perf_counter()
+            started = self.started = time.perf_counter()
             try:
                 version, counts = observations_compute_all(
                     years=year or None,
@@ -69,7 +69,7 @@ class Command(BaseCommand):
         for key in keys:
             for t in [found[key]] if only else default_territories(found[key]):
                 chosen[t.key] = t
-        started = time.perf_counter()
+        started = self.started = time.perf_counter()
         version, counts = observations_compute(
             list(chosen.values()), years=year or None, reference=ref, progress=self.progress
         )
@@ -84,5 +84,9 @@ class Command(BaseCommand):
             )
         )
 
+    started: float | None = None
+
     def progress(self, table: str, n: int) -> None:
-        self.stdout.write(f"  … {table} ({format_fr(n)} lignes)")
+        """One line per step, with the seconds since the run started (where a France run spends its time)."""
+        since = f", {format_fr(time.perf_counter() - self.started, 1)} s" if self.started else ""
+        self.stdout.write(f"  … {table} ({format_fr(n)} lignes{since})")
