@@ -116,12 +116,16 @@ def _per_territory(
 ) -> pl.DataFrame:
     # rows in key order (see `_shares`): after the joins of `_with_reference` the order is the joins' own
     order = [*keys, *(c for c in ("occupation", "sector") if c in frame.columns and c not in keys)]
-    grouped = frame.sort(order, nulls_last=True).group_by(keys, maintain_order=True).agg(
-        value.alias("_value"),
-        pl.col("employment").sum().alias("territory_employment"),
-        pl.col("employment").is_null().any().alias("_null"),
-        pl.col("_secret_employment").any(),
-        **extra,
+    grouped = (
+        frame.sort(order, nulls_last=True)
+        .group_by(keys, maintain_order=True)
+        .agg(
+            value.alias("_value"),
+            pl.col("employment").sum().alias("territory_employment"),
+            pl.col("employment").is_null().any().alias("_null"),
+            pl.col("_secret_employment").any(),
+            **extra,
+        )
     )
     grouped = grouped.with_columns(
         pl.when(pl.col("_null"))
