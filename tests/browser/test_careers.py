@@ -150,3 +150,31 @@ def test_describe_step_reads_a_whole_job_ad(page, live_url):
     page.wait_for_url("**/parcours/competences/")
     assert "De votre expérience : Aide-soignant" in page.locator("#careers-review").inner_text()
     assert page.locator("#careers-review input[name=c]:checked").count() > before
+
+
+def test_describe_step_reads_a_life_story_on_a_phone(phone, live_url):
+    """A life story typed on a 390 px phone, all of it unpaid (caring for a father, volunteering at a
+    solidarity grocery): the engine (#10) finds « Aider la personne » from the meals prepared and the till
+    from « je tiens la caisse », each with the passage that shows it; the page passes axe-core and does not
+    scroll sideways."""
+    from tests.browser.audit import Audit
+
+    audit = Audit(phone)
+    phone.goto(live_url + "/parcours/")
+    phone.get_by_label("Ce que vous avez fait, payé ou non").fill(
+        "Pendant six ans je me suis occupée de mon père malade à la maison : je l'aidais à se lever, à se "
+        "laver et à s'habiller, je préparais ses repas et je gérais ses médicaments et ses rendez-vous chez "
+        "le médecin. Le week-end je suis bénévole à l'épicerie solidaire de Theix, je range les livraisons "
+        "et je tiens la caisse."
+    )
+    phone.get_by_role("button", name="Voir mes compétences").click()
+    phone.wait_for_url("**/parcours/competences/")
+    assert phone.get_by_label(re.compile("Aider la personne")).is_checked()
+    assert phone.get_by_label(re.compile("Gérer une caisse")).is_checked()
+    review = phone.locator("#careers-review").inner_text()
+    assert "d'après « je préparais ses repas" in review
+    assert "d'après « je tiens la caisse" in review
+    assert phone.locator("#text-metiers label").count() >= 1
+    phone.screenshot(path=str(SHOTS / "parcours-description-recit-390.png"), full_page=True)
+    audit.check("parcours : décrire un récit (téléphone)")
+    audit.assert_clean()
