@@ -58,7 +58,8 @@ def _with_reference(frames: Frames) -> tuple[pl.DataFrame, list[str]]:
     out = cells.join(emp.with_columns(pl.lit(True).alias("_present")), on=[*keys, "occupation"], how="left")
     out = out.join(ref, on=[*by_period, "occupation"], how="left")
     absent = pl.col("_present").is_null()
-    return out.with_columns(
+    # back to key order, which the joins do not keep (see `_shares`)
+    return out.sort([*keys, "occupation"], nulls_last=True).with_columns(
         pl.col("s_r", "s_n").fill_null(0.0),
         pl.when(absent).then(0).otherwise(pl.col("employment")).alias("employment"),
         pl.col("_secret_employment").fill_null(False),
@@ -114,18 +115,14 @@ def location_quotient(frames: Frames, params: Params) -> pl.DataFrame:
 def _per_territory(
     frame: pl.DataFrame, keys: list[str], value: pl.Expr, extra: dict[str, pl.Expr]
 ) -> pl.DataFrame:
-    # rows in key order (see `_shares`): after the joins of `_with_reference` the order is the joins' own
-    order = [*keys, *(c for c in ("occupation", "sector") if c in frame.columns and c not in keys)]
-    grouped = (
-        frame.sort(order, nulls_last=True)
-        .group_by(keys, maintain_order=True)
-        .agg(
-            value.alias("_value"),
-            pl.col("employment").sum().alias("territory_employment"),
-            pl.col("employment").is_null().any().alias("_null"),
-            pl.col("_secret_employment").any(),
-            **extra,
-        )
+    """One row per territory (`keys`) of a frame in key order (`_shares`, `_with_reference`), so that its sums
+    add the rows in the same order on every run."""
+    grouped = frame.group_by(keys, maintain_order=True).agg(
+        value.alias("_value"),
+        pl.col("employment").sum().alias("territory_employment"),
+        pl.col("employment").is_null().any().alias("_null"),
+        pl.col("_secret_employment").any(),
+        **extra,
     )
     grouped = grouped.with_columns(
         pl.when(pl.col("_null"))
