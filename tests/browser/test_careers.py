@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.audit import Audit
 from tests.browser.conftest import SHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -126,20 +127,27 @@ def test_flow_without_javascript(browser, live_url):
     context.close()
 
 
+def describe(page, live_url: str, text: str) -> str:
+    """The describe step: `text` typed in « Ce que vous avez fait », sent; the review's text."""
+    page.goto(live_url + "/parcours/")
+    page.get_by_label("Ce que vous avez fait, payé ou non").fill(text)
+    page.get_by_role("button", name="Voir mes compétences").click()
+    page.wait_for_url("**/parcours/competences/")
+    return page.locator("#careers-review").inner_text()
+
+
 def test_describe_step_reads_a_whole_job_ad(page, live_url):
     """The describe step with a pasted job ad: the text engine (#10) finds the skills with the passage that
     shows each, and proposes the métier the ad describes (aide-soignante → J1501, not K1302)."""
-    page.goto(live_url + "/parcours/")
-    page.get_by_label("Ce que vous avez fait, payé ou non").fill(
+    review = describe(
+        page,
+        live_url,
         "Aide-soignante – EHPAD, CDI de nuit\n"
         "- toilette et habillage des résidents\n"
         "- aide aux repas et aux déplacements\n"
-        "- surveillance de l'état de santé et transmissions à l'infirmière"
+        "- surveillance de l'état de santé et transmissions à l'infirmière",
     )
-    page.get_by_role("button", name="Voir mes compétences").click()
-    page.wait_for_url("**/parcours/competences/")
     assert page.get_by_label(re.compile("Aider la personne")).is_checked()
-    review = page.locator("#careers-review").inner_text()
     assert "d'après « aide aux repas" in review
     proposed = page.locator("#text-metiers label").first
     assert "J1501" in proposed.inner_text() and "Aide-soignant" in proposed.inner_text()
@@ -157,21 +165,17 @@ def test_describe_step_reads_a_life_story_on_a_phone(phone, live_url):
     solidarity grocery): the engine (#10) finds « Aider la personne » from the meals prepared and the till
     from « je tiens la caisse », each with the passage that shows it; the page passes axe-core and does not
     scroll sideways."""
-    from tests.browser.audit import Audit
-
     audit = Audit(phone)
-    phone.goto(live_url + "/parcours/")
-    phone.get_by_label("Ce que vous avez fait, payé ou non").fill(
+    review = describe(
+        phone,
+        live_url,
         "Pendant six ans je me suis occupée de mon père malade à la maison : je l'aidais à se lever, à se "
         "laver et à s'habiller, je préparais ses repas et je gérais ses médicaments et ses rendez-vous chez "
         "le médecin. Le week-end je suis bénévole à l'épicerie solidaire de Theix, je range les livraisons "
-        "et je tiens la caisse."
+        "et je tiens la caisse.",
     )
-    phone.get_by_role("button", name="Voir mes compétences").click()
-    phone.wait_for_url("**/parcours/competences/")
     assert phone.get_by_label(re.compile("Aider la personne")).is_checked()
     assert phone.get_by_label(re.compile("Gérer une caisse")).is_checked()
-    review = phone.locator("#careers-review").inner_text()
     assert "d'après « je préparais ses repas" in review
     assert "d'après « je tiens la caisse" in review
     assert phone.locator("#text-metiers label").count() >= 1
